@@ -1,0 +1,112 @@
+#include "common/auth.h"
+
+#include <grpcpp/server_context.h>
+
+#include <google/protobuf/descriptor.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/jwt.h"
+#include "common/log.h"
+
+namespace sertel {
+namespace {
+
+constexpr absl::string_view kRoleNames[kRoleCount] = {
+    "APPLICANT",        "OPERATOR", "HEAD_OF_AGENCY", "HEAD_OF_DIVISION",
+    "HEAD_OF_SECTION", "VERIFIER", "AUDITOR",        "SERVICE"};
+
+}  // namespace
+
+absl::string_view RoleName(Role role) { return kRoleNames[static_cast<int>(role)]; }
+
+std::optional<Role> ParseRole(absl::string_view name) {
+  for (int i = 0; i < kRoleCount; ++i) {
+    if (kRoleNames[i] == name) return static_cast<Role>(i);
+  }
+  return std::nullopt;
+}
+
+std::string RoleSet::ToString() const {
+  std::vector<absl::string_view> names;
+  for (int i = 0; i < kRoleCount; ++i) {
+    if (Contains(static_cast<Role>(i))) names.push_back(kRoleNames[i]);
+  }
+  return absl::StrJoin(names, ",");
+}
+
+absl::StatusOr<Principal> Authenticator::Authenticate(const grpc::ServerContext& context) const {
+  const auto& metadata = context.client_metadata();
+  auto it = metadata.find("authorization");
+  if (it != metadata.end()) {
+    absl::string_view value(it->second.data(), it->second.size());
+    constexpr absl::string_view kBearer = "Bearer ";
+    if (value.size() <= kBearer.size() ||
+        !absl::StartsWithIgnoreCase(value, kBearer)) {
+      return absl::UnauthenticatedError("the authorization header must be \"Bearer <token>\"");
+    }
+    if (verifier_ == nullptr) {
+      return absl::UnauthenticatedError("this server accepts no bearer tokens");
+    }
+    absl::StatusOr<JwtClaims> claims = verifier_->Verify(value.substr(kBearer.size()));
+    if (!claims.ok()) return claims.status();
+    Principal p;
+    p.sub = claims->sub;
+    p.nik = claims->nik;
+    for (const std::string& r : claims->roles) {
+      if (std::optional<Role> role = ParseRole(r)) p.roles.Add(*role);
+    }
+    return p;
+  }
+  // No token: a client certificate that the TLS layer verified against the internal CA.
+  std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
+  if (auth != nullptr && auth->IsPeerAuthenticated()) {
+    Principal p;
+    std::vector<grpc::string_ref> identity = auth->GetPeerIdentity();
+    p.sub = identity.empty() ? "service"
+                             : std::string(identity.front().data(), identity.front().size());
+    p.roles.Add(Role::kService);
+    p.via_client_certificate = true;
+    return p;
+  }
+  return absl::UnauthenticatedError("missing bearer token");
+}
+
+Authorizer::Authorizer(const Authenticator* authenticator, std::string service_full_name,
+                       RoleTable table)
+    : authenticator_(authenticator), service_(std::move(service_full_name)),
+      table_(std::move(table)) {}
+
+absl::StatusOr<Principal> Authorizer::Authorize(const grpc::ServerContext& context,
+                                                absl::string_view method) const {
+  absl::StatusOr<Principal> p = authenticator_->Authenticate(context);
+  if (!p.ok()) return p.status();
+  auto it = table_.find(method);
+  if (it == table_.end()) {
+    Log::Error("rpc_missing_from_role_table", {{"method", std::string(method)}});
+    return absl::PermissionDeniedError("no role may call this method");
+  }
+  if (!p->roles.Intersects(it->second)) {
+    return absl::PermissionDeniedError(
+        absl::StrCat(method, " may be called by ", it->second.ToString(), " only"));
+  }
+  return p;
+}
+
+absl::Status Authorizer::CheckCoversService() const {
+  const google::protobuf::ServiceDescriptor* service =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service_);
+  if (service == nullptr) return absl::NotFoundError(absl::StrCat("no service ", service_));
+  std::vector<std::string> missing;
+  for (int i = 0; i < service->method_count(); ++i) {
+    if (!table_.contains(service->method(i)->name())) missing.push_back(service->method(i)->name());
+  }
+  if (!missing.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        service_, " role table lacks ", absl::StrJoin(missing, ", ")));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace sertel

@@ -1,0 +1,145 @@
+#include "common/config.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+
+namespace sertel {
+
+EnvReader::EnvReader() : getenv_([](const char* n) { return std::getenv(n); }) {}
+EnvReader::EnvReader(Getenv getenv) : getenv_(std::move(getenv)) {}
+
+const char* EnvReader::Get(const std::string& name) const {
+  const char* v = getenv_(name.c_str());
+  return (v != nullptr && *v != '\0') ? v : nullptr;
+}
+
+std::string EnvReader::String(const std::string& name, const std::string& default_value) {
+  const char* v = Get(name);
+  return v != nullptr ? std::string(v) : default_value;
+}
+
+std::string EnvReader::RequiredString(const std::string& name) {
+  const char* v = Get(name);
+  if (v == nullptr) {
+    AddError(absl::StrCat(name, " is required"));
+    return "";
+  }
+  return v;
+}
+
+int64_t EnvReader::Int(const std::string& name, int64_t default_value, int64_t min, int64_t max) {
+  const char* v = Get(name);
+  if (v == nullptr) return default_value;
+  int64_t out = 0;
+  if (!absl::SimpleAtoi(v, &out) || out < min || out > max) {
+    AddError(absl::StrCat(name, " must be a whole number from ", min, " to ", max, ", got \"", v,
+                          "\""));
+    return default_value;
+  }
+  return out;
+}
+
+bool EnvReader::Bool(const std::string& name, bool default_value) {
+  const char* v = Get(name);
+  if (v == nullptr) return default_value;
+  std::string s = absl::AsciiStrToLower(v);
+  if (s == "1" || s == "true" || s == "yes" || s == "on") return true;
+  if (s == "0" || s == "false" || s == "no" || s == "off") return false;
+  AddError(absl::StrCat(name, " must be true or false, got \"", v, "\""));
+  return default_value;
+}
+
+absl::Duration EnvReader::Duration(const std::string& name, absl::Duration default_value) {
+  const char* v = Get(name);
+  if (v == nullptr) return default_value;
+  absl::Duration d;
+  if (!absl::ParseDuration(v, &d) || d < absl::ZeroDuration()) {
+    AddError(absl::StrCat(name, " must be a duration such as 250ms, 30s, 15m or 72h, got \"", v,
+                          "\""));
+    return default_value;
+  }
+  return d;
+}
+
+std::vector<std::string> EnvReader::List(const std::string& name) {
+  const char* v = Get(name);
+  std::vector<std::string> out;
+  if (v == nullptr) return out;
+  for (absl::string_view part : absl::StrSplit(v, ',')) {
+    part = absl::StripAsciiWhitespace(part);
+    if (!part.empty()) out.emplace_back(part);
+  }
+  return out;
+}
+
+absl::Status EnvReader::Finish() const {
+  if (errors_.empty()) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("bad configuration: ", absl::StrJoin(errors_, "; ")));
+}
+
+CommonConfig CommonConfig::FromEnv(const std::string& service, int default_port, EnvReader& env) {
+  CommonConfig c;
+  c.service = service;
+  c.log_file = env.String("SERTEL_LOG_FILE", "");
+  c.log_level = env.String("SERTEL_LOG_LEVEL", "info");
+
+  ServerConfig& s = c.server;
+  s.listen_address = env.String("SERTEL_LISTEN_ADDRESS", absl::StrCat("127.0.0.1:", default_port));
+  s.metrics_address =
+      env.String("SERTEL_METRICS_ADDRESS", absl::StrCat("127.0.0.1:", default_port + 1000));
+  if (s.metrics_address == "off") s.metrics_address.clear();
+  s.dev_plaintext = env.Bool("SERTEL_DEV_PLAINTEXT", false);
+  s.tls_cert_file = env.String("SERTEL_TLS_CERT", "");
+  s.tls_key_file = env.String("SERTEL_TLS_KEY", "");
+  s.tls_ca_file = env.String("SERTEL_TLS_CA", "");
+  if (!s.dev_plaintext && (s.tls_cert_file.empty() || s.tls_key_file.empty() ||
+                           s.tls_ca_file.empty())) {
+    env.AddError(
+        "TLS is required: set SERTEL_TLS_CERT, SERTEL_TLS_KEY and SERTEL_TLS_CA (the internal CA), "
+        "or SERTEL_DEV_PLAINTEXT=true for local development only");
+  }
+  s.max_message_bytes = env.Int("SERTEL_MAX_MESSAGE_BYTES", 4 << 20, 64 << 10, 256 << 20);
+  s.shutdown_grace = env.Duration("SERTEL_SHUTDOWN_GRACE", absl::Seconds(10));
+  s.jwt_public_key_files = env.List("SERTEL_JWT_PUBLIC_KEYS");
+  s.jwt_issuer = env.String("SERTEL_JWT_ISSUER", "");
+  s.jwt_audience = env.String("SERTEL_JWT_AUDIENCE", "sertel");
+  if (!s.jwt_public_key_files.empty() && s.jwt_issuer.empty()) {
+    env.AddError("SERTEL_JWT_ISSUER is required when SERTEL_JWT_PUBLIC_KEYS is set");
+  }
+
+  DatabaseConfig& d = c.database;
+  d.url = env.RequiredString("SERTEL_DATABASE_URL");
+  d.schema = service;
+  d.pool_size = env.Int("SERTEL_DB_POOL_SIZE", 8, 1, 256);
+  d.acquire_timeout = env.Duration("SERTEL_DB_ACQUIRE_TIMEOUT", absl::Seconds(5));
+  // The synchronous server's threads are bounded and sized with the pool (docs/threading.md).
+  // Handler threads beyond the pool wait for a connection (up to SERTEL_DB_ACQUIRE_TIMEOUT)
+  // instead of being refused: gRPC answers RESOURCE_EXHAUSTED when no thread is free.
+  s.threads = env.Int("SERTEL_GRPC_THREADS", std::max<int64_t>(32, d.pool_size * 4), 2, 1024);
+
+  OutboxConfig& o = c.outbox;
+  o.poll_interval = env.Duration("SERTEL_OUTBOX_POLL_INTERVAL", o.poll_interval);
+  o.batch_size = env.Int("SERTEL_OUTBOX_BATCH_SIZE", o.batch_size, 1, 1000);
+  o.max_attempts = env.Int("SERTEL_OUTBOX_MAX_ATTEMPTS", o.max_attempts, 1, 1000);
+  o.base_backoff = env.Duration("SERTEL_OUTBOX_BASE_BACKOFF", o.base_backoff);
+  o.max_backoff = env.Duration("SERTEL_OUTBOX_MAX_BACKOFF", o.max_backoff);
+
+  ClientConfig& cl = c.client;
+  cl.dev_plaintext = s.dev_plaintext;
+  cl.ca_file = s.tls_ca_file;
+  cl.cert_file = s.tls_cert_file;
+  cl.key_file = s.tls_key_file;
+  cl.service_token_file = env.String("SERTEL_SERVICE_TOKEN_FILE", "");
+  cl.deadline = env.Duration("SERTEL_RPC_DEADLINE", absl::Seconds(5));
+  return c;
+}
+
+}  // namespace sertel

@@ -1,0 +1,100 @@
+// Configuration from environment variables (12-factor). EnvReader collects every bad or missing
+// value and reports them all at once; CommonConfig is what all four services read the same way.
+// Each variable is documented in README.md ("Configuration").
+//
+//   EnvReader env;
+//   auto config = CommonConfig::FromEnv("intake", 50051, env);
+//   int max_docs = env.Int("SERTEL_INTAKE_MAX_DOCUMENT_BYTES", 5 << 20, 1, 64 << 20);
+//   if (absl::Status s = env.Finish(); !s.ok()) { ... }
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace sertel {
+
+class EnvReader {
+ public:
+  using Getenv = std::function<const char*(const char*)>;
+  EnvReader();
+  explicit EnvReader(Getenv getenv);
+
+  std::string String(const std::string& name, const std::string& default_value);
+  std::string RequiredString(const std::string& name);
+  int64_t Int(const std::string& name, int64_t default_value, int64_t min, int64_t max);
+  bool Bool(const std::string& name, bool default_value);
+  // "250ms", "30s", "15m", "72h" (absl::ParseDuration).
+  absl::Duration Duration(const std::string& name, absl::Duration default_value);
+  // Comma-separated list; empty entries dropped.
+  std::vector<std::string> List(const std::string& name);
+
+  void AddError(std::string message) { errors_.push_back(std::move(message)); }
+  // OK, or INVALID_ARGUMENT listing every problem found so far.
+  absl::Status Finish() const;
+
+ private:
+  const char* Get(const std::string& name) const;
+  Getenv getenv_;
+  std::vector<std::string> errors_;
+};
+
+struct ServerConfig {
+  std::string listen_address;        // SERTEL_LISTEN_ADDRESS, default 127.0.0.1:<default port>
+  std::string metrics_address;       // SERTEL_METRICS_ADDRESS, "" disables; default 127.0.0.1:<port+1000>
+  bool dev_plaintext = false;        // SERTEL_DEV_PLAINTEXT: no TLS (development only)
+  std::string tls_cert_file;         // SERTEL_TLS_CERT
+  std::string tls_key_file;          // SERTEL_TLS_KEY
+  std::string tls_ca_file;           // SERTEL_TLS_CA: the internal CA (client certs -> SERVICE)
+  int64_t max_message_bytes = 4 << 20;  // SERTEL_MAX_MESSAGE_BYTES
+  int64_t threads = 32;              // SERTEL_GRPC_THREADS (default: max(32, 4 x DB pool))
+  absl::Duration shutdown_grace = absl::Seconds(10);  // SERTEL_SHUTDOWN_GRACE
+  std::vector<std::string> jwt_public_key_files;      // SERTEL_JWT_PUBLIC_KEYS (comma-separated)
+  std::string jwt_issuer;            // SERTEL_JWT_ISSUER
+  std::string jwt_audience = "sertel";  // SERTEL_JWT_AUDIENCE
+};
+
+struct DatabaseConfig {
+  std::string url;                   // SERTEL_DATABASE_URL (libpq URI or key=value)
+  std::string schema;                // the service's own schema (fixed per service)
+  int64_t pool_size = 8;             // SERTEL_DB_POOL_SIZE
+  absl::Duration acquire_timeout = absl::Seconds(5);  // SERTEL_DB_ACQUIRE_TIMEOUT
+};
+
+struct OutboxConfig {
+  absl::Duration poll_interval = absl::Milliseconds(200);  // SERTEL_OUTBOX_POLL_INTERVAL
+  int64_t batch_size = 16;                                 // SERTEL_OUTBOX_BATCH_SIZE
+  int64_t max_attempts = 25;                               // SERTEL_OUTBOX_MAX_ATTEMPTS
+  absl::Duration base_backoff = absl::Milliseconds(500);   // SERTEL_OUTBOX_BASE_BACKOFF
+  absl::Duration max_backoff = absl::Minutes(5);           // SERTEL_OUTBOX_MAX_BACKOFF
+};
+
+// How this service calls the ones below it in the call graph.
+struct ClientConfig {
+  bool dev_plaintext = false;        // follows SERTEL_DEV_PLAINTEXT
+  std::string ca_file;               // SERTEL_TLS_CA
+  std::string cert_file;             // SERTEL_TLS_CERT (our mTLS identity -> SERVICE)
+  std::string key_file;              // SERTEL_TLS_KEY
+  std::string service_token_file;    // SERTEL_SERVICE_TOKEN_FILE: optional bearer for plaintext dev
+  absl::Duration deadline = absl::Seconds(5);  // SERTEL_RPC_DEADLINE
+};
+
+struct CommonConfig {
+  std::string service;               // "intake", "disposition", "certificate", "notification"
+  ServerConfig server;
+  DatabaseConfig database;
+  OutboxConfig outbox;
+  ClientConfig client;
+  std::string log_file;              // SERTEL_LOG_FILE, "" = stderr
+  std::string log_level = "info";    // SERTEL_LOG_LEVEL
+
+  // Reads the shared variables. Errors accumulate in `env`; call env.Finish() after reading the
+  // service's own variables too.
+  static CommonConfig FromEnv(const std::string& service, int default_port, EnvReader& env);
+};
+
+}  // namespace sertel

@@ -1,0 +1,54 @@
+#include "common/field_violations.h"
+
+#include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+
+namespace sertel {
+namespace {
+
+// The payload is "field\x1fdescription\x1e..." - separators that validated text never contains.
+constexpr char kPayloadUrl[] = "type.sertel/field_violations";
+constexpr char kUnit = '\x1f';
+constexpr char kRecord = '\x1e';
+
+}  // namespace
+
+absl::Status FieldViolations::AttachTo(absl::Status status) const {
+  if (violations_.empty()) return status;
+  std::string payload;
+  for (const auto& v : violations_) {
+    absl::StrAppend(&payload, v.field, std::string(1, kUnit), v.description,
+                    std::string(1, kRecord));
+  }
+  if (!status.ok()) status.SetPayload(kPayloadUrl, absl::Cord(payload));
+  return status;
+}
+
+absl::Status FieldViolations::ToStatus(absl::string_view summary) const {
+  std::vector<std::string> fields;
+  for (const auto& v : violations_) fields.push_back(v.field);
+  return AttachTo(absl::InvalidArgumentError(
+      absl::StrCat(summary, ": invalid ", absl::StrJoin(fields, ", "))));
+}
+
+std::vector<FieldViolation> FieldViolations::FromStatus(const absl::Status& status) {
+  std::vector<FieldViolation> out;
+  auto payload = status.GetPayload(kPayloadUrl);
+  if (!payload.has_value()) return out;
+  std::string text(*payload);
+  for (absl::string_view record : absl::StrSplit(text, kRecord, absl::SkipEmpty())) {
+    std::pair<std::string, std::string> parts = absl::StrSplit(record, absl::MaxSplits(kUnit, 1));
+    out.push_back({parts.first, parts.second});
+  }
+  return out;
+}
+
+absl::Status InvalidField(std::string field, std::string description) {
+  FieldViolations v;
+  v.Add(std::move(field), std::move(description));
+  return v.ToStatus("invalid request");
+}
+
+}  // namespace sertel

@@ -1,0 +1,78 @@
+// The transactional outbox (architecture.md): Outbox::Enqueue writes the call a state change
+// owes a downstream service into the same transaction; OutboxDispatcher delivers pending rows
+// later, claiming them with FOR UPDATE SKIP LOCKED so several replicas never deliver one row
+// at once, retrying with exponential backoff and jitter, and after max_attempts marking the row
+// DEAD (kept, logged, counted in /metrics), never dropping it silently.
+//
+//   Outbox::Enqueue(tx, "disposition.OpenCase", request_id, request.SerializeAsString());
+//   OutboxDispatcher dispatcher(pool, config.outbox);
+//   dispatcher.Register("disposition.OpenCase", [&](const OutboxMessage& m) { ... });
+//   dispatcher.Start();
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <thread>
+
+#include <pqxx/transaction>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/random/random.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "common/config.h"
+#include "common/pg_pool.h"
+
+namespace sertel {
+
+struct OutboxMessage {
+  int64_t id = 0;
+  std::string topic;
+  std::string idempotency_key;
+  std::string payload;
+  int attempts = 0;  // failed attempts so far
+};
+
+class Outbox {
+ public:
+  // Inserts a PENDING row; a second row with the same topic and key is ignored (idempotent).
+  static void Enqueue(pqxx::work& tx, const std::string& topic, const std::string& idempotency_key,
+                      const std::string& payload);
+};
+
+class OutboxDispatcher {
+ public:
+  // A handler returns OK when the downstream call succeeded. INVALID_ARGUMENT and ALREADY_EXISTS
+  // are permanent (the request itself is wrong: the row goes DEAD at once); everything else,
+  // UNIMPLEMENTED and UNAVAILABLE included, is retried until max_attempts.
+  using Handler = std::function<absl::Status(const OutboxMessage&)>;
+
+  OutboxDispatcher(PgPool* pool, OutboxConfig config);
+  ~OutboxDispatcher();
+
+  void Register(const std::string& topic, Handler handler);
+
+  // Claims and delivers one batch of due rows; returns how many it handled. For tests and Start.
+  absl::StatusOr<int> RunOnce();
+
+  void Start();  // a background thread polling every poll_interval
+  void Stop();   // finishes the batch in flight
+
+  // The delay before attempt `attempts + 1`: full jitter over min(max, base * 2^attempts).
+  absl::Duration Backoff(int attempts);
+
+ private:
+  PgPool* pool_;
+  OutboxConfig config_;
+  absl::flat_hash_map<std::string, Handler> handlers_;
+  absl::Mutex rng_mu_;
+  absl::BitGen rng_ ABSL_GUARDED_BY(rng_mu_);
+  std::thread thread_;
+  absl::Notification stop_;
+};
+
+}  // namespace sertel

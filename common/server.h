@@ -1,0 +1,50 @@
+// The gRPC server bootstrap all four services use: TLS (client certificates requested and
+// verified against the internal CA when presented) or, only behind SERTEL_DEV_PLAINTEXT, no
+// TLS; the health service and reflection; the max message size; a bounded pool of handler
+// threads sized with the database pool (docs/threading.md); graceful shutdown.
+//
+//   auto server = GrpcServer::Start(config.server, {&intake_impl, &audit_impl});
+//   WaitForShutdownSignal();
+//   (*server)->Shutdown();
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <grpcpp/security/credentials.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server.h>
+
+#include "absl/status/statusor.h"
+#include "common/config.h"
+
+namespace sertel {
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
+    const ServerConfig& config);
+
+class GrpcServer {
+ public:
+  static absl::StatusOr<std::unique_ptr<GrpcServer>> Start(const ServerConfig& config,
+                                                           std::vector<grpc::Service*> services);
+  ~GrpcServer();
+  int port() const { return port_; }
+  // Health NOT_SERVING at once, then waits up to shutdown_grace for calls in flight.
+  void Shutdown();
+  grpc::Server* server() { return server_.get(); }
+
+ private:
+  GrpcServer() = default;
+  std::unique_ptr<grpc::Server> server_;
+  absl::Duration grace_;
+  int port_ = 0;
+  bool stopped_ = false;
+};
+
+// Blocks until SIGTERM or SIGINT arrives (both are blocked in every thread first; call early in
+// main, before starting threads, via BlockShutdownSignals()).
+void BlockShutdownSignals();
+int WaitForShutdownSignal();
+
+}  // namespace sertel

@@ -1,0 +1,85 @@
+#include "common/service_runtime.h"
+
+#include <cstdio>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "common/jwt.h"
+#include "common/log.h"
+#include "common/server.h"
+
+namespace sertel {
+
+int ServiceRuntime::ExitWith(const absl::Status& status) {
+  std::fprintf(stderr, "sertel: cannot start: %s\n", std::string(status.message()).c_str());
+  Log::Error("startup_failed", {{"error", std::string(status.message())}});
+  return 2;
+}
+
+absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(
+    CommonConfig config, const EnvReader& env, const std::vector<Migration>& migrations, int argc,
+    char** argv, std::function<void(pqxx::connection&)> on_connect) {
+  BlockShutdownSignals();  // before any thread starts, so only WaitForShutdownSignal sees them
+  LogLevel level = LogLevel::kInfo;
+  bool level_ok = Log::ParseLevel(config.log_level, &level);
+  Log::Init(absl::StrCat(config.service, "-service"), config.log_file, level);
+  if (absl::Status s = env.Finish(); !s.ok()) return s;
+  if (!level_ok) return absl::InvalidArgumentError("SERTEL_LOG_LEVEL must be debug|info|warn|error");
+
+  std::unique_ptr<ServiceRuntime> rt(new ServiceRuntime());
+  rt->migrate_only_ = argc > 1 && std::strcmp(argv[1], "migrate") == 0;
+  if (absl::Status s = ApplyMigrations(config.database.url, config.database.schema,
+                                       {&common::Migrations(), &migrations});
+      !s.ok()) {
+    return s;
+  }
+  rt->config_ = std::move(config);
+  if (rt->migrate_only_) return rt;
+
+  absl::StatusOr<std::unique_ptr<PgPool>> pool = PgPool::Create(
+      {.url = rt->config_.database.url,
+       .schema = rt->config_.database.schema,
+       .size = static_cast<int>(rt->config_.database.pool_size),
+       .acquire_timeout = rt->config_.database.acquire_timeout,
+       .on_connect = std::move(on_connect)});
+  if (!pool.ok()) return pool.status();
+  rt->pool_ = std::move(*pool);
+
+  std::shared_ptr<const JwtVerifier> verifier;
+  const ServerConfig& server = rt->config_.server;
+  if (!server.jwt_public_key_files.empty()) {
+    absl::StatusOr<std::unique_ptr<JwtVerifier>> v = JwtVerifier::FromPemFiles(
+        server.jwt_public_key_files,
+        {.issuer = server.jwt_issuer, .audience = server.jwt_audience});
+    if (!v.ok()) return v.status();
+    verifier = std::move(*v);
+  } else {
+    Log::Warn("no_jwt_keys", {{"message", "SERTEL_JWT_PUBLIC_KEYS is empty: only client "
+                                          "certificates (SERVICE) can call this server"}});
+  }
+  rt->authenticator_ = std::make_unique<Authenticator>(std::move(verifier));
+  rt->outbox_ = std::make_unique<OutboxDispatcher>(rt->pool_.get(), rt->config_.outbox);
+  if (!server.metrics_address.empty()) {
+    rt->http_ = std::make_unique<MetricsHttpServer>(server.metrics_address);
+  }
+  rt->audit_service_ = std::make_unique<AuditServiceImpl>(rt->pool_.get(), rt->authenticator_.get());
+  return rt;
+}
+
+int ServiceRuntime::Serve(std::vector<grpc::Service*> services) {
+  if (http_ != nullptr) {
+    if (absl::Status s = http_->Start(); !s.ok()) return ExitWith(s);
+  }
+  services.push_back(audit_service_.get());
+  absl::StatusOr<std::unique_ptr<GrpcServer>> server =
+      GrpcServer::Start(config_.server, std::move(services));
+  if (!server.ok()) return ExitWith(server.status());
+  outbox_->Start();
+  WaitForShutdownSignal();
+  (*server)->Shutdown();
+  outbox_->Stop();
+  if (http_ != nullptr) http_->Stop();
+  return 0;
+}
+
+}  // namespace sertel

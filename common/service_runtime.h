@@ -1,0 +1,66 @@
+// What every service's main() does, in one place: configuration, logging, migrations, the
+// database pool, token verification, /metrics, the outbox dispatcher, the gRPC server (with the
+// audit service beside the service's own), and a graceful stop on SIGTERM/SIGINT.
+//
+//   int main(int argc, char** argv) {
+//     EnvReader env;
+//     CommonConfig common = CommonConfig::FromEnv("intake", 50051, env);
+//     IntakeConfig own = IntakeConfig::FromEnv(env);
+//     auto rt = ServiceRuntime::Create(std::move(common), env, intake::Migrations(), argc, argv);
+//     if (!rt.ok()) return ServiceRuntime::ExitWith(rt.status());
+//     ... build store, rules, clients, impl; (*rt)->outbox().Register(...);
+//     return (*rt)->Serve({&impl});
+//   }
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include <grpcpp/impl/service_type.h>
+
+#include "absl/status/statusor.h"
+#include "common/audit_log.h"
+#include "common/audit_service_impl.h"
+#include "common/auth.h"
+#include "common/config.h"
+#include "common/metrics.h"
+#include "common/migrations.h"
+#include "common/outbox.h"
+#include "common/pg_pool.h"
+
+namespace sertel {
+
+class ServiceRuntime {
+ public:
+  // Checks `env` (all configuration errors at once), applies migrations, opens the pool. With
+  // argv[1] == "migrate" the caller should exit after Create returns (see migrate_only()).
+  static absl::StatusOr<std::unique_ptr<ServiceRuntime>> Create(
+      CommonConfig config, const EnvReader& env, const std::vector<Migration>& migrations,
+      int argc, char** argv, std::function<void(pqxx::connection&)> on_connect = nullptr);
+
+  // Prints the reason on stderr (and the log) and returns the exit code 2.
+  static int ExitWith(const absl::Status& status);
+
+  bool migrate_only() const { return migrate_only_; }
+  const CommonConfig& config() const { return config_; }
+  PgPool& pool() { return *pool_; }
+  const Authenticator& authenticator() const { return *authenticator_; }
+  OutboxDispatcher& outbox() { return *outbox_; }
+  MetricsHttpServer* http() { return http_.get(); }  // null when metrics are off
+
+  // Starts /metrics, the outbox dispatcher and the gRPC server; blocks until SIGTERM/SIGINT;
+  // drains; returns the process exit code.
+  int Serve(std::vector<grpc::Service*> services);
+
+ private:
+  ServiceRuntime() = default;
+  CommonConfig config_;
+  bool migrate_only_ = false;
+  std::unique_ptr<PgPool> pool_;
+  std::unique_ptr<Authenticator> authenticator_;
+  std::unique_ptr<OutboxDispatcher> outbox_;
+  std::unique_ptr<MetricsHttpServer> http_;
+  std::unique_ptr<AuditServiceImpl> audit_service_;
+};
+
+}  // namespace sertel

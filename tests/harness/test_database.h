@@ -1,0 +1,37 @@
+// A fresh PostgreSQL database for one test (fixture), on the throwaway cluster that
+// scripts/test.sh starts (SERTEL_TEST_DATABASE_URL). Dropped when destroyed. Integration tests
+// fail, not skip, when the variable is missing: a skipped test proves nothing.
+//
+//   TestDatabase db;                    // CREATE DATABASE sertel_t_<random>
+//   ASSERT_OK(ApplyMigrations(db.url(), "intake", {...}));
+#pragma once
+
+#include <string>
+
+namespace sertel::testing {
+
+class TestDatabase {
+ public:
+  TestDatabase();
+  ~TestDatabase();
+  TestDatabase(const TestDatabase&) = delete;
+  TestDatabase& operator=(const TestDatabase&) = delete;
+
+  const std::string& url() const { return url_; }
+  const std::string& name() const { return name_; }
+  // Runs one SQL statement outside any test code path (setup, tampering in audit tests).
+  void Exec(const std::string& sql) const;
+  // Every row of every table of `schema`, as text (for "no secret in any table" checks); bytea
+  // columns appear in hex (\\x...), so search for the hex form of a secret too.
+  std::string DumpSchema(const std::string& schema) const;
+
+  // The server URL from SERTEL_TEST_DATABASE_URL; aborts the test binary with a clear message
+  // when it is not set.
+  static std::string ServerUrl();
+
+ private:
+  std::string name_;
+  std::string url_;
+};
+
+}  // namespace sertel::testing
