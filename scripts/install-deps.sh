@@ -12,12 +12,14 @@ PACKAGES=(
   postgresql postgresql-contrib libgtest-dev libgmock-dev
   nlohmann-json3-dev libcpp-httplib-dev
   python3 python3-grpcio python3-protobuf python3-aiosmtpd
-  nodejs npm yamllint
+  yamllint
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# npm: this machine kind ships Node.js/npm from NodeSource; Debian's npm only when it is absent.
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 # kubectl is not a Debian package; the k8s checks use it when the machine has it.
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing Debian packages: ${missing[*]}"
@@ -33,5 +35,5 @@ if [ ! -f "$NPM_DIR/node_modules/google-proto-files/google/rpc/status.proto" ] |
   mkdir -p "$NPM_DIR"
   [ -f "$NPM_DIR/package.json" ] || echo '{"name":"sertel-build-cache","private":true}' > "$NPM_DIR/package.json"
   (cd "$NPM_DIR" && npm install --no-audit --no-fund --loglevel=error \
-      google-proto-files@4.2.0 @bufbuild/buf@1.47.2 >/dev/null)
+      google-proto-files@5.0.3 @bufbuild/buf@1.47.2 >/dev/null)
 fi
