@@ -106,7 +106,10 @@ CommonConfig CommonConfig::FromEnv(const std::string& service, int default_port,
         "TLS is required: set SERTEL_TLS_CERT, SERTEL_TLS_KEY and SERTEL_TLS_CA (the internal CA), "
         "or SERTEL_DEV_PLAINTEXT=true for local development only");
   }
-  s.max_message_bytes = env.Int("SERTEL_MAX_MESSAGE_BYTES", 4 << 20, 64 << 10, 256 << 20);
+  s.max_message_bytes =
+      env.Int("SERTEL_MAX_MESSAGE_BYTES", (20 << 20) + (64 << 10), 64 << 10, 256 << 20);
+  // For Kubernetes' native gRPC probes, which cannot speak TLS; serves only grpc.health.v1.
+  s.health_plaintext_address = env.String("SERTEL_HEALTH_PLAINTEXT_ADDRESS", "");
   s.shutdown_grace = env.Duration("SERTEL_SHUTDOWN_GRACE", absl::Seconds(10));
   s.jwt_public_key_files = env.List("SERTEL_JWT_PUBLIC_KEYS");
   s.jwt_issuer = env.String("SERTEL_JWT_ISSUER", "");

@@ -50,7 +50,9 @@ struct ServerConfig {
   std::string tls_cert_file;         // SERTEL_TLS_CERT
   std::string tls_key_file;          // SERTEL_TLS_KEY
   std::string tls_ca_file;           // SERTEL_TLS_CA: the internal CA (client certs -> SERVICE)
-  int64_t max_message_bytes = 4 << 20;  // SERTEL_MAX_MESSAGE_BYTES
+  // Four 5 MiB documents (SOP step 1) plus 64 KiB for the rest of the request, and no larger.
+  int64_t max_message_bytes = (20 << 20) + (64 << 10);  // SERTEL_MAX_MESSAGE_BYTES
+  std::string health_plaintext_address;  // SERTEL_HEALTH_PLAINTEXT_ADDRESS: health-only, no TLS
   int64_t threads = 32;              // SERTEL_GRPC_THREADS (default: max(32, 4 x DB pool))
   absl::Duration shutdown_grace = absl::Seconds(10);  // SERTEL_SHUTDOWN_GRACE
   std::vector<std::string> jwt_public_key_files;      // SERTEL_JWT_PUBLIC_KEYS (comma-separated)

@@ -63,6 +63,18 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
     return absl::UnavailableError(absl::StrCat("cannot listen on ", config.listen_address));
   }
   out->server_->GetHealthCheckService()->SetServingStatus(true);
+  if (!config.health_plaintext_address.empty()) {
+    grpc::ServerBuilder health_builder;
+    health_builder.AddListeningPort(config.health_plaintext_address,
+                                    grpc::InsecureServerCredentials(), &out->health_port_);
+    health_builder.SetMaxReceiveMessageSize(4096);
+    out->health_server_ = health_builder.BuildAndStart();
+    if (out->health_server_ == nullptr || out->health_port_ == 0) {
+      return absl::UnavailableError(
+          absl::StrCat("cannot listen on ", config.health_plaintext_address));
+    }
+    out->health_server_->GetHealthCheckService()->SetServingStatus(true);
+  }
   Log::Info("server_started", {{"address", config.listen_address}, {"port", out->port_},
                                {"tls", !config.dev_plaintext}, {"threads", config.threads}});
   return out;
@@ -74,9 +86,14 @@ void GrpcServer::Shutdown() {
   if (stopped_ || server_ == nullptr) return;
   stopped_ = true;
   server_->GetHealthCheckService()->SetServingStatus(false);
+  if (health_server_) health_server_->GetHealthCheckService()->SetServingStatus(false);
   Log::Info("server_draining", {{"grace_ms", absl::ToInt64Milliseconds(grace_)}});
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace_));
   server_->Wait();
+  if (health_server_) {
+    health_server_->Shutdown(absl::ToChronoTime(absl::Now()));
+    health_server_->Wait();
+  }
   Log::Info("server_stopped");
 }
 

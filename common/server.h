@@ -33,10 +33,16 @@ class GrpcServer {
   // Health NOT_SERVING at once, then waits up to shutdown_grace for calls in flight.
   void Shutdown();
   grpc::Server* server() { return server_.get(); }
+  // The plaintext health-only listener's port (0 when SERTEL_HEALTH_PLAINTEXT_ADDRESS is unset).
+  int health_port() const { return health_port_; }
 
  private:
   GrpcServer() = default;
   std::unique_ptr<grpc::Server> server_;
+  // Kubernetes' native gRPC probes cannot speak TLS: a second server on its own port that
+  // serves nothing but grpc.health.v1 (no data, no reflection), mirroring the main status.
+  std::unique_ptr<grpc::Server> health_server_;
+  int health_port_ = 0;
   absl::Duration grace_;
   int port_ = 0;
   bool stopped_ = false;

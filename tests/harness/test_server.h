@@ -35,7 +35,7 @@ ClientConfig TestClientConfig(const TestPki& pki);
 class TestServer {
  public:
   TestServer(const TestPki& pki, std::vector<grpc::Service*> services,
-             int64_t max_message_bytes = 4 << 20);
+             int64_t max_message_bytes = (20 << 20) + (64 << 10));
   ~TestServer();
   int port() const { return server_->port(); }
   std::string address() const { return "127.0.0.1:" + std::to_string(port()); }

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Starts the whole suite locally, as api-contract.md's last table says: a throwaway PostgreSQL
+# under ./.sertel/pg (port 55432), the SMTP sink on 127.0.0.1:2525 (mail under ./.sertel/mail),
+# the WhatsApp Cloud API stub, and the four services over TLS with the development identity
+# under ./.sertel/ (made once by scripts/dev-pki.sh). Logs: ./.sertel/logs/<service>.log.
+# Idempotent: what already runs is left running. Stop everything with scripts/down.sh.
+# SERTEL_SKIP_BUILD=1 skips install+build (for callers that just built).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+if [ -z "${SERTEL_SKIP_BUILD:-}" ]; then
+  "$SERTEL_ROOT/scripts/build.sh"
+fi
+"$SERTEL_ROOT/scripts/dev-pki.sh"
+
+RUN="$SERTEL_HOME/run"
+mkdir -p "$RUN" "$SERTEL_HOME/logs" "$SERTEL_HOME/mail" "$SERTEL_HOME/whatsapp"
+chmod 755 "$SERTEL_HOME"
+
+PG_PORT=${SERTEL_PG_PORT:-55432}
+SMTP_PORT=${SERTEL_SMTP_PORT:-2525}
+WHATSAPP_PORT=${SERTEL_WHATSAPP_PORT:-2526}
+DATABASE_URL=$("$SERTEL_ROOT/scripts/pg.sh" start "$SERTEL_HOME/pg" "$PG_PORT")
+log "PostgreSQL at $DATABASE_URL"
+
+running() { [ -f "$RUN/$1.pid" ] && kill -0 "$(cat "$RUN/$1.pid")" 2>/dev/null; }
+
+# start NAME PORT COMMAND...: runs COMMAND in the background unless NAME is already running.
+start() {
+  local name=$1 port=$2; shift 2
+  if running "$name"; then
+    log "$name already running (pid $(cat "$RUN/$name.pid"))"
+    return
+  fi
+  "$@" >>"$SERTEL_HOME/logs/$name.out" 2>&1 &
+  echo $! >"$RUN/$name.pid"
+  if ! wait_for_port "$port" 60; then
+    tail -20 "$SERTEL_HOME/logs/$name.out" "$SERTEL_HOME/logs/$name.log" 2>/dev/null >&2 || true
+    die "$name did not start on port $port (see $SERTEL_HOME/logs/$name.*)"
+  fi
+  log "$name listening on 127.0.0.1:$port"
+}
+
+start smtp-sink "$SMTP_PORT" "$SERTEL_PYTHON" "$SERTEL_ROOT/tests/harness/smtp_sink.py" \
+  --port "$SMTP_PORT" --dir "$SERTEL_HOME/mail"
+[ -f "$SERTEL_HOME/whatsapp/token" ] || (umask 077; head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$SERTEL_HOME/whatsapp/token")
+start whatsapp-stub "$WHATSAPP_PORT" "$SERTEL_PYTHON" "$SERTEL_ROOT/tests/harness/whatsapp_stub.py" \
+  --port "$WHATSAPP_PORT" --dir "$SERTEL_HOME/whatsapp/messages" \
+  --token "$(cat "$SERTEL_HOME/whatsapp/token")" --phone-number-id 100000000000001
+
+# The variables every service reads (README's table), then each service's own.
+common_env() {
+  local svc=$1
+  echo "SERTEL_DATABASE_URL=$DATABASE_URL"
+  echo "SERTEL_TLS_CERT=$SERTEL_HOME/tls/$svc.pem"
+  echo "SERTEL_TLS_KEY=$SERTEL_HOME/tls/$svc-key.pem"
+  echo "SERTEL_TLS_CA=$SERTEL_HOME/tls/ca.pem"
+  echo "SERTEL_JWT_PUBLIC_KEYS=$SERTEL_HOME/jwt/public-key.pem"
+  echo "SERTEL_JWT_ISSUER=sertel-dev"
+  echo "SERTEL_LOG_FILE=$SERTEL_HOME/logs/$svc.log"
+  echo "SERTEL_DISPOSITION_ADDRESS=localhost:50052"
+  echo "SERTEL_CERTIFICATE_ADDRESS=localhost:50053"
+  echo "SERTEL_NOTIFICATION_ADDRESS=localhost:50054"
+  echo "SERTEL_OUTBOX_POLL_INTERVAL=${SERTEL_OUTBOX_POLL_INTERVAL:-100ms}"
+  echo "SERTEL_OUTBOX_BASE_BACKOFF=${SERTEL_OUTBOX_BASE_BACKOFF:-200ms}"
+  echo "SERTEL_OUTBOX_MAX_BACKOFF=${SERTEL_OUTBOX_MAX_BACKOFF:-5s}"
+  case "$svc" in
+    certificate)
+      echo "SERTEL_CERTIFICATE_CA_KEY=$SERTEL_HOME/ca/key.pem"
+      echo "SERTEL_CERTIFICATE_CA_CERT=$SERTEL_HOME/ca/cert.pem"
+      echo "SERTEL_CERTIFICATE_ACTIVATION_KEY_FILE=$SERTEL_HOME/ca/activation-hmac.key"
+      ;;
+    notification)
+      echo "SERTEL_NOTIFICATION_SMTP_URL=smtp://127.0.0.1:$SMTP_PORT"
+      echo "SERTEL_NOTIFICATION_SMTP_TLS=none"
+      echo "SERTEL_NOTIFICATION_SMTP_FROM=sertel@localhost"
+      echo "SERTEL_NOTIFICATION_WHATSAPP_BASE_URL=http://127.0.0.1:$WHATSAPP_PORT"
+      echo "SERTEL_NOTIFICATION_WHATSAPP_PHONE_NUMBER_ID=100000000000001"
+      echo "SERTEL_NOTIFICATION_WHATSAPP_TOKEN_FILE=$SERTEL_HOME/whatsapp/token"
+      echo "SERTEL_NOTIFICATION_POLL_INTERVAL=200ms"
+      ;;
+  esac
+}
+
+# Downstream first, so the first outbox deliveries find their callee (they would retry anyway).
+port=50054
+for svc in notification certificate disposition intake; do
+  bin="$SERTEL_BUILD_DIR/$svc-service/$svc-service"
+  [ -x "$bin" ] || die "$bin is not built"
+  mapfile -t envs < <(common_env "$svc")
+  start "$svc" "$port" env "${envs[@]}" "$bin"
+  port=$((port - 1))
+done
+
+log "suite is up: intake 50051, disposition 50052, certificate 50053, notification 50054"
+log "sertelctl: $SERTEL_BUILD_DIR/tools/sertelctl/sertelctl --help; stop with scripts/down.sh"
