@@ -1,0 +1,62 @@
+#include "certificate_config.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace sertel::certificate {
+
+bool ParseDays(const std::string& text, absl::Duration* out) {
+  if (!text.empty() && text.back() == 'd') {
+    int64_t days = 0;
+    if (!absl::SimpleAtoi(text.substr(0, text.size() - 1), &days) || days <= 0) return false;
+    *out = absl::Hours(24 * days);
+    return true;
+  }
+  return absl::ParseDuration(text, out) && *out > absl::ZeroDuration();
+}
+
+namespace {
+absl::Duration DurationOrDays(EnvReader& env, const std::string& name, absl::Duration def,
+                              const std::string& def_text) {
+  std::string text = env.String(name, def_text);
+  absl::Duration d = def;
+  if (!ParseDays(text, &d)) {
+    env.AddError(absl::StrCat(name, ": \"", text, "\" is not a positive duration (e.g. 730d, 72h)"));
+    return def;
+  }
+  return d;
+}
+}  // namespace
+
+CertificateConfig CertificateConfig::FromEnv(EnvReader& env) {
+  CertificateConfig c;
+  c.ca_key_file = env.RequiredString("SERTEL_CERTIFICATE_CA_KEY");
+  c.ca_chain_file = env.RequiredString("SERTEL_CERTIFICATE_CA_CERT");
+  c.organization = env.String("SERTEL_CERTIFICATE_ORGANIZATION", c.organization);
+  if (c.organization.empty()) env.AddError("SERTEL_CERTIFICATE_ORGANIZATION must not be empty");
+  c.validity = DurationOrDays(env, "SERTEL_CERTIFICATE_VALIDITY", c.validity, "730d");
+  std::string algorithm = env.String("SERTEL_CERTIFICATE_KEY_ALGORITHM", "RSA-2048");
+  if (absl::StatusOr<KeyAlgorithm> a = ParseKeyAlgorithm(algorithm); a.ok()) {
+    c.key_algorithm = *a;
+  } else {
+    env.AddError(absl::StrCat("SERTEL_CERTIFICATE_KEY_ALGORITHM: ", a.status().message()));
+  }
+  c.pkcs12_iterations = static_cast<int>(
+      env.Int("SERTEL_CERTIFICATE_PKCS12_ITERATIONS", c.pkcs12_iterations, 2048, 10000000));
+  c.pkcs12_legacy = env.Bool("SERTEL_CERTIFICATE_PKCS12_LEGACY", false);
+  c.activation_key_file = env.RequiredString("SERTEL_CERTIFICATE_ACTIVATION_KEY_FILE");
+  c.activation_ttl = DurationOrDays(env, "SERTEL_CERTIFICATE_ACTIVATION_TTL", c.activation_ttl, "72h");
+  c.activation_max_attempts =
+      static_cast<int>(env.Int("SERTEL_CERTIFICATE_ACTIVATION_MAX_ATTEMPTS", 5, 1, 20));
+  c.keystore_retention =
+      DurationOrDays(env, "SERTEL_CERTIFICATE_KEYSTORE_RETENTION", c.keystore_retention, "30d");
+  c.expiry_reminder =
+      DurationOrDays(env, "SERTEL_CERTIFICATE_EXPIRY_REMINDER", c.expiry_reminder, "30d");
+  c.job_interval = DurationOrDays(env, "SERTEL_CERTIFICATE_JOB_INTERVAL", c.job_interval, "1h");
+  c.crl_url = env.String("SERTEL_CERTIFICATE_CRL_URL", "");
+  c.crl_validity = DurationOrDays(env, "SERTEL_CERTIFICATE_CRL_VALIDITY", c.crl_validity, "7d");
+  c.notification_address = env.String("SERTEL_NOTIFICATION_ADDRESS", c.notification_address);
+  return c;
+}
+
+}  // namespace sertel::certificate

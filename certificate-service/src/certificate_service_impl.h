@@ -1,0 +1,44 @@
+// sertel.v1.CertificateService over gRPC: each handler is the role check (kCertificateRoles),
+// proto in, CertificateManager, proto out, through HandleRpc (common/rpc.h).
+#pragma once
+
+#include "certificate_manager.h"
+#include "common/auth.h"
+#include "sertel/v1/certificate.grpc.pb.h"
+
+namespace sertel::certificate {
+
+// Who may call what (api-contract.md, CertificateService).
+const RoleTable& CertificateRoles();
+
+class CertificateServiceImpl final : public v1::CertificateService::Service {
+ public:
+  CertificateServiceImpl(CertificateManager* manager, const Authenticator* authenticator);
+  const Authorizer& authorizer() const { return authz_; }
+
+  grpc::Status StartEnrollment(grpc::ServerContext* ctx, const v1::StartEnrollmentRequest* req,
+                               v1::Enrollment* resp) override;
+  grpc::Status GetEnrollment(grpc::ServerContext* ctx, const v1::GetEnrollmentRequest* req,
+                             v1::Enrollment* resp) override;
+  grpc::Status SetPassphrase(grpc::ServerContext* ctx, const v1::SetPassphraseRequest* req,
+                             v1::Certificate* resp) override;
+  grpc::Status HandOver(grpc::ServerContext* ctx, const v1::HandOverRequest* req,
+                        v1::Enrollment* resp) override;
+  grpc::Status DownloadKeystore(grpc::ServerContext* ctx, const v1::DownloadKeystoreRequest* req,
+                                v1::DownloadKeystoreResponse* resp) override;
+  grpc::Status GetCertificate(grpc::ServerContext* ctx, const v1::GetCertificateRequest* req,
+                              v1::Certificate* resp) override;
+  grpc::Status CheckCertificate(grpc::ServerContext* ctx, const v1::CheckCertificateRequest* req,
+                                v1::CheckResult* resp) override;
+  grpc::Status RevokeCertificate(grpc::ServerContext* ctx,
+                                 const v1::RevokeCertificateRequest* req,
+                                 v1::Certificate* resp) override;
+  grpc::Status GetStatistics(grpc::ServerContext* ctx, const v1::GetStatisticsRequest* req,
+                             v1::Statistics* resp) override;
+
+ private:
+  CertificateManager* manager_;
+  Authorizer authz_;
+};
+
+}  // namespace sertel::certificate

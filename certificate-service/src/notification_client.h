@@ -1,0 +1,38 @@
+// Delivers certificate-service's outbox rows for topic "notification.SendNotification" to the
+// notification service (mTLS -> SERVICE). An ACTIVATION_CODE row carries the code sealed (see
+// activation_code.h); it is opened here, in memory, just before the call.
+//
+//   NotificationClient client(channel, config.client, &codes);
+//   runtime.outbox().Register(NotificationClient::kTopic,
+//                             [&](const OutboxMessage& m) { return client.Deliver(m.payload); });
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "activation_code.h"
+#include "common/config.h"
+#include "sertel/v1/notification.grpc.pb.h"
+
+namespace sertel::certificate {
+
+class NotificationClient {
+ public:
+  static constexpr const char* kTopic = "notification.SendNotification";
+
+  NotificationClient(std::shared_ptr<grpc::Channel> channel, ClientConfig config,
+                     const ActivationCodes* codes);
+  // The payload is a serialized SendNotificationRequest.
+  absl::Status Deliver(const std::string& payload);
+
+  // Opens a sealed activation code in `request` (exposed for tests).
+  absl::Status Unseal(v1::SendNotificationRequest& request) const;
+
+ private:
+  std::unique_ptr<v1::NotificationService::Stub> stub_;
+  ClientConfig config_;
+  const ActivationCodes* codes_;
+};
+
+}  // namespace sertel::certificate

@@ -1,0 +1,40 @@
+// SOP step 6's output, "a certificate protected by the owner's passphrase": the private key, the
+// certificate and the CA chain sealed in a PKCS#12 (RFC 7292). Default: key and certificates
+// encrypted with AES-256-CBC under PBES2/PBKDF2-HMAC-SHA256, MAC HMAC-SHA256, the iteration count
+// from configuration. `legacy` (for older clients such as Windows 7 or old Java keystores):
+// 3DES + SHA-1, as PKCS#12 files were made before OpenSSL 3.
+//
+//   Pkcs12Sealer sealer({.iterations = 100000});
+//   absl::StatusOr<std::string> der = sealer.Seal(key.get(), cert.get(), ca->chain(),
+//                                                passphrase, "Siti Aminah");
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "openssl_util.h"
+
+namespace sertel::certificate {
+
+class Pkcs12Sealer {
+ public:
+  struct Options {
+    int iterations = 100000;
+    bool legacy = false;
+  };
+  explicit Pkcs12Sealer(Options options) : options_(options) {}
+
+  // The DER PKCS#12. `passphrase` is only read; the caller wipes it.
+  absl::StatusOr<std::string> Seal(EVP_PKEY* key, X509* cert, const std::vector<X509Ptr>& chain,
+                                   const std::string& passphrase,
+                                   const std::string& friendly_name) const;
+
+  const Options& options() const { return options_; }
+
+ private:
+  Options options_;
+};
+
+}  // namespace sertel::certificate

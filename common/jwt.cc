@@ -1,0 +1,411 @@
+#include "common/jwt.h"
+
+#include <openssl/bn.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+
+namespace sertel {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr size_t kEs256CoordinateBytes = 32;
+constexpr size_t kEs256SignatureBytes = 2 * kEs256CoordinateBytes;  // RFC 7518 §3.4: R || S
+constexpr int kMinRsaBits = 2048;                                   // RFC 7518 §3.3
+
+absl::Status Unauthenticated(absl::string_view reason) {
+  return absl::UnauthenticatedError(absl::StrCat("invalid bearer token: ", reason));
+}
+
+// True for RSA, false for EC P-256; anything else is refused. The JWS algorithm follows from
+// the key alone, never from the token (RFC 8725 §3.1: no algorithm confusion).
+absl::StatusOr<bool> IsRsaKey(EVP_PKEY* key) {
+  if (EVP_PKEY_is_a(key, "RSA")) {
+    if (EVP_PKEY_get_bits(key) < kMinRsaBits) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("RSA key of ", EVP_PKEY_get_bits(key), " bits; at least 2048 needed"));
+    }
+    return true;
+  }
+  if (EVP_PKEY_is_a(key, "EC")) {
+    char group[64] = {0};
+    size_t len = 0;
+    if (EVP_PKEY_get_group_name(key, group, sizeof(group), &len) != 1) {
+      ERR_clear_error();
+      return absl::InvalidArgumentError("EC key without a named curve");
+    }
+    absl::string_view name(group, len);
+    if (name == "prime256v1" || name == "P-256") return false;
+    return absl::InvalidArgumentError(
+        absl::StrCat("EC key on curve ", name, "; only P-256 (ES256) is supported"));
+  }
+  return absl::InvalidArgumentError("key type is neither RSA nor EC P-256");
+}
+
+// JWS R||S (RFC 7518 §3.4) -> the DER ECDSA-Sig-Value OpenSSL verifies. "" when malformed.
+std::string EcdsaRawToDer(absl::string_view raw) {
+  if (raw.size() != kEs256SignatureBytes) return "";
+  const auto* bytes = reinterpret_cast<const unsigned char*>(raw.data());
+  ECDSA_SIG* sig = ECDSA_SIG_new();
+  if (sig == nullptr) return "";
+  BIGNUM* r = BN_bin2bn(bytes, kEs256CoordinateBytes, nullptr);
+  BIGNUM* s = BN_bin2bn(bytes + kEs256CoordinateBytes, kEs256CoordinateBytes, nullptr);
+  if (r == nullptr || s == nullptr || ECDSA_SIG_set0(sig, r, s) != 1) {
+    BN_free(r);
+    BN_free(s);
+    ECDSA_SIG_free(sig);
+    return "";
+  }
+  std::string der;
+  int len = i2d_ECDSA_SIG(sig, nullptr);
+  if (len > 0) {
+    der.resize(static_cast<size_t>(len));
+    auto* p = reinterpret_cast<unsigned char*>(der.data());
+    if (i2d_ECDSA_SIG(sig, &p) != len) der.clear();
+  }
+  ECDSA_SIG_free(sig);
+  return der;
+}
+
+// DER ECDSA-Sig-Value -> JWS R||S. "" when malformed.
+std::string EcdsaDerToRaw(absl::string_view der) {
+  const auto* p = reinterpret_cast<const unsigned char*>(der.data());
+  ECDSA_SIG* sig = d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(der.size()));
+  if (sig == nullptr) return "";
+  const BIGNUM* r = nullptr;
+  const BIGNUM* s = nullptr;
+  ECDSA_SIG_get0(sig, &r, &s);
+  std::string raw(kEs256SignatureBytes, '\0');
+  auto* out = reinterpret_cast<unsigned char*>(raw.data());
+  if (BN_bn2binpad(r, out, kEs256CoordinateBytes) != static_cast<int>(kEs256CoordinateBytes) ||
+      BN_bn2binpad(s, out + kEs256CoordinateBytes, kEs256CoordinateBytes) !=
+          static_cast<int>(kEs256CoordinateBytes)) {
+    raw.clear();
+  }
+  ECDSA_SIG_free(sig);
+  return raw;
+}
+
+// A JSON object from base64url text, or nullopt.
+std::optional<Json> DecodeJsonObject(absl::string_view segment) {
+  absl::StatusOr<std::string> bytes = Base64UrlDecode(segment);
+  if (!bytes.ok()) return std::nullopt;
+  Json j = Json::parse(*bytes, /*cb=*/nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return std::nullopt;
+  return j;
+}
+
+// A NumericDate (RFC 7519 §2: a JSON number, possibly non-integer) as whole seconds, saturated
+// to int64; nullopt when not a finite number.
+std::optional<int64_t> NumericDate(const Json& v) {
+  if (v.is_number_unsigned()) {
+    uint64_t u = v.get<uint64_t>();
+    if (u > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+      return std::numeric_limits<int64_t>::max();
+    }
+    return static_cast<int64_t>(u);
+  }
+  if (v.is_number_integer()) return v.get<int64_t>();
+  if (v.is_number_float()) {
+    double d = v.get<double>();
+    if (!std::isfinite(d)) return std::nullopt;
+    if (d >= 9.2e18) return std::numeric_limits<int64_t>::max();
+    if (d <= -9.2e18) return std::numeric_limits<int64_t>::min();
+    return static_cast<int64_t>(std::floor(d));
+  }
+  return std::nullopt;
+}
+
+absl::StatusOr<JwtClaims> ParseClaims(const Json& payload) {
+  JwtClaims c;
+  auto exp = payload.find("exp");
+  if (exp == payload.end()) return Unauthenticated("no exp claim");
+  std::optional<int64_t> exp_value = NumericDate(*exp);
+  if (!exp_value) return Unauthenticated("exp is not a number");
+  c.exp = *exp_value;
+  if (auto nbf = payload.find("nbf"); nbf != payload.end()) {
+    std::optional<int64_t> v = NumericDate(*nbf);
+    if (!v) return Unauthenticated("nbf is not a number");
+    c.nbf = *v;
+  }
+  if (auto iat = payload.find("iat"); iat != payload.end()) {
+    std::optional<int64_t> v = NumericDate(*iat);
+    if (!v) return Unauthenticated("iat is not a number");
+    c.iat = *v;
+  }
+  if (auto iss = payload.find("iss"); iss != payload.end()) {
+    if (!iss->is_string()) return Unauthenticated("iss is not a string");
+    c.iss = iss->get<std::string>();
+  }
+  // RFC 7519 §4.1.3: a single string or an array of strings.
+  if (auto aud = payload.find("aud"); aud != payload.end()) {
+    if (aud->is_string()) {
+      c.aud.push_back(aud->get<std::string>());
+    } else if (aud->is_array()) {
+      for (const Json& a : *aud) {
+        if (!a.is_string()) return Unauthenticated("aud holds a non-string");
+        c.aud.push_back(a.get<std::string>());
+      }
+    } else {
+      return Unauthenticated("aud is neither a string nor an array");
+    }
+  }
+  if (auto sub = payload.find("sub"); sub != payload.end()) {
+    if (!sub->is_string()) return Unauthenticated("sub is not a string");
+    c.sub = sub->get<std::string>();
+  }
+  if (auto nik = payload.find("nik"); nik != payload.end()) {
+    if (!nik->is_string()) return Unauthenticated("nik is not a string");
+    c.nik = nik->get<std::string>();
+  }
+  if (auto roles = payload.find("roles"); roles != payload.end()) {
+    if (!roles->is_array()) return Unauthenticated("roles is not an array");
+    for (const Json& r : *roles) {
+      if (!r.is_string()) return Unauthenticated("roles holds a non-string");
+      c.roles.push_back(r.get<std::string>());
+    }
+  }
+  return c;
+}
+
+}  // namespace
+
+JwtVerifier::JwtVerifier(std::vector<Key> keys, Options options, const Clock* clock)
+    : keys_(std::move(keys)),
+      options_(std::move(options)),
+      clock_(clock != nullptr ? clock : SystemClock::Default()) {}
+
+absl::StatusOr<std::unique_ptr<JwtVerifier>> JwtVerifier::FromPemFiles(
+    const std::vector<std::string>& paths, Options options, const Clock* clock) {
+  std::vector<std::string> pems;
+  pems.reserve(paths.size());
+  for (const std::string& path : paths) {
+    absl::StatusOr<std::string> pem = ReadFile(path);
+    if (!pem.ok()) {
+      return absl::Status(pem.status().code(),
+                          absl::StrCat("JWT public key: ", pem.status().message()));
+    }
+    pems.push_back(*std::move(pem));
+  }
+  absl::StatusOr<std::unique_ptr<JwtVerifier>> v = FromPems(pems, std::move(options), clock);
+  if (!v.ok() && !paths.empty()) {
+    // FromPems names the key by index; the file names say more.
+    return absl::Status(
+        v.status().code(),
+        absl::StrCat(v.status().message(), " (files: ", absl::StrJoin(paths, ", "), ")"));
+  }
+  return v;
+}
+
+absl::StatusOr<std::unique_ptr<JwtVerifier>> JwtVerifier::FromPems(
+    const std::vector<std::string>& pems, Options options, const Clock* clock) {
+  if (pems.empty()) return absl::InvalidArgumentError("no JWT public keys");
+  if (options.issuer.empty()) return absl::InvalidArgumentError("JWT issuer must be set");
+  if (options.audience.empty()) return absl::InvalidArgumentError("JWT audience must be set");
+  if (options.max_token_bytes == 0) {
+    return absl::InvalidArgumentError("JWT max_token_bytes must be positive");
+  }
+  if (options.leeway < absl::ZeroDuration()) options.leeway = absl::ZeroDuration();
+  std::vector<Key> keys;
+  for (size_t i = 0; i < pems.size(); ++i) {
+    absl::StatusOr<EvpPkeyPtr> key = LoadPublicKeyPem(pems[i]);
+    if (!key.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("JWT public key ", i + 1, ": ", key.status().message()));
+    }
+    absl::StatusOr<bool> rsa = IsRsaKey(key->get());
+    if (!rsa.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("JWT public key ", i + 1, ": ", rsa.status().message()));
+    }
+    keys.push_back({*rsa ? KeyKind::kRsa : KeyKind::kEcP256, *std::move(key)});
+  }
+  return std::unique_ptr<JwtVerifier>(new JwtVerifier(std::move(keys), std::move(options), clock));
+}
+
+bool JwtVerifier::VerifySignature(KeyKind kind, absl::string_view signing_input,
+                                  absl::string_view signature) const {
+  std::string der;
+  if (kind == KeyKind::kEcP256) {
+    der = EcdsaRawToDer(signature);
+    if (der.empty()) return false;
+    signature = der;
+  }
+  const auto* sig = reinterpret_cast<const unsigned char*>(signature.data());
+  const auto* tbs = reinterpret_cast<const unsigned char*>(signing_input.data());
+  bool ok = false;
+  for (const Key& k : keys_) {
+    if (k.kind != kind) continue;
+    EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+    // RSA keys use the default PKCS#1 v1.5 padding: RS256 is RSASSA-PKCS1-v1_5 (RFC 7518 §3.3).
+    if (ctx != nullptr &&
+        EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, k.key.get()) == 1 &&
+        EVP_DigestVerify(ctx.get(), sig, signature.size(), tbs, signing_input.size()) == 1) {
+      ok = true;
+      break;
+    }
+  }
+  // Failed verifications leave errors behind; they must not leak into the next caller's report.
+  ERR_clear_error();
+  return ok;
+}
+
+absl::StatusOr<JwtClaims> JwtVerifier::Verify(absl::string_view token) const {
+  if (token.size() > options_.max_token_bytes) return Unauthenticated("token too large");
+  // RFC 7515 §7.1: BASE64URL(header) '.' BASE64URL(payload) '.' BASE64URL(signature).
+  std::vector<absl::string_view> parts = absl::StrSplit(token, '.');
+  if (parts.size() != 3) return Unauthenticated("not a signed JWT (three segments expected)");
+  if (parts[0].empty() || parts[1].empty() || parts[2].empty()) {
+    return Unauthenticated("empty token segment");
+  }
+  try {
+    std::optional<Json> header = DecodeJsonObject(parts[0]);
+    if (!header) return Unauthenticated("header is not base64url JSON object");
+
+    auto alg = header->find("alg");
+    if (alg == header->end() || !alg->is_string()) return Unauthenticated("no alg");
+    const std::string alg_name = alg->get<std::string>();
+    KeyKind kind;
+    if (alg_name == "RS256") {
+      kind = KeyKind::kRsa;
+    } else if (alg_name == "ES256") {
+      kind = KeyKind::kEcP256;
+    } else if (absl::EqualsIgnoreCase(alg_name, "none")) {
+      return Unauthenticated("unsigned tokens are not accepted");
+    } else {
+      // HS256 included: an HMAC keyed with a public key would let anyone sign (RFC 8725 §2.1).
+      return Unauthenticated("unsupported alg");
+    }
+    if (auto typ = header->find("typ"); typ != header->end()) {
+      // RFC 7519 §5.1; media type names compare case-insensitively.
+      if (!typ->is_string() || !absl::EqualsIgnoreCase(typ->get<std::string>(), "JWT")) {
+        return Unauthenticated("typ is not JWT");
+      }
+    }
+    // RFC 7515 §4.1.11: extensions listed in "crit" must be understood; we understand none.
+    if (header->contains("crit")) return Unauthenticated("unsupported crit header");
+
+    absl::StatusOr<std::string> signature = Base64UrlDecode(parts[2]);
+    if (!signature.ok()) return Unauthenticated("signature is not base64url");
+    if (kind == KeyKind::kEcP256 && signature->size() != kEs256SignatureBytes) {
+      return Unauthenticated("ES256 signature must be 64 bytes");
+    }
+    bool have_key = false;
+    for (const Key& k : keys_) have_key = have_key || k.kind == kind;
+    if (!have_key) return Unauthenticated("no key for this alg");
+    const absl::string_view signing_input = token.substr(0, parts[0].size() + 1 + parts[1].size());
+    if (!VerifySignature(kind, signing_input, *signature)) {
+      return Unauthenticated("signature does not verify");
+    }
+
+    // Only a payload with a valid signature is read.
+    std::optional<Json> payload = DecodeJsonObject(parts[1]);
+    if (!payload) return Unauthenticated("payload is not base64url JSON object");
+    absl::StatusOr<JwtClaims> claims = ParseClaims(*payload);
+    if (!claims.ok()) return claims.status();
+
+    const absl::Time now = clock_->Now();
+    // RFC 7519 §4.1.4: now must be before exp; §4.1.5: not before nbf; both with some leeway.
+    if (now >= absl::FromUnixSeconds(claims->exp) + options_.leeway) {
+      return Unauthenticated("token expired");
+    }
+    if (claims->nbf != 0 && now + options_.leeway < absl::FromUnixSeconds(claims->nbf)) {
+      return Unauthenticated("token not yet valid");
+    }
+    if (claims->iss != options_.issuer) return Unauthenticated("untrusted issuer");
+    bool audience_ok = false;
+    for (const std::string& a : claims->aud) audience_ok = audience_ok || a == options_.audience;
+    if (!audience_ok) return Unauthenticated("token is not for this audience");
+    if (claims->sub.empty()) return Unauthenticated("no sub");
+    return claims;
+  } catch (const std::exception&) {
+    // nlohmann::json accessors are all type-checked above; this is a last line of defence.
+    return Unauthenticated("malformed token");
+  }
+}
+
+absl::StatusOr<std::unique_ptr<JwtSigner>> JwtSigner::FromPemFile(absl::string_view path) {
+  absl::StatusOr<std::string> pem = ReadFile(path);
+  if (!pem.ok()) {
+    return absl::Status(pem.status().code(),
+                        absl::StrCat("JWT signing key: ", pem.status().message()));
+  }
+  absl::StatusOr<std::unique_ptr<JwtSigner>> signer = FromPem(*pem);
+  OPENSSL_cleanse(pem->data(), pem->size());
+  if (!signer.ok()) {
+    return absl::Status(signer.status().code(),
+                        absl::StrCat(path, ": ", signer.status().message()));
+  }
+  return signer;
+}
+
+absl::StatusOr<std::unique_ptr<JwtSigner>> JwtSigner::FromPem(absl::string_view private_key_pem) {
+  absl::StatusOr<EvpPkeyPtr> key = LoadPrivateKeyPem(private_key_pem);
+  if (!key.ok()) return key.status();
+  absl::StatusOr<bool> rsa = IsRsaKey(key->get());
+  if (!rsa.ok()) return rsa.status();
+  return std::unique_ptr<JwtSigner>(new JwtSigner(*std::move(key), *rsa));
+}
+
+std::string JwtSigner::Sign(const JwtClaims& claims) const {
+  Json header = {{"alg", std::string(alg())}, {"typ", "JWT"}};
+  Json payload = Json::object();
+  if (!claims.iss.empty()) payload["iss"] = claims.iss;
+  if (!claims.sub.empty()) payload["sub"] = claims.sub;
+  if (claims.aud.size() == 1) {
+    payload["aud"] = claims.aud.front();
+  } else if (!claims.aud.empty()) {
+    payload["aud"] = claims.aud;
+  }
+  payload["exp"] = claims.exp;
+  if (claims.nbf != 0) payload["nbf"] = claims.nbf;
+  if (claims.iat != 0) payload["iat"] = claims.iat;
+  payload["roles"] = claims.roles;
+  if (!claims.nik.empty()) payload["nik"] = claims.nik;
+
+  // Invalid UTF-8 in a claim becomes U+FFFD instead of throwing.
+  constexpr auto kReplace = Json::error_handler_t::replace;
+  const std::string signing_input =
+      absl::StrCat(Base64UrlEncode(header.dump(-1, ' ', false, kReplace)), ".",
+                   Base64UrlEncode(payload.dump(-1, ' ', false, kReplace)));
+
+  EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+  size_t sig_len = 0;
+  if (ctx == nullptr ||
+      EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key_.get()) != 1 ||
+      EVP_DigestSign(ctx.get(), nullptr, &sig_len,
+                     reinterpret_cast<const unsigned char*>(signing_input.data()),
+                     signing_input.size()) != 1) {
+    ERR_clear_error();
+    return "";
+  }
+  std::string sig(sig_len, '\0');
+  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &sig_len,
+                     reinterpret_cast<const unsigned char*>(signing_input.data()),
+                     signing_input.size()) != 1) {
+    ERR_clear_error();
+    return "";
+  }
+  sig.resize(sig_len);
+  if (!rsa_) {
+    // OpenSSL writes DER; JWS wants R||S (RFC 7518 §3.4).
+    sig = EcdsaDerToRaw(sig);
+    if (sig.empty()) return "";
+  }
+  return absl::StrCat(signing_input, ".", Base64UrlEncode(sig));
+}
+
+}  // namespace sertel

@@ -1,0 +1,50 @@
+// disposition-service: SOP steps 2-5. Wiring only: configuration, the store, the chain's manager,
+// the downstream clients, the outbox handlers and the gRPC service.
+#include "certificate_client.h"
+#include "common/audit_log.h"
+#include "common/grpc_client.h"
+#include "common/service_runtime.h"
+#include "disposition_config.h"
+#include "disposition_manager.h"
+#include "disposition_service_impl.h"
+#include "disposition_store.h"
+#include "notification_client.h"
+
+namespace sertel::disposition {
+const std::vector<Migration>& Migrations();
+}  // namespace sertel::disposition
+
+int main(int argc, char** argv) {
+  using namespace sertel;
+  using namespace sertel::disposition;
+  EnvReader env;
+  CommonConfig common = CommonConfig::FromEnv("disposition", 50052, env);
+  DispositionConfig own = DispositionConfig::FromEnv(env);
+  auto rt = ServiceRuntime::Create(std::move(common), env, disposition::Migrations(), argc, argv,
+                                   [](pqxx::connection& c) { DispositionStore::Prepare(c); });
+  if (!rt.ok()) return ServiceRuntime::ExitWith(rt.status());
+  if ((*rt)->migrate_only()) return 0;
+  const ClientConfig& client = (*rt)->config().client;
+
+  auto certificate_channel = MakeChannel(own.certificate_address, client);
+  if (!certificate_channel.ok()) return ServiceRuntime::ExitWith(certificate_channel.status());
+  auto notification_channel = MakeChannel(own.notification_address, client);
+  if (!notification_channel.ok()) return ServiceRuntime::ExitWith(notification_channel.status());
+  CertificateClient certificate(*certificate_channel, client);
+  NotificationClient notification(*notification_channel, client);
+  (*rt)->outbox().Register(kStartEnrollmentTopic, [&certificate](const OutboxMessage& m) {
+    return certificate.Deliver(m.payload);
+  });
+  (*rt)->outbox().Register(kSendNotificationTopic, [&notification](const OutboxMessage& m) {
+    return notification.Deliver(m.payload);
+  });
+
+  AuditLog audit;
+  DispositionStore store(&(*rt)->pool(), &audit);
+  DispositionManager manager(&store, SystemClock::Default());
+  DispositionServiceImpl impl(&manager, &(*rt)->authenticator());
+  if (absl::Status s = impl.authorizer().CheckCoversService(); !s.ok()) {
+    return ServiceRuntime::ExitWith(s);
+  }
+  return (*rt)->Serve({&impl});
+}

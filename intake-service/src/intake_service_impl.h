@@ -1,0 +1,44 @@
+// The gRPC face of intake-service (SOP step 1): every handler runs through HandleRpc with the
+// role table below and hands the call to IntakeManager.
+//
+//   IntakeServiceImpl impl(&manager, &runtime->authenticator());
+//   runtime->Serve({&impl});
+#pragma once
+
+#include "common/auth.h"
+#include "intake_manager.h"
+#include "sertel/v1/intake.grpc.pb.h"
+
+namespace sertel::intake {
+
+// Who may call each RPC (api-contract.md, IntakeService). "Own only" for APPLICANT is checked
+// by IntakeManager.
+const RoleTable& IntakeRoles();
+
+class IntakeServiceImpl final : public v1::IntakeService::Service {
+ public:
+  IntakeServiceImpl(IntakeManager* manager, const Authenticator* authenticator);
+  const Authorizer& authorizer() const { return authz_; }
+
+  grpc::Status SubmitApplication(grpc::ServerContext* ctx, const v1::SubmitApplicationRequest* req,
+                                 v1::Application* resp) override;
+  grpc::Status GetApplication(grpc::ServerContext* ctx, const v1::GetApplicationRequest* req,
+                              v1::Application* resp) override;
+  grpc::Status ListApplications(grpc::ServerContext* ctx,
+                                const v1::ListApplicationsRequest* req,
+                                v1::ListApplicationsResponse* resp) override;
+  grpc::Status GetDocument(grpc::ServerContext* ctx, const v1::GetDocumentRequest* req,
+                           v1::Document* resp) override;
+  grpc::Status ResubmitDocuments(grpc::ServerContext* ctx,
+                                 const v1::ResubmitDocumentsRequest* req,
+                                 v1::Application* resp) override;
+  grpc::Status WithdrawApplication(grpc::ServerContext* ctx,
+                                   const v1::WithdrawApplicationRequest* req,
+                                   v1::Application* resp) override;
+
+ private:
+  IntakeManager* manager_;
+  Authorizer authz_;
+};
+
+}  // namespace sertel::intake

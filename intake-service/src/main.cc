@@ -1,0 +1,58 @@
+// intake-service: SOP step 1. Wiring only: configuration, the store, the rules, the downstream
+// clients, the outbox handlers and the gRPC service.
+#include "certificate_client.h"
+#include "common/audit_log.h"
+#include "common/grpc_client.h"
+#include "common/service_runtime.h"
+#include "disposition_client.h"
+#include "intake_config.h"
+#include "intake_manager.h"
+#include "intake_service_impl.h"
+#include "intake_store.h"
+#include "notification_client.h"
+
+namespace sertel::intake {
+const std::vector<Migration>& Migrations();
+}  // namespace sertel::intake
+
+int main(int argc, char** argv) {
+  using namespace sertel;
+  using namespace sertel::intake;
+  EnvReader env;
+  CommonConfig common = CommonConfig::FromEnv("intake", 50051, env);
+  IntakeConfig own = IntakeConfig::FromEnv(env);
+  auto rt = ServiceRuntime::Create(std::move(common), env, intake::Migrations(), argc, argv,
+                                   [](pqxx::connection& c) { IntakeStore::Prepare(c); });
+  if (!rt.ok()) return ServiceRuntime::ExitWith(rt.status());
+  if ((*rt)->migrate_only()) return 0;
+  const ClientConfig& client = (*rt)->config().client;
+
+  auto disposition_channel = MakeChannel(own.disposition_address, client);
+  if (!disposition_channel.ok()) return ServiceRuntime::ExitWith(disposition_channel.status());
+  auto certificate_channel = MakeChannel(own.certificate_address, client);
+  if (!certificate_channel.ok()) return ServiceRuntime::ExitWith(certificate_channel.status());
+  auto notification_channel = MakeChannel(own.notification_address, client);
+  if (!notification_channel.ok()) return ServiceRuntime::ExitWith(notification_channel.status());
+  DispositionClient disposition(*disposition_channel, client, own.lookup_deadline);
+  CertificateClient certificate(*certificate_channel, client, own.lookup_deadline);
+  NotificationClient notification(*notification_channel, client);
+
+  for (const char* topic : {kOpenCaseTopic, kResumeCaseTopic, kWithdrawCaseTopic}) {
+    (*rt)->outbox().Register(topic, [&disposition](const OutboxMessage& m) {
+      return disposition.Deliver(m.topic, m.payload);
+    });
+  }
+  (*rt)->outbox().Register(kSendNotificationTopic, [&notification](const OutboxMessage& m) {
+    return notification.Deliver(m.payload);
+  });
+
+  AuditLog audit;
+  IntakeStore store(&(*rt)->pool(), &audit);
+  IntakeManager manager(&store, &disposition, &certificate, SystemClock::Default(),
+                        {.max_document_bytes = own.max_document_bytes});
+  IntakeServiceImpl impl(&manager, &(*rt)->authenticator());
+  if (absl::Status s = impl.authorizer().CheckCoversService(); !s.ok()) {
+    return ServiceRuntime::ExitWith(s);
+  }
+  return (*rt)->Serve({&impl});
+}

@@ -1,0 +1,180 @@
+#include "submission_rules.h"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <array>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/field_violations.h"
+#include "field_checks.h"
+
+namespace sertel::intake {
+namespace {
+
+constexpr std::array<v1::DocumentKind, 4> kRequiredKinds = {
+    v1::DOCUMENT_KIND_REQUEST_LETTER, v1::DOCUMENT_KIND_BSRE_FORM, v1::DOCUMENT_KIND_KTP_COPY,
+    v1::DOCUMENT_KIND_SK_COPY};
+
+bool KnownKind(int kind) { return kind >= 1 && kind <= 4; }
+
+std::string MiB(int64_t bytes) {
+  if (bytes % (1 << 20) == 0) return absl::StrCat(bytes >> 20, " MiB");
+  return absl::StrCat(bytes, " bytes");
+}
+
+// Checks documents[i]; `seen` collects the kinds, duplicates are reported on the later one.
+void CheckDocuments(const google::protobuf::RepeatedPtrField<v1::Document>& docs,
+                    int64_t max_bytes, FieldViolations& v, std::vector<bool>& seen) {
+  for (int i = 0; i < docs.size(); ++i) {
+    const v1::Document& d = docs[i];
+    std::string f = absl::StrCat("documents[", i, "]");
+    if (!KnownKind(d.kind())) {
+      v.Add(f + ".kind", "must be REQUEST_LETTER, BSRE_FORM, KTP_COPY or SK_COPY");
+    } else if (seen[d.kind()]) {
+      v.Add(f + ".kind", absl::StrCat(DocumentKindName(d.kind()), " is given more than once"));
+    } else {
+      seen[d.kind()] = true;
+    }
+    v.AddIfError(f + ".filename", CheckText(d.filename(), 255, /*required=*/false));
+    if (absl::StrContains(d.filename(), "/") || absl::StrContains(d.filename(), "\\")) {
+      v.Add(f + ".filename", "must not contain a path");
+    }
+    const std::string& content = d.content();
+    if (content.empty()) {
+      v.Add(f + ".content", "is empty");
+      continue;
+    }
+    if (static_cast<int64_t>(content.size()) > max_bytes) {
+      v.Add(f + ".content", absl::StrCat("is ", content.size(), " bytes, over the limit of ",
+                                         max_bytes, " bytes (", MiB(max_bytes), ")"));
+      continue;
+    }
+    std::string sniffed = SniffDocumentType(content);
+    if (sniffed.empty()) {
+      v.Add(f + ".content", "is not a PDF, JPEG or PNG file (judged by its bytes)");
+    } else if (!d.content_type().empty() &&
+               absl::AsciiStrToLower(d.content_type()) != sniffed &&
+               !(sniffed == "image/jpeg" && absl::AsciiStrToLower(d.content_type()) == "image/jpg")) {
+      v.Add(f + ".content_type",
+            absl::StrCat("says ", d.content_type(), " but the content is ", sniffed));
+    }
+  }
+}
+
+void AppendField(std::string& out, absl::string_view value) {
+  absl::StrAppend(&out, value.size(), ":", value, ";");
+}
+
+}  // namespace
+
+std::string Sha256Hex(absl::string_view bytes) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr);
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(md), len));
+}
+
+std::string DocumentKindName(v1::DocumentKind kind) {
+  switch (kind) {
+    case v1::DOCUMENT_KIND_REQUEST_LETTER: return "REQUEST_LETTER";
+    case v1::DOCUMENT_KIND_BSRE_FORM: return "BSRE_FORM";
+    case v1::DOCUMENT_KIND_KTP_COPY: return "KTP_COPY";
+    case v1::DOCUMENT_KIND_SK_COPY: return "SK_COPY";
+    default: return absl::StrCat("UNKNOWN_", static_cast<int>(kind));
+  }
+}
+
+absl::Status CheckRequestId(absl::string_view id, bool required) {
+  if (id.empty()) {
+    return required ? absl::InvalidArgumentError("required") : absl::OkStatus();
+  }
+  if (id.size() > 128) return absl::InvalidArgumentError("longer than 128 characters");
+  for (char c : id) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' &&
+        c != ':' && c != '-') {
+      return absl::InvalidArgumentError("may contain only A-Z a-z 0-9 . _ : -");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SubmissionRules::CheckSubmission(const v1::SubmitApplicationRequest& r,
+                                              absl::string_view token_nik) const {
+  FieldViolations v;
+  v.AddIfError("request_id", CheckRequestId(r.request_id(), /*required=*/true));
+  const v1::Applicant& a = r.applicant();
+  v.AddIfError("applicant.nik", CheckNik(a.nik()));
+  // An applicant applies for themselves: the NIK must be the one in their token.
+  if (!token_nik.empty() && !a.nik().empty() && a.nik() != token_nik) {
+    v.Add("applicant.nik", "does not match the NIK of the caller's token");
+  }
+  v.AddIfError("applicant.nip", CheckNip(a.nip()));
+  v.AddIfError("applicant.full_name", CheckFullName(a.full_name()));
+  v.AddIfError("applicant.email", CheckEmail(a.email()));
+  v.AddIfError("applicant.phone", CheckPhone(a.phone()));
+  v.AddIfError("applicant.unit", CheckText(a.unit(), 200, /*required=*/true));
+  v.AddIfError("applicant.position", CheckText(a.position(), 200, /*required=*/true));
+  v.AddIfError("note", CheckText(r.note(), 1000, /*required=*/false, /*multiline=*/true));
+
+  // SOP step 1: the request letter, the BSrE form, a KTP copy and an SK copy, each exactly once.
+  std::vector<bool> seen(5, false);
+  CheckDocuments(r.documents(), options_.max_document_bytes, v, seen);
+  std::vector<std::string> missing;
+  for (v1::DocumentKind k : kRequiredKinds) {
+    if (!seen[k]) missing.push_back(DocumentKindName(k));
+  }
+  if (!missing.empty()) {
+    v.Add("documents", absl::StrCat("missing ", absl::StrJoin(missing, ", "),
+                                    " (SOP step 1 requires all four documents)"));
+  }
+  if (!v.empty()) return v.ToStatus("the application is invalid");
+  return absl::OkStatus();
+}
+
+absl::Status SubmissionRules::CheckResubmission(const v1::ResubmitDocumentsRequest& r) const {
+  FieldViolations v;
+  v.AddIfError("request_id", CheckRequestId(r.request_id(), /*required=*/false));
+  if (r.documents().empty()) v.Add("documents", "at least one document is required");
+  std::vector<bool> seen(5, false);
+  CheckDocuments(r.documents(), options_.max_document_bytes, v, seen);
+  if (!v.empty()) return v.ToStatus("the resubmission is invalid");
+  return absl::OkStatus();
+}
+
+absl::Status SubmissionRules::CheckWithdrawal(const v1::WithdrawApplicationRequest& r) const {
+  FieldViolations v;
+  v.AddIfError("reason", CheckText(r.reason(), 1000, /*required=*/false, /*multiline=*/true));
+  if (!v.empty()) return v.ToStatus("the withdrawal is invalid");
+  return absl::OkStatus();
+}
+
+std::string SubmissionRules::CanonicalHash(const v1::SubmitApplicationRequest& r) {
+  std::string out = "sertel.intake.submit.v1;";
+  AppendField(out, r.request_id());
+  const v1::Applicant& a = r.applicant();
+  for (const std::string* s : {&a.nik(), &a.nip(), &a.full_name(), &a.email(), &a.phone(),
+                               &a.unit(), &a.position()}) {
+    AppendField(out, *s);
+  }
+  AppendField(out, r.note());
+  std::vector<std::string> docs;
+  for (const v1::Document& d : r.documents()) {
+    std::string one;
+    AppendField(one, absl::StrCat(static_cast<int>(d.kind())));
+    AppendField(one, d.filename());
+    AppendField(one, d.content_type());
+    AppendField(one, Sha256Hex(d.content()));
+    docs.push_back(std::move(one));
+  }
+  std::sort(docs.begin(), docs.end());
+  for (const std::string& d : docs) AppendField(out, d);
+  return Sha256Hex(out);
+}
+
+}  // namespace sertel::intake

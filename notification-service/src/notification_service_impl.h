@@ -1,0 +1,35 @@
+// The gRPC face of the notification service: role check and status mapping through HandleRpc,
+// everything else in NotificationManager.
+//
+//   NotificationServiceImpl impl(&manager, &runtime.authenticator());
+//   runtime.Serve({&impl});
+#pragma once
+
+#include "common/auth.h"
+#include "notification_manager.h"
+#include "sertel/v1/notification.grpc.pb.h"
+
+namespace sertel::notification {
+
+// Who may call what (api-contract.md, NotificationService).
+const RoleTable& NotificationRoles();
+
+class NotificationServiceImpl final : public v1::NotificationService::Service {
+ public:
+  NotificationServiceImpl(NotificationManager* manager, const Authenticator* authenticator);
+  const Authorizer& authorizer() const { return authz_; }
+
+  grpc::Status SendNotification(grpc::ServerContext* ctx, const v1::SendNotificationRequest* req,
+                                v1::Notification* resp) override;
+  grpc::Status GetNotification(grpc::ServerContext* ctx, const v1::GetNotificationRequest* req,
+                               v1::Notification* resp) override;
+  grpc::Status ListNotifications(grpc::ServerContext* ctx,
+                                 const v1::ListNotificationsRequest* req,
+                                 v1::ListNotificationsResponse* resp) override;
+
+ private:
+  NotificationManager* manager_;
+  Authorizer authz_;
+};
+
+}  // namespace sertel::notification

@@ -1,0 +1,246 @@
+// The SOP's warning (CheckCertificate: every finding code on a certificate crafted to have it),
+// revocation with the CRL (also over HTTP), and the SOP's recorded figure (GetStatistics before
+// and after issue, revoke and expiry).
+#include "absl/strings/match.h"
+#include "common/metrics.h"
+#include "tests/integration/certificate/certificate_fixture.h"
+
+namespace sertel::certificate::testing {
+namespace {
+
+std::vector<v1::FindingCode> Codes(const v1::CheckResult& r) {
+  std::vector<v1::FindingCode> out;
+  for (const auto& f : r.findings()) out.push_back(f.code());
+  return out;
+}
+
+bool HasCode(const v1::CheckResult& r, v1::FindingCode c) {
+  for (const auto& f : r.findings()) {
+    if (f.code() == c) return true;
+  }
+  return false;
+}
+
+// A crafted certificate from our CA with the holder's identity, changed as the test needs.
+CraftOptions Holder() {
+  v1::Applicant a = TestApplicant();
+  return {.cn = a.full_name(), .nik = a.nik(), .email = a.email(), .unit = a.unit()};
+}
+
+TEST_F(CertificateIntegrationTest, CheckSaysOkWithNoFindingsOnAGoodCertificate) {
+  v1::Certificate c = Issue("app-1");
+  v1::CheckResult r;
+  grpc::Status s = Check(c.certificate_pem(), &r, "3171014101900001");
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_TRUE(r.ok());
+  EXPECT_EQ(r.findings_size(), 0);
+  EXPECT_EQ(r.certificate().serial(), c.serial());
+}
+
+TEST_F(CertificateIntegrationTest, CheckFindsMalformedInput) {
+  v1::CheckResult r;
+  ASSERT_TRUE(Check("-----BEGIN CERTIFICATE-----\ngarbage\n-----END CERTIFICATE-----\n", &r).ok());
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(Codes(r), std::vector<v1::FindingCode>{v1::FINDING_CODE_MALFORMED});
+  EXPECT_EQ(Check("", &r).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(CertificateIntegrationTest, CheckFindsACertificateOfAnotherCa) {
+  Issue("app-1");
+  TempDir other;
+  TestCa foreign = TestCa::Create(other.path(), "ec-p256", "Sertel Test Issuing CA");
+  v1::CheckResult r;
+  ASSERT_TRUE(Check(CertificateToPem(foreign.Craft(Holder()).get()), &r).ok());
+  EXPECT_FALSE(r.ok());
+  EXPECT_TRUE(HasCode(r, v1::FINDING_CODE_NOT_ISSUED_BY_CA));
+  EXPECT_TRUE(HasCode(r, v1::FINDING_CODE_UNKNOWN_HOLDER));
+}
+
+TEST_F(CertificateIntegrationTest, CheckFindsExpiryOfAnIssuedCertificate) {
+  v1::Certificate c = Issue("app-1");
+  clock_.Advance(absl::Hours(24 * 731));
+  v1::CheckResult r;
+  ASSERT_TRUE(Check(c.certificate_pem(), &r).ok());
+  EXPECT_EQ(Codes(r), std::vector<v1::FindingCode>{v1::FINDING_CODE_EXPIRED});
+  EXPECT_EQ(r.certificate().status(), v1::CERTIFICATE_STATUS_EXPIRED);
+}
+
+TEST_F(CertificateIntegrationTest, CheckFindsANotYetValidCertificate) {
+  Issue("app-1");
+  CraftOptions o = Holder();
+  o.not_before = clock_.Now() + absl::Hours(24);
+  o.not_after = clock_.Now() + absl::Hours(48);
+  v1::CheckResult r;
+  ASSERT_TRUE(Check(CertificateToPem(test_ca_->Craft(o).get()), &r).ok());
+  EXPECT_TRUE(HasCode(r, v1::FINDING_CODE_NOT_YET_VALID));
+  EXPECT_FALSE(HasCode(r, v1::FINDING_CODE_NOT_ISSUED_BY_CA));
+}
+
+TEST_F(CertificateIntegrationTest, CheckFindsARevokedCertificate) {
+  v1::Certificate c = Issue("app-1");
+  v1::Certificate revoked;
+  ASSERT_TRUE(Revoke(c.serial(), v1::REVOCATION_REASON_KEY_COMPROMISE, &revoked).ok());
+  v1::CheckResult r;
+  ASSERT_TRUE(Check(c.certificate_pem(), &r).ok());
+  EXPECT_EQ(Codes(r), std::vector<v1::FindingCode>{v1::FINDING_CODE_REVOKED});
+}
+
+TEST_F(CertificateIntegrationTest, CheckFindsAWrongName) {
+  Issue("app-1");
+  CraftOptions o = Holder();
+  o.cn = "Siti Aminah";
+  v1::CheckResult r;
+  ASSERT_TRUE(Check(CertificateToPem(test_ca_->Craft(o).get()), &r).ok());
+  EXPECT_TRUE(HasCode(r, v1::FINDING_CODE_NAME_MISMATCH));
+  EXPECT_TRUE(HasCode(r, v1::FINDING_CODE_UNKNOWN_HOLDER));
+  EXPECT_FALSE(HasCode(r, v1::FINDING_CODE_NIK_MISMATCH));
+  EXPECT_FALSE(HasCode(r, v1::FINDING_CODE_EMAIL_MISMATCH));
+}
+
+TEST_F(CertificateIntegrationTest, CheckFindsAWrongNikAgainstTheExpectedOne) {
+  v1::Certificate c = Issue("app-1");
+  v1::CheckResult r;
+  ASSERT_TRUE(Check(c.certificate_pem(), &r, "3171014101900009").ok());
+  EXPECT_EQ(Codes(r), std::vector<v1::FindingCode>{v1::FINDING_CODE_NIK_MISMATCH});
+}
+
+TEST_F(CertificateIntegrationTest, CheckFindsAWrongEmail) {
+  Issue("app-1");
+  CraftOptions o = Holder();
+  o.email = "siti@evil.example";
+  v1::CheckResult r;
+  ASSERT_TRUE(Check(CertificateToPem(test_ca_->Craft(o).get()), &r).ok());
+  EXPECT_TRUE(HasCode(r, v1::FINDING_CODE_EMAIL_MISMATCH));
+  EXPECT_FALSE(HasCode(r, v1::FINDING_CODE_NAME_MISMATCH));
+}
+
+TEST_F(CertificateIntegrationTest, CheckFindsMissingKeyUsage) {
+  Issue("app-1");
+  CraftOptions o = Holder();
+  o.key_usage = false;
+  v1::CheckResult r;
+  ASSERT_TRUE(Check(CertificateToPem(test_ca_->Craft(o).get()), &r).ok());
+  EXPECT_TRUE(HasCode(r, v1::FINDING_CODE_KEY_USAGE_MISSING));
+}
+
+TEST_F(CertificateIntegrationTest, CheckFindsAnUnknownHolder) {
+  CraftOptions o = Holder();
+  o.nik = "3171014101900077";
+  v1::CheckResult r;
+  ASSERT_TRUE(Check(CertificateToPem(test_ca_->Craft(o).get()), &r).ok());
+  EXPECT_EQ(Codes(r), std::vector<v1::FindingCode>{v1::FINDING_CODE_UNKNOWN_HOLDER});
+}
+
+TEST_F(CertificateIntegrationTest, CheckNeedsAToken) {
+  v1::CheckCertificateRequest req;
+  req.set_certificate_pem("x");
+  v1::CheckResult r;
+  auto ctx = Ctx("");
+  EXPECT_EQ(stub_->CheckCertificate(ctx.get(), req, &r).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(CertificateIntegrationTest, RevocationUpdatesStatusEnrollmentAndTheCrlServedOverHttp) {
+  v1::Certificate c = Issue("app-1");
+  v1::Certificate revoked;
+  grpc::Status s = Revoke(c.serial(), v1::REVOCATION_REASON_AFFILIATION_CHANGED, &revoked);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(revoked.status(), v1::CERTIFICATE_STATUS_REVOKED);
+  EXPECT_EQ(revoked.revocation_reason(), v1::REVOCATION_REASON_AFFILIATION_CHANGED);
+  v1::Enrollment e;
+  v1::GetEnrollmentRequest req;
+  req.set_application_id("app-1");
+  auto ctx = Ctx(Token("VERIFIER"));
+  ASSERT_TRUE(stub_->GetEnrollment(ctx.get(), req, &e).ok());
+  EXPECT_EQ(e.status(), v1::ENROLLMENT_STATUS_REVOKED);
+
+  MetricsHttpServer http("127.0.0.1:0");
+  http.AddRoute("/crl.der", [this]() -> MetricsHttpServer::Response {
+    auto crl = manager_->CurrentCrl();
+    return {"application/pkix-crl", crl.ok() ? *crl : ""};
+  });
+  ASSERT_TRUE(http.Start().ok());
+  std::string out;
+  ASSERT_EQ(RunCommand("curl -sf -o " + dir_.File("crl.der") + " http://127.0.0.1:" +
+                       std::to_string(http.port()) + "/crl.der", &out), 0) << out;
+  http.Stop();
+  ASSERT_EQ(RunCommand("openssl crl -inform DER -in " + dir_.File("crl.der") +
+                       " -noout -text -CAfile " + test_ca_->cert_file(), &out), 0) << out;
+  EXPECT_TRUE(absl::StrContains(out, "verify OK")) << out;
+  EXPECT_TRUE(absl::StrContains(absl::AsciiStrToLower(out), c.serial())) << out;
+  EXPECT_TRUE(absl::StrContains(out, "Affiliation Changed")) << out;
+
+  // Twice is a wrong state; bad input, unknown serial and wrong role are refused.
+  EXPECT_EQ(Revoke(c.serial(), v1::REVOCATION_REASON_SUPERSEDED, &revoked).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Revoke(c.serial(), v1::REVOCATION_REASON_UNSPECIFIED, &revoked).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Revoke("zz", v1::REVOCATION_REASON_SUPERSEDED, &revoked).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Revoke("0abc", v1::REVOCATION_REASON_SUPERSEDED, &revoked).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Revoke(c.serial(), v1::REVOCATION_REASON_SUPERSEDED, &revoked, "AUDITOR").error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(CertificateIntegrationTest, StatisticsCountHoldersBeforeAndAfterIssueRevokeAndExpiry) {
+  absl::Time t0 = clock_.Now();
+  v1::Statistics st = Stats(t0);
+  EXPECT_EQ(st.holders_with_valid_certificate(), 0);
+  EXPECT_EQ(st.issued_total(), 0);
+
+  v1::Enrollment e;
+  ASSERT_TRUE(Start("app-wait", TestApplicant("3171014101900003", "Dinas Kesehatan"), &e).ok());
+  clock_.Advance(absl::Minutes(1));
+  v1::Certificate a = Issue("app-a", TestApplicant("3171014101900001", "Dinas Kominfo"));
+  v1::Certificate b = Issue("app-b", TestApplicant("3171014101900002", "Dinas Kominfo"));
+  clock_.Advance(absl::Minutes(1));
+  absl::Time t1 = clock_.Now();
+  st = Stats(t1);
+  EXPECT_EQ(st.holders_with_valid_certificate(), 2);
+  EXPECT_EQ(st.issued_total(), 2);
+  EXPECT_EQ(st.awaiting_passphrase(), 1);
+  ASSERT_EQ(st.by_unit_size(), 2);
+  EXPECT_EQ(st.by_unit(0).unit(), "Dinas Kesehatan");
+  EXPECT_EQ(st.by_unit(0).awaiting_passphrase(), 1);
+  EXPECT_EQ(st.by_unit(1).unit(), "Dinas Kominfo");
+  EXPECT_EQ(st.by_unit(1).holders_with_valid_certificate(), 2);
+  EXPECT_EQ(Stats(t1, "Dinas Kominfo").holders_with_valid_certificate(), 2);
+  EXPECT_EQ(Stats(t1, "Dinas Kesehatan").holders_with_valid_certificate(), 0);
+  // As of before the issue: nobody.
+  EXPECT_EQ(Stats(t0).holders_with_valid_certificate(), 0);
+
+  clock_.Advance(absl::Minutes(1));
+  v1::Certificate revoked;
+  ASSERT_TRUE(Revoke(a.serial(), v1::REVOCATION_REASON_CESSATION_OF_OPERATION, &revoked).ok());
+  clock_.Advance(absl::Minutes(1));
+  st = Stats(clock_.Now());
+  EXPECT_EQ(st.holders_with_valid_certificate(), 1);
+  EXPECT_EQ(st.revoked_total(), 1);
+  EXPECT_EQ(st.issued_total(), 2);
+  // The past stays as it was.
+  EXPECT_EQ(Stats(t1).holders_with_valid_certificate(), 2);
+
+  // After expiry: nobody holds a valid certificate; the one still unrevoked counts as expired.
+  st = Stats(clock_.Now() + absl::Hours(24 * 731));
+  EXPECT_EQ(st.holders_with_valid_certificate(), 0);
+  EXPECT_EQ(st.expired_total(), 2);
+  EXPECT_EQ(st.revoked_total(), 1);
+}
+
+TEST_F(CertificateIntegrationTest, StatisticsAreForOfficialsAndAuditors) {
+  v1::GetStatisticsRequest req;
+  v1::Statistics out;
+  auto ctx = Ctx(ApplicantToken());
+  EXPECT_EQ(stub_->GetStatistics(ctx.get(), req, &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  auto head = Ctx(Token("HEAD_OF_AGENCY"));
+  EXPECT_TRUE(stub_->GetStatistics(head.get(), req, &out).ok());
+}
+
+TEST_F(CertificateIntegrationTest, RoleTableCoversEveryRpc) {
+  EXPECT_TRUE(impl_->authorizer().CheckCoversService().ok());
+}
+
+}  // namespace
+}  // namespace sertel::certificate::testing

@@ -1,0 +1,251 @@
+// The fixture of certificate-service's integration tests: a fresh database with the service's
+// schema, an issuing CA in a temp folder, the real CertificateServiceImpl behind a TLS
+// TestServer, a FakeClock, and a fake NotificationService (behind its own TestServer) that the
+// real outbox dispatcher delivers to over mTLS, so tests read the activation code the way the
+// owner would receive it.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "certificate_jobs.h"
+#include "certificate_manager.h"
+#include "certificate_service_impl.h"
+#include "certificate_store.h"
+#include "common/audit_log.h"
+#include "common/clock.h"
+#include "common/grpc_client.h"
+#include "common/log.h"
+#include "common/migrations.h"
+#include "common/outbox.h"
+#include "common/pg_pool.h"
+#include "embedded_ca.h"
+#include "gtest/gtest.h"
+#include "notification_client.h"
+#include "sertel/v1/notification.grpc.pb.h"
+#include "tests/harness/test_database.h"
+#include "tests/harness/test_pki.h"
+#include "tests/harness/test_server.h"
+#include "tests/unit/certificate/test_ca.h"
+
+namespace sertel::certificate {
+const std::vector<Migration>& Migrations();
+}  // namespace sertel::certificate
+
+namespace sertel::certificate::testing {
+
+// Captures what certificate-service asks the notification service to send.
+class FakeNotificationService final : public v1::NotificationService::Service {
+ public:
+  grpc::Status SendNotification(grpc::ServerContext*, const v1::SendNotificationRequest* req,
+                                v1::Notification* resp) override {
+    absl::MutexLock lock(&mu_);
+    sent_.push_back(*req);
+    resp->set_id(absl::StrCat("n-", sent_.size()));
+    resp->set_request_id(req->request_id());
+    return grpc::Status::OK;
+  }
+  std::vector<v1::SendNotificationRequest> sent() {
+    absl::MutexLock lock(&mu_);
+    return sent_;
+  }
+  std::vector<v1::SendNotificationRequest> sent(v1::NotificationTemplate t) {
+    std::vector<v1::SendNotificationRequest> out;
+    for (const auto& r : sent()) {
+      if (r.template_() == t) out.push_back(r);
+    }
+    return out;
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::vector<v1::SendNotificationRequest> sent_;
+};
+
+inline v1::Applicant TestApplicant(const std::string& nik = "3171014101900001",
+                                   const std::string& unit = "Dinas Kominfo") {
+  v1::Applicant a;
+  a.set_nik(nik);
+  a.set_nip("199001012015032001");
+  a.set_full_name("Siti Aminah Putri");
+  a.set_email("siti.aminah@kota.go.id");
+  a.set_phone("+6281234567890");
+  a.set_unit(unit);
+  a.set_position("Pranata Komputer");
+  return a;
+}
+
+constexpr const char* kPassphrase = "Kuda-Lari#2024x";
+
+class CertificateIntegrationTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Build(KeyAlgorithm::kEcP256); }
+
+  void Build(KeyAlgorithm algorithm) {
+    log_file_ = dir_.File("service.log");
+    Log::Init("certificate-service", log_file_, LogLevel::kDebug);
+    ASSERT_TRUE(ApplyMigrations(db_.url(), "certificate",
+                                {&common::Migrations(), &certificate::Migrations()})
+                    .ok());
+    auto pool = PgPool::Create({.url = db_.url(), .schema = "certificate", .size = 4,
+                                .on_connect = [](pqxx::connection& c) { CertificateStore::Prepare(c); }});
+    ASSERT_TRUE(pool.ok()) << pool.status();
+    pool_ = std::move(*pool);
+    test_ca_ = std::make_unique<TestCa>(TestCa::Create(dir_.path(), "ec-p256"));
+    auto ca = EmbeddedCa::Load({.key_file = test_ca_->key_file(),
+                                .chain_file = test_ca_->cert_file(),
+                                .organization = "Pemerintah Kota Contoh"});
+    ASSERT_TRUE(ca.ok()) << ca.status();
+    ca_ = std::move(*ca);
+    codes_ = std::make_unique<ActivationCodes>(std::string(32, 'K'));
+    audit_ = std::make_unique<AuditLog>(&clock_);
+    store_ = std::make_unique<CertificateStore>(pool_.get(), audit_.get());
+    manager_ = std::make_unique<CertificateManager>(
+        store_.get(), ca_.get(), codes_.get(), KeyGenerator(algorithm),
+        Pkcs12Sealer({.iterations = 2048}), ManagerSettings{}, &clock_);
+    authn_ = sertel::testing::MakeTestAuthenticator(pki_);
+    impl_ = std::make_unique<CertificateServiceImpl>(manager_.get(), authn_.get());
+    server_ = std::make_unique<sertel::testing::TestServer>(
+        pki_, std::vector<grpc::Service*>{impl_.get()});
+    stub_ = v1::CertificateService::NewStub(server_->Channel());
+    service_stub_ = v1::CertificateService::NewStub(server_->ServiceChannel());
+
+    notification_server_ = std::make_unique<sertel::testing::TestServer>(
+        pki_, std::vector<grpc::Service*>{&notifications_});
+    ClientConfig client = sertel::testing::TestClientConfig(pki_);
+    auto channel = MakeChannel(notification_server_->address(), client);
+    ASSERT_TRUE(channel.ok()) << channel.status();
+    notification_client_ = std::make_unique<NotificationClient>(*channel, client, codes_.get());
+    dispatcher_ = std::make_unique<OutboxDispatcher>(pool_.get(), OutboxConfig{});
+    dispatcher_->Register(NotificationClient::kTopic, [this](const OutboxMessage& m) {
+      return notification_client_->Deliver(m.payload);
+    });
+  }
+
+  std::string Token(const std::string& role, const std::string& nik = "") {
+    return pki_.MintToken({role}, absl::StrCat(absl::AsciiStrToLower(role), "-1"), nik);
+  }
+  std::string ApplicantToken(const std::string& nik = "3171014101900001") {
+    return pki_.MintToken({"APPLICANT"}, "applicant-1", nik);
+  }
+  std::unique_ptr<grpc::ClientContext> Ctx(const std::string& token) {
+    return sertel::testing::ContextWithToken(token);
+  }
+
+  grpc::Status Start(const std::string& app, const v1::Applicant& a, v1::Enrollment* out) {
+    v1::StartEnrollmentRequest req;
+    req.set_application_id(app);
+    req.set_request_id(absl::StrCat("disposition:enroll:", app));
+    *req.mutable_applicant() = a;
+    auto ctx = Ctx("");
+    return service_stub_->StartEnrollment(ctx.get(), req, out);
+  }
+
+  // Delivers the outbox and returns the activation code the owner received for `app`.
+  std::string DeliveredCode(const std::string& app) {
+    DeliverOutbox();
+    for (const auto& r : notifications_.sent(v1::NOTIFICATION_TEMPLATE_ACTIVATION_CODE)) {
+      if (r.application_id() == app) return r.params().at("activation_code");
+    }
+    ADD_FAILURE() << "no activation code delivered for " << app;
+    return "";
+  }
+
+  void DeliverOutbox() {
+    for (int i = 0; i < 5; ++i) {
+      auto n = dispatcher_->RunOnce();
+      ASSERT_TRUE(n.ok()) << n.status();
+      if (*n == 0) break;
+    }
+  }
+
+  grpc::Status SetPassphrase(const std::string& token, const std::string& app,
+                             const std::string& code, const std::string& passphrase,
+                             v1::Certificate* out) {
+    v1::SetPassphraseRequest req;
+    req.set_application_id(app);
+    req.set_activation_code(code);
+    req.set_passphrase(passphrase);
+    auto ctx = Ctx(token);
+    return stub_->SetPassphrase(ctx.get(), req, out);
+  }
+
+  // Enrolls and issues; returns the certificate.
+  v1::Certificate Issue(const std::string& app, const v1::Applicant& a = TestApplicant()) {
+    v1::Enrollment e;
+    grpc::Status s = Start(app, a, &e);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    std::string code = DeliveredCode(app);
+    v1::Certificate c;
+    s = SetPassphrase(Token("VERIFIER"), app, code, kPassphrase, &c);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return c;
+  }
+
+  grpc::Status HandOver(const std::string& app, v1::Channel channel, v1::Enrollment* out,
+                        const std::string& role = "VERIFIER") {
+    v1::HandOverRequest req;
+    req.set_application_id(app);
+    req.set_channel(channel);
+    auto ctx = Ctx(Token(role));
+    return stub_->HandOver(ctx.get(), req, out);
+  }
+
+  grpc::Status Check(const std::string& pem, v1::CheckResult* out, const std::string& nik = "") {
+    v1::CheckCertificateRequest req;
+    req.set_certificate_pem(pem);
+    req.set_expected_nik(nik);
+    auto ctx = Ctx(Token("AUDITOR"));
+    return stub_->CheckCertificate(ctx.get(), req, out);
+  }
+
+  grpc::Status Revoke(const std::string& serial, v1::RevocationReason reason, v1::Certificate* out,
+                      const std::string& role = "VERIFIER") {
+    v1::RevokeCertificateRequest req;
+    req.set_serial(serial);
+    req.set_reason(reason);
+    auto ctx = Ctx(Token(role));
+    return stub_->RevokeCertificate(ctx.get(), req, out);
+  }
+
+  v1::Statistics Stats(absl::Time as_of, const std::string& unit = "") {
+    v1::GetStatisticsRequest req;
+    req.set_unit(unit);
+    req.mutable_as_of()->set_seconds(absl::ToUnixSeconds(as_of));
+    v1::Statistics out;
+    auto ctx = Ctx(Token("AUDITOR"));
+    grpc::Status s = stub_->GetStatistics(ctx.get(), req, &out);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return out;
+  }
+
+  TempDir dir_;
+  sertel::testing::TestDatabase db_;
+  sertel::testing::TestPki pki_;
+  FakeClock clock_{absl::Now()};
+  std::string log_file_;
+  std::unique_ptr<PgPool> pool_;
+  std::unique_ptr<TestCa> test_ca_;
+  std::unique_ptr<EmbeddedCa> ca_;
+  std::unique_ptr<ActivationCodes> codes_;
+  std::unique_ptr<AuditLog> audit_;
+  std::unique_ptr<CertificateStore> store_;
+  std::unique_ptr<CertificateManager> manager_;
+  std::unique_ptr<Authenticator> authn_;
+  std::unique_ptr<CertificateServiceImpl> impl_;
+  std::unique_ptr<sertel::testing::TestServer> server_;
+  std::unique_ptr<v1::CertificateService::Stub> stub_;
+  std::unique_ptr<v1::CertificateService::Stub> service_stub_;
+  FakeNotificationService notifications_;
+  std::unique_ptr<sertel::testing::TestServer> notification_server_;
+  std::unique_ptr<NotificationClient> notification_client_;
+  std::unique_ptr<OutboxDispatcher> dispatcher_;
+};
+
+}  // namespace sertel::certificate::testing

@@ -1,0 +1,118 @@
+// Starts the shared harness programs (tests/harness/smtp_sink.py, whatsapp_stub.py) as child
+// processes for the notification integration tests: waits for their "ready <port>" line, stops
+// them by pid (SIGTERM, then waitpid) when destroyed.
+#pragma once
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace sertel::notification::testing {
+
+// The repository root, from this file's absolute path (CMake compiles with absolute paths).
+inline std::string RepoRoot() {
+  return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path().parent_path();
+}
+
+inline int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  socklen_t len = sizeof(addr);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+class ChildProcess {
+ public:
+  // Runs /usr/bin/python3 <script> <args...>; returns once it printed "ready <port>".
+  ChildProcess(const std::string& script, const std::vector<std::string>& args) {
+    int out[2];
+    if (pipe(out) != 0) throw std::runtime_error("pipe");
+    pid_ = fork();
+    if (pid_ == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive a crashed test binary
+      dup2(out[1], STDOUT_FILENO);
+      close(out[0]);
+      close(out[1]);
+      std::vector<std::string> argv_s = {"/usr/bin/python3", script};
+      argv_s.insert(argv_s.end(), args.begin(), args.end());
+      std::vector<char*> argv;
+      for (auto& s : argv_s) argv.push_back(s.data());
+      argv.push_back(nullptr);
+      execv(argv[0], argv.data());
+      _exit(127);
+    }
+    close(out[1]);
+    FILE* f = fdopen(out[0], "r");
+    std::array<char, 256> line{};
+    if (fgets(line.data(), line.size(), f) == nullptr ||
+        std::string(line.data()).rfind("ready", 0) != 0) {
+      fclose(f);
+      Stop();
+      throw std::runtime_error("harness program did not start: " + script);
+    }
+    port_ = std::atoi(line.data() + 6);
+    fclose(f);
+  }
+  ~ChildProcess() { Stop(); }
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  int port() const { return port_; }
+  void Stop() {
+    if (pid_ > 0) {
+      kill(pid_, SIGTERM);
+      int status = 0;
+      waitpid(pid_, &status, 0);
+      pid_ = -1;
+    }
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+// Output of a shell command (for decoding .eml files with Python's email package, an
+// implementation independent of ours).
+inline std::string RunCommand(const std::string& cmd) {
+  std::string out;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return out;
+  std::array<char, 4096> buf{};
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+  pclose(p);
+  return out;
+}
+
+inline std::vector<std::filesystem::path> FilesWithExtension(const std::string& dir,
+                                                              const std::string& ext) {
+  std::vector<std::filesystem::path> out;
+  if (!std::filesystem::exists(dir)) return out;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    if (e.is_regular_file() && e.path().extension() == ext &&
+        e.path().filename().string()[0] != '.') {
+      out.push_back(e.path());
+    }
+  }
+  return out;
+}
+
+}  // namespace sertel::notification::testing

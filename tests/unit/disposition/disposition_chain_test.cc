@@ -1,0 +1,311 @@
+// The disposition chain's rules without a database: which role acts at which step, the contract's
+// order of checks, the transitions of SOP steps 2-5, the timeline entries with their waiting time
+// against the SOP's 15 minutes (FakeClock), input checks naming every bad field, and the
+// idempotency of the service calls.
+#include "disposition_chain.h"
+
+#include <algorithm>
+
+#include "common/field_violations.h"
+#include "disposition_manager.h"
+#include "gtest/gtest.h"
+
+namespace sertel::disposition {
+namespace {
+
+const absl::Time kT0 = absl::FromUnixSeconds(1700000000);
+
+OpenInput MakeOpen(const std::string& id, const std::string& key, const std::string& name,
+                   const std::string& email) {
+  OpenInput in;
+  in.application_id = id;
+  in.request_id = key;
+  in.applicant.full_name = name;
+  in.applicant.email = email;
+  return in;
+}
+
+Actor As(Role r, const std::string& sub = "official") { return Actor{.sub = sub, .roles = {r}}; }
+
+std::vector<std::string> Fields(const absl::Status& s) {
+  std::vector<std::string> out;
+  for (const FieldViolation& v : FieldViolations::FromStatus(s)) out.push_back(v.field);
+  return out;
+}
+
+class ChainTest : public ::testing::Test {
+ protected:
+  CaseRecord Opened() {
+    OpenInput in = MakeOpen("app-1", "intake:open:app-1", "Siti Aminah", "siti@example.go.id");
+    absl::StatusOr<CaseChange> ch = chain_.Open(nullptr, std::nullopt, in, As(Role::kService, "intake"));
+    EXPECT_TRUE(ch.ok()) << ch.status();
+    return ch->after;
+  }
+  // The case after `change`, as the store would hand it back.
+  static CaseRecord After(const absl::StatusOr<CaseChange>& ch) {
+    EXPECT_TRUE(ch.ok()) << ch.status();
+    return ch->after;
+  }
+  CaseRecord AtStep(int step) {
+    CaseRecord c = Opened();
+    while (c.current_step < step) {
+      c = After(chain_.Forward(&c, c.version, As(*DispositionChain::RoleForStep(c.current_step)),
+                               "lanjut"));
+    }
+    return c;
+  }
+
+  FakeClock clock_{kT0};
+  DispositionChain chain_{&clock_};
+};
+
+TEST(ChainRoles, EachStepHasTheSopsRole) {
+  EXPECT_EQ(DispositionChain::RoleForStep(2), Role::kHeadOfAgency);
+  EXPECT_EQ(DispositionChain::RoleForStep(3), Role::kHeadOfDivision);
+  EXPECT_EQ(DispositionChain::RoleForStep(4), Role::kHeadOfSection);
+  EXPECT_EQ(DispositionChain::RoleForStep(5), Role::kVerifier);
+  EXPECT_FALSE(DispositionChain::RoleForStep(1).has_value());
+  EXPECT_FALSE(DispositionChain::RoleForStep(6).has_value());
+  EXPECT_EQ(DispositionChain::StepForRole(Role::kHeadOfSection), 4);
+  EXPECT_FALSE(DispositionChain::StepForRole(Role::kAuditor).has_value());
+  EXPECT_EQ(DispositionChain::InboxStep({Role::kVerifier, Role::kHeadOfDivision}), 3);
+  EXPECT_FALSE(DispositionChain::InboxStep({Role::kAuditor, Role::kApplicant}).has_value());
+}
+
+TEST(ChainRoles, StandardTimesAreTheSops) {
+  for (int step = 1; step <= 5; ++step) {
+    EXPECT_EQ(DispositionChain::StandardTime(step), absl::Minutes(15)) << step;
+  }
+  EXPECT_EQ(DispositionChain::StandardTime(6), absl::Minutes(10));
+  EXPECT_EQ(DispositionChain::StandardTime(7), absl::Minutes(10));
+}
+
+TEST_F(ChainTest, OpenStartsAtStepTwoWithAnOpenedEntryAndDueInFifteenMinutes) {
+  CaseRecord c = Opened();
+  EXPECT_EQ(c.status, CaseStatus::kInReview);
+  EXPECT_EQ(c.current_step, 2);
+  EXPECT_EQ(c.version, 1);
+  EXPECT_EQ(c.opened_at, kT0);
+  EXPECT_EQ(DispositionChain::DueAt(c), kT0 + absl::Minutes(15));
+}
+
+TEST_F(ChainTest, OpenIsIdempotentOnRequestIdAndOnApplication) {
+  CaseRecord c = Opened();
+  OpenInput in = MakeOpen("app-1", "another-key", "X", "x@example.go.id");
+  absl::StatusOr<CaseChange> again = chain_.Open(&c, std::nullopt, in, As(Role::kService));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->kind, CaseChange::Kind::kNone);
+  absl::StatusOr<CaseChange> repeat =
+      chain_.Open(&c, SeenRequest{"app-1", "OPEN"}, in, As(Role::kService));
+  ASSERT_TRUE(repeat.ok());
+  EXPECT_EQ(repeat->kind, CaseChange::Kind::kNone);
+  // The same key for another application is a reuse, not a repeat.
+  absl::StatusOr<CaseChange> reuse =
+      chain_.Open(nullptr, SeenRequest{"app-9", "OPEN"}, in, As(Role::kService));
+  EXPECT_TRUE(absl::IsAlreadyExists(reuse.status())) << reuse.status();
+}
+
+TEST_F(ChainTest, FullChainForwardsTwoToFiveThenVerifySendsToCa) {
+  CaseRecord c = Opened();
+  for (int step = 2; step <= 4; ++step) {
+    clock_.Advance(absl::Minutes(10));
+    absl::StatusOr<CaseChange> ch =
+        chain_.Forward(&c, c.version, As(*DispositionChain::RoleForStep(step)), "teruskan");
+    ASSERT_TRUE(ch.ok()) << ch.status();
+    EXPECT_EQ(ch->after.current_step, step + 1);
+    EXPECT_EQ(ch->after.version, c.version + 1);
+    EXPECT_EQ(ch->expected_version, c.version);
+    EXPECT_EQ(ch->after.step_entered_at, clock_.Now());
+    ASSERT_TRUE(ch->entry.has_value());
+    EXPECT_EQ(ch->entry->step, step);
+    EXPECT_EQ(ch->entry->action, "FORWARDED");
+    EXPECT_EQ(ch->entry->note, "teruskan");
+    EXPECT_EQ(ch->entry->duration, absl::Minutes(10));
+    EXPECT_TRUE(ch->entry->within_standard);
+    EXPECT_TRUE(ch->entry->counts_for_sla);
+    c = ch->after;
+  }
+  clock_.Advance(absl::Minutes(20));
+  Checklist all{true, true, true, true, true};
+  absl::StatusOr<CaseChange> v = chain_.Verify(&c, c.version, As(Role::kVerifier), all, "");
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_EQ(v->after.status, CaseStatus::kSentToCa);
+  EXPECT_EQ(v->after.current_step, 5);
+  EXPECT_TRUE(v->after.checklist_confirmed);
+  EXPECT_EQ(v->entry->duration, absl::Minutes(20));
+  EXPECT_EQ(v->entry->standard_duration, absl::Minutes(15));
+  EXPECT_FALSE(v->entry->within_standard);
+  EXPECT_EQ(v->entry->actor_role, "VERIFIER");
+  EXPECT_EQ(v->audit->action, "VERIFIED");
+}
+
+TEST_F(ChainTest, WaitingExactlyTheStandardTimeIsWithinIt) {
+  CaseRecord c = Opened();
+  clock_.Advance(absl::Minutes(15));
+  absl::StatusOr<CaseChange> ch = chain_.Forward(&c, 1, As(Role::kHeadOfAgency), "");
+  ASSERT_TRUE(ch.ok());
+  EXPECT_TRUE(ch->entry->within_standard);
+  clock_.Advance(absl::Minutes(15) + absl::Seconds(1));
+  CaseRecord d = ch->after;
+  absl::StatusOr<CaseChange> late = chain_.Forward(&d, d.version, As(Role::kHeadOfDivision), "");
+  ASSERT_TRUE(late.ok());
+  EXPECT_FALSE(late->entry->within_standard);
+}
+
+TEST_F(ChainTest, WrongRoleAtEveryStepIsPermissionDenied) {
+  const Role step_roles[] = {Role::kHeadOfAgency, Role::kHeadOfDivision, Role::kHeadOfSection,
+                             Role::kVerifier};
+  for (int step = 2; step <= 5; ++step) {
+    CaseRecord c = AtStep(step);
+    for (Role r : step_roles) {
+      if (r == *DispositionChain::RoleForStep(step)) continue;
+      absl::Status s = chain_.Return(&c, c.version, As(r), "kurang", {"KTP_COPY"}).status();
+      EXPECT_TRUE(absl::IsPermissionDenied(s)) << "step " << step << " role " << RoleName(r);
+      s = chain_.Reject(&c, c.version, As(r), "tidak").status();
+      EXPECT_TRUE(absl::IsPermissionDenied(s)) << "step " << step << " role " << RoleName(r);
+    }
+    for (Role r : {Role::kAuditor, Role::kOperator, Role::kApplicant, Role::kService}) {
+      EXPECT_TRUE(absl::IsPermissionDenied(chain_.Forward(&c, c.version, As(r), "").status()));
+    }
+  }
+}
+
+TEST_F(ChainTest, ChecksRunInTheContractsOrder) {
+  CaseRecord c = AtStep(3);
+  const Actor wrong = As(Role::kHeadOfAgency);
+  // Missing beats everything.
+  EXPECT_TRUE(absl::IsNotFound(chain_.Forward(nullptr, 99, wrong, "").status()));
+  // A stale version beats the wrong role: the loser of a race learns its view is stale.
+  EXPECT_TRUE(absl::IsAborted(chain_.Forward(&c, c.version - 1, wrong, "").status()));
+  // The wrong role beats the wrong step.
+  EXPECT_TRUE(absl::IsPermissionDenied(
+      chain_.Verify(&c, c.version, wrong, Checklist{true, true, true, true, true}, "").status()));
+  // The right role at the wrong step.
+  EXPECT_TRUE(absl::IsFailedPrecondition(
+      DispositionChain::CheckAction(&c, c.version, {Role::kHeadOfDivision}, CaseAction::kVerify)));
+}
+
+TEST_F(ChainTest, VerifyBeforeStepFiveAndForwardAtStepFiveAreFailedPrecondition) {
+  CaseRecord c3 = AtStep(3);
+  EXPECT_TRUE(absl::IsFailedPrecondition(
+      chain_.Verify(&c3, c3.version, Actor{.sub = "x", .roles = {Role::kHeadOfDivision,
+                                                                  Role::kVerifier}},
+                    Checklist{true, true, true, true, true}, "")
+          .status()));
+  CaseRecord c5 = AtStep(5);
+  EXPECT_TRUE(
+      absl::IsFailedPrecondition(chain_.Forward(&c5, c5.version, As(Role::kVerifier), "").status()));
+}
+
+TEST_F(ChainTest, RejectedCaseAcceptsNothingMore) {
+  CaseRecord c = AtStep(4);
+  CaseRecord r = After(chain_.Reject(&c, c.version, As(Role::kHeadOfSection), "tidak berhak"));
+  EXPECT_EQ(r.status, CaseStatus::kRejected);
+  EXPECT_EQ(r.current_step, 4);
+  const Actor kasi = As(Role::kHeadOfSection);
+  EXPECT_TRUE(absl::IsFailedPrecondition(chain_.Forward(&r, r.version, kasi, "").status()));
+  EXPECT_TRUE(absl::IsFailedPrecondition(chain_.Reject(&r, r.version, kasi, "lagi").status()));
+  EXPECT_TRUE(
+      absl::IsFailedPrecondition(chain_.Return(&r, r.version, kasi, "x", {"SK_COPY"}).status()));
+  EXPECT_TRUE(absl::IsFailedPrecondition(
+      chain_.Resume(&r, std::nullopt, "app-1", "resume-1", As(Role::kService)).status()));
+  EXPECT_TRUE(absl::IsFailedPrecondition(
+      chain_.Withdraw(&r, std::nullopt, "app-1", "w-1", "", As(Role::kService)).status()));
+}
+
+TEST_F(ChainTest, ReturnThenResumeLandsOnTheStepThatReturnedIt) {
+  CaseRecord c = AtStep(3);
+  CaseRecord ret =
+      After(chain_.Return(&c, c.version, As(Role::kHeadOfDivision), "KTP buram", {"KTP_COPY"}));
+  EXPECT_EQ(ret.status, CaseStatus::kReturned);
+  EXPECT_EQ(ret.current_step, 3);
+  EXPECT_EQ(ret.missing_documents, std::vector<std::string>{"KTP_COPY"});
+  clock_.Advance(absl::Hours(5));
+  absl::StatusOr<CaseChange> res =
+      chain_.Resume(&ret, std::nullopt, "app-1", "intake:resume:app-1:1", As(Role::kService));
+  ASSERT_TRUE(res.ok()) << res.status();
+  EXPECT_EQ(res->after.status, CaseStatus::kInReview);
+  EXPECT_EQ(res->after.current_step, 3);
+  EXPECT_EQ(res->after.step_entered_at, clock_.Now());  // the step's 15 minutes start again
+  EXPECT_TRUE(res->after.missing_documents.empty());
+  EXPECT_FALSE(res->entry->counts_for_sla);
+  EXPECT_EQ(res->request_kind, "RESUME");
+  // The same resume again is a repeat; resuming a case in review with a new key is not allowed.
+  CaseRecord resumed = res->after;
+  absl::StatusOr<CaseChange> repeat = chain_.Resume(
+      &resumed, SeenRequest{"app-1", "RESUME"}, "app-1", "intake:resume:app-1:1", As(Role::kService));
+  ASSERT_TRUE(repeat.ok());
+  EXPECT_EQ(repeat->kind, CaseChange::Kind::kNone);
+  EXPECT_TRUE(absl::IsFailedPrecondition(
+      chain_.Resume(&resumed, std::nullopt, "app-1", "other", As(Role::kService)).status()));
+}
+
+TEST_F(ChainTest, WithdrawClosesUntilSentToCaAndIsIdempotent) {
+  CaseRecord c = AtStep(2);
+  absl::StatusOr<CaseChange> w =
+      chain_.Withdraw(&c, std::nullopt, "app-1", "intake:withdraw:app-1", "salah", As(Role::kService));
+  ASSERT_TRUE(w.ok());
+  EXPECT_EQ(w->after.status, CaseStatus::kWithdrawn);
+  CaseRecord closed = w->after;
+  absl::StatusOr<CaseChange> again =
+      chain_.Withdraw(&closed, std::nullopt, "app-1", "k2", "", As(Role::kService));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->kind, CaseChange::Kind::kNone);
+  CaseRecord five = AtStep(5);
+  CaseRecord sent = After(chain_.Verify(&five, five.version, As(Role::kVerifier),
+                                        Checklist{true, true, true, true, true}, ""));
+  EXPECT_TRUE(absl::IsFailedPrecondition(
+      chain_.Withdraw(&sent, std::nullopt, "app-1", "k3", "", As(Role::kService)).status()));
+  EXPECT_TRUE(absl::IsNotFound(
+      chain_.Withdraw(nullptr, std::nullopt, "app-1", "k4", "", As(Role::kService)).status()));
+}
+
+TEST(ChainValidation, VerifyNamesEveryUncheckedItem) {
+  absl::Status s = DispositionChain::ValidateVerify("app-1", 4, Checklist{true, false, true, false, false}, "");
+  ASSERT_TRUE(absl::IsInvalidArgument(s));
+  std::vector<std::string> f = Fields(s);
+  std::sort(f.begin(), f.end());
+  EXPECT_EQ(f, (std::vector<std::string>{"checklist.bsre_form_ok",
+                                         "checklist.identity_matches_documents",
+                                         "checklist.sk_copy_ok"}));
+  EXPECT_TRUE(DispositionChain::ValidateVerify("app-1", 4, Checklist{true, true, true, true, true}, "").ok());
+}
+
+TEST(ChainValidation, ReturnNeedsAReasonAndKnownDistinctDocuments) {
+  std::vector<std::string> f = Fields(DispositionChain::ValidateReturn("", 0, " ", {}));
+  EXPECT_EQ(f, (std::vector<std::string>{"application_id", "expected_version", "reason",
+                                         "missing_documents"}));
+  f = Fields(DispositionChain::ValidateReturn("a", 1, "buram", {3, 0, 3, 9}));
+  EXPECT_EQ(f, (std::vector<std::string>{"missing_documents[1]", "missing_documents[2]",
+                                         "missing_documents[3]"}));
+  EXPECT_TRUE(DispositionChain::ValidateReturn("a", 1, "buram", {3, 4}).ok());
+}
+
+TEST(ChainValidation, TextsAreBoundedAndRejectControlCharacters) {
+  EXPECT_EQ(Fields(DispositionChain::ValidateForward("a", 1, std::string(1001, 'x'))),
+            std::vector<std::string>{"note"});
+  EXPECT_EQ(Fields(DispositionChain::ValidateReject("a", 1, std::string("x\x01y"))),
+            std::vector<std::string>{"reason"});
+  EXPECT_TRUE(DispositionChain::ValidateForward("a", 1, "").ok());
+}
+
+TEST(ChainValidation, OpenNeedsIdsNameAndEmail) {
+  std::vector<std::string> f =
+      Fields(DispositionChain::ValidateOpen(MakeOpen("", "", "", "not-an-email")));
+  EXPECT_EQ(f, (std::vector<std::string>{"application_id", "request_id", "applicant.full_name",
+                                         "applicant.email"}));
+}
+
+TEST(PageToken, RoundTripsAndRejectsGarbage) {
+  InboxCursor c{.step_entered_at = kT0 + absl::Microseconds(17), .application_id = "a:b"};
+  absl::StatusOr<InboxCursor> back =
+      DispositionManager::DecodePageToken(DispositionManager::EncodePageToken(c));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->step_entered_at, c.step_entered_at);
+  EXPECT_EQ(back->application_id, "a:b");
+  EXPECT_TRUE(absl::IsInvalidArgument(DispositionManager::DecodePageToken("!!!").status()));
+  EXPECT_TRUE(absl::IsInvalidArgument(DispositionManager::DecodePageToken("bm9jb2xvbg").status()));
+}
+
+}  // namespace
+}  // namespace sertel::disposition
