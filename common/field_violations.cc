@@ -27,10 +27,12 @@ absl::Status FieldViolations::AttachTo(absl::Status status) const {
 }
 
 absl::Status FieldViolations::ToStatus(absl::string_view summary) const {
-  std::vector<std::string> fields;
-  for (const auto& v : violations_) fields.push_back(v.field);
-  return AttachTo(absl::InvalidArgumentError(
-      absl::StrCat(summary, ": invalid ", absl::StrJoin(fields, ", "))));
+  // Every violation in the message too, so a person reading only the message learns all of them
+  // (clients that parse use the google.rpc.BadRequest details).
+  std::vector<std::string> parts;
+  for (const auto& v : violations_) parts.push_back(absl::StrCat(v.field, ": ", v.description));
+  return AttachTo(
+      absl::InvalidArgumentError(absl::StrCat(summary, ": ", absl::StrJoin(parts, "; "))));
 }
 
 std::vector<FieldViolation> FieldViolations::FromStatus(const absl::Status& status) {

@@ -3,6 +3,7 @@
 // only when RETURNED (versions kept, ResumeCase queued), withdrawal only before SENT_TO_CA, and
 // the OpenCase outbox row that waits while disposition is UNIMPLEMENTED or down.
 #include <set>
+#include <google/protobuf/util/time_util.h>
 
 #include "intake_fixture.h"
 
@@ -45,7 +46,11 @@ TEST_F(IntakeFixture, GetApplicationIsIntakesViewWhileTheCaseDoesNotExist) {
 
 TEST_F(IntakeFixture, GetApplicationMergesTheCaseStatusStepAndTimeline) {
   v1::Application a = SubmitOk();
-  fake_disposition_.SetCase(CaseIn(v1::CASE_STATUS_IN_REVIEW, v1::STEP_HEAD_OF_DIVISION_REVIEW));
+  v1::Case c = CaseIn(v1::CASE_STATUS_IN_REVIEW, v1::STEP_HEAD_OF_DIVISION_REVIEW);
+  // The case was opened a second after the submission (the intake fixture's clock is its own).
+  *c.mutable_timeline(0)->mutable_at() =
+      a.created_at() + google::protobuf::util::TimeUtil::SecondsToDuration(1);
+  fake_disposition_.SetCase(c);
   v1::Application got;
   ASSERT_TRUE(Get(a.id(), Token("HEAD_OF_AGENCY"), &got).ok());
   EXPECT_EQ(got.status(), v1::APPLICATION_STATUS_IN_REVIEW);
