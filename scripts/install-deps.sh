@@ -12,7 +12,7 @@ PACKAGES=(
   postgresql postgresql-contrib libgtest-dev libgmock-dev
   nlohmann-json3-dev libcpp-httplib-dev
   python3 python3-grpcio python3-protobuf python3-aiosmtpd
-  yamllint
+  yamllint python3-yaml
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
