@@ -43,6 +43,7 @@ start() {
 
 start smtp-sink "$SMTP_PORT" "$SERTEL_PYTHON" "$SERTEL_ROOT/tests/harness/smtp_sink.py" \
   --port "$SMTP_PORT" --dir "$SERTEL_HOME/mail"
+[ -f "$SERTEL_HOME/notification-secret.key" ] || (umask 077; openssl rand -hex 32 >"$SERTEL_HOME/notification-secret.key")
 [ -f "$SERTEL_HOME/whatsapp/token" ] || (umask 077; head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$SERTEL_HOME/whatsapp/token")
 start whatsapp-stub "$WHATSAPP_PORT" "$SERTEL_PYTHON" "$SERTEL_ROOT/tests/harness/whatsapp_stub.py" \
   --port "$WHATSAPP_PORT" --dir "$SERTEL_HOME/whatsapp/messages" \
@@ -78,6 +79,8 @@ common_env() {
       echo "SERTEL_NOTIFICATION_WHATSAPP_PHONE_NUMBER_ID=100000000000001"
       echo "SERTEL_NOTIFICATION_WHATSAPP_TOKEN_FILE=$SERTEL_HOME/whatsapp/token"
       echo "SERTEL_NOTIFICATION_POLL_INTERVAL=200ms"
+      echo "SERTEL_NOTIFICATION_BASE_BACKOFF=1s"
+      echo "SERTEL_NOTIFICATION_SECRET_KEY_FILE=$SERTEL_HOME/notification-secret.key"
       ;;
   esac
 }
