@@ -96,4 +96,4 @@ for svc in notification certificate disposition intake; do
 done
 
 log "suite is up: intake 50051, disposition 50052, certificate 50053, notification 50054"
-log "sertelctl: $SERTEL_BUILD_DIR/tools/sertelctl/sertelctl --help; stop with scripts/down.sh"
+log "stop with scripts/down.sh"
