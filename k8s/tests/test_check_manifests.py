@@ -1,0 +1,299 @@
+#!/usr/bin/python3
+"""Proves check_manifests.py fails when it should: the base (rendered by the checker's own
+stand-in for kustomize, so no kubectl is needed) passes, and each test breaks one property and
+expects the problem named. Production cases use kubectl when it is installed.
+
+    /usr/bin/python3 -m unittest discover -s k8s/tests -p 'test_*.py'
+"""
+
+import copy
+import os
+import shutil
+import subprocess
+import unittest
+
+import check_manifests as cm
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.normpath(os.path.join(HERE, "..", ".."))
+BASE = cm.load_lite(os.path.join(REPO, "k8s", "base"))
+
+
+def find(objs, kind, name):
+    return next(o for o in objs if o.get("kind") == kind and o["metadata"]["name"] == name)
+
+
+def server(objs, svc):
+    return find(objs, "Deployment", f"{svc}-service")["spec"]["template"]["spec"]["containers"][0]
+
+
+def problems(objs, profile="base"):
+    return cm.Checker(objs, profile, REPO).run()
+
+
+class BaseTest(unittest.TestCase):
+    def setUp(self):
+        self.objs = copy.deepcopy(BASE)
+
+    def assertProblem(self, fragment, profile="base"):
+        found = problems(self.objs, profile)
+        self.assertTrue(any(fragment in p for p in found),
+                        f"expected a problem mentioning {fragment!r}, got {found}")
+
+    def policy(self, name):
+        return find(self.objs, "NetworkPolicy", name)
+
+
+class PassesTest(BaseTest):
+    def test_base_passes(self):
+        self.assertEqual(problems(self.objs), [])
+
+    def test_sources_give_required_variables(self):
+        src = cm.read_sources(REPO)
+        self.assertIn("SERTEL_DATABASE_URL", src["intake"]["required"])
+        self.assertIn("SERTEL_CERTIFICATE_CA_KEY", src["certificate"]["required"])
+        self.assertIn("SERTEL_NOTIFICATION_SECRET_KEY_FILE", src["notification"]["at_parse"])
+
+
+class PodHardeningTest(BaseTest):
+    def test_writable_root_filesystem(self):
+        server(self.objs, "intake")["securityContext"]["readOnlyRootFilesystem"] = False
+        self.assertProblem("intake-service container server: readOnlyRootFilesystem")
+
+    def test_root_user(self):
+        server(self.objs, "disposition")["securityContext"]["runAsUser"] = 0
+        self.assertProblem("runAsUser must be set and not 0")
+
+    def test_capabilities_kept(self):
+        del server(self.objs, "certificate")["securityContext"]["capabilities"]
+        self.assertProblem("do not drop ALL")
+
+    def test_privilege_escalation(self):
+        job = find(self.objs, "Job", "sertel-migrate")
+        job["spec"]["template"]["spec"]["containers"][0]["securityContext"]["allowPrivilegeEscalation"] = True
+        self.assertProblem("allowPrivilegeEscalation is not false")
+
+    def test_no_limits(self):
+        del server(self.objs, "notification")["resources"]["limits"]
+        self.assertProblem("no cpu in resources.limits")
+
+    def test_token_automount(self):
+        find(self.objs, "ServiceAccount", "intake-service")["automountServiceAccountToken"] = True
+        self.assertProblem("ServiceAccount/intake-service: automountServiceAccountToken")
+
+
+class ServicesTest(BaseTest):
+    def test_tcp_probe_instead_of_grpc(self):
+        server(self.objs, "intake")["readinessProbe"] = {"tcpSocket": {"port": 50051}}
+        self.assertProblem("readinessProbe is not a native grpc probe")
+
+    def test_probe_on_tls_port(self):
+        server(self.objs, "disposition")["livenessProbe"]["grpc"]["port"] = 50052
+        self.assertProblem("livenessProbe probes port 50052")
+
+    def test_missing_pdb(self):
+        self.objs.remove(find(self.objs, "PodDisruptionBudget", "certificate-service"))
+        self.assertProblem("no PodDisruptionBudget selects certificate-service")
+
+    def test_missing_hpa(self):
+        self.objs.remove(find(self.objs, "HorizontalPodAutoscaler", "notification-service"))
+        self.assertProblem("HorizontalPodAutoscaler for notification-service")
+
+    def test_wrong_binary(self):
+        server(self.objs, "intake")["command"] = ["/usr/local/bin/disposition-service"]
+        self.assertProblem("Deployment/intake-service: command")
+
+    def test_one_replica(self):
+        find(self.objs, "Deployment", "intake-service")["spec"]["replicas"] = 1
+        self.assertProblem("replicas 1 < 2")
+
+
+class EnvTest(BaseTest):
+    def test_missing_downstream_address(self):
+        del find(self.objs, "ConfigMap", "intake-service-config")["data"]["SERTEL_DISPOSITION_ADDRESS"]
+        self.assertProblem("Deployment/intake-service: SERTEL_DISPOSITION_ADDRESS is not set")
+
+    def test_missing_required_from_sources(self):
+        del find(self.objs, "ConfigMap", "certificate-service-config")["data"]["SERTEL_CERTIFICATE_CA_KEY"]
+        self.assertProblem("SERTEL_CERTIFICATE_CA_KEY is not set")
+
+    def test_unknown_variable(self):
+        find(self.objs, "ConfigMap", "disposition-service-config")["data"]["SERTEL_DISPOSITON_ADDRESS"] = "x:1"
+        self.assertProblem("SERTEL_DISPOSITON_ADDRESS is set but disposition-service never reads it")
+
+    def test_loopback_listen_address(self):
+        find(self.objs, "ConfigMap", "intake-service-config")["data"]["SERTEL_LISTEN_ADDRESS"] = "127.0.0.1:50051"
+        self.assertProblem("binds one address only")
+
+    def test_address_to_wrong_service(self):
+        cm_ = find(self.objs, "ConfigMap", "certificate-service-config")
+        cm_["data"]["SERTEL_NOTIFICATION_ADDRESS"] = "notification-service:50053"
+        self.assertProblem("SERTEL_NOTIFICATION_ADDRESS='notification-service:50053' is not the Service")
+
+    def test_file_outside_mounts(self):
+        find(self.objs, "ConfigMap", "sertel-common-config")["data"]["SERTEL_TLS_CA"] = "/etc/ssl/ca.pem"
+        self.assertProblem("SERTEL_TLS_CA names /etc/ssl/ca.pem, which no volumeMount provides")
+
+    def test_database_url_in_plain_text(self):
+        server(self.objs, "intake")["env"] = [
+            {"name": "SERTEL_DATABASE_URL", "value": "postgresql://sertel@postgres/sertel"}]
+        self.assertProblem("SERTEL_DATABASE_URL must come from a Secret")
+
+    def test_dev_plaintext(self):
+        find(self.objs, "ConfigMap", "sertel-common-config")["data"]["SERTEL_DEV_PLAINTEXT"] = "true"
+        self.assertProblem("SERTEL_DEV_PLAINTEXT is on")
+
+
+class ImagesAndJobTest(BaseTest):
+    def test_different_image(self):
+        server(self.objs, "notification")["image"] = "sertel:other"
+        self.assertProblem("must run one image")
+
+    def test_latest(self):
+        for o in self.objs:
+            t = cm.pod_template(o)
+            for c in (t or {}).get("spec", {}).get("containers", []):
+                if c.get("image", "").startswith("sertel"):
+                    c["image"] = "sertel:latest"
+        self.assertProblem("pin a version")
+
+    def test_no_job(self):
+        self.objs.remove(find(self.objs, "Job", "sertel-migrate"))
+        self.assertProblem("no migration Job")
+
+    def test_job_misses_a_service(self):
+        spec = find(self.objs, "Job", "sertel-migrate")["spec"]["template"]["spec"]
+        spec["containers"] = [c for c in spec["containers"] if c["name"] != "certificate"]
+        self.assertProblem("no container runs [/usr/local/bin/certificate-service, migrate]")
+
+    def test_job_misses_notification_secret(self):
+        spec = find(self.objs, "Job", "sertel-migrate")["spec"]["template"]["spec"]
+        for c in spec["containers"]:
+            c.pop("volumeMounts", None)
+        self.assertProblem("SERTEL_NOTIFICATION_SECRET_KEY_FILE names")
+
+
+class NetworkTest(BaseTest):
+    def test_no_default_deny(self):
+        self.objs.remove(self.policy("default-deny"))
+        self.assertProblem("no default-deny NetworkPolicy")
+
+    def test_notification_calls_intake(self):
+        rule = self.policy("intake-service")["spec"]["ingress"][0]
+        rule["from"].append({"podSelector": {"matchLabels": {"app.kubernetes.io/name": "notification-service"}}})
+        self.assertProblem("intake-service gRPC port 50051 is reachable from")
+
+    def test_notification_public(self):
+        rule = self.policy("notification-service")["spec"]["ingress"][0]
+        rule["from"].append({"namespaceSelector": {"matchLabels": {"sertel/ingress": "true"}}})
+        self.assertProblem("notification-service gRPC port 50054 is reachable from")
+
+    def test_open_ingress(self):
+        self.policy("disposition-service")["spec"]["ingress"][0].pop("from")
+        self.assertProblem("disposition-service gRPC port 50052 is reachable from")
+
+    def test_missing_call_graph_edge(self):
+        egress = self.policy("disposition-service")["spec"]["egress"]
+        self.policy("disposition-service")["spec"]["egress"] = [
+            r for r in egress if r["ports"][0]["port"] != 50053]
+        self.assertProblem("disposition-service cannot reach certificate-service:50053")
+
+    def test_upward_call(self):
+        self.policy("certificate-service")["spec"]["egress"].append({
+            "to": [{"podSelector": {"matchLabels": {"app.kubernetes.io/name": "disposition-service"}}}],
+            "ports": [{"port": 50052}]})
+        self.assertProblem("certificate-service may reach disposition-service:50052")
+
+    def test_port_not_covered(self):
+        ingress = self.policy("notification-service")["spec"]["ingress"]
+        self.policy("notification-service")["spec"]["ingress"] = [
+            r for r in ingress if r["ports"][0]["port"] != 52054]
+        self.assertProblem("containerPort 52054 (grpc-health) is not covered")
+
+    def test_no_database_egress(self):
+        self.policy("sertel-migrate")["spec"]["egress"] = []
+        self.assertProblem("Job/sertel-migrate: no egress to PostgreSQL")
+
+    def test_internet_egress_elsewhere(self):
+        self.policy("intake-service")["spec"]["egress"].append({"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}]})
+        self.assertProblem("only notification-service talks to the outside")
+
+    def test_no_smtp_egress(self):
+        rules = self.policy("notification-service")["spec"]["egress"]
+        rules[1]["ports"] = [{"port": 443}]
+        self.assertProblem("no egress to SMTP port 587")
+
+
+class SecretsTest(BaseTest):
+    def test_secret_with_data(self):
+        self.objs.append({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "sertel-database"},
+                          "stringData": {"url": "postgresql://x"}})
+        self.assertProblem("Secret/sertel-database carries data")
+
+    def test_password_in_configmap(self):
+        find(self.objs, "ConfigMap", "notification-service-config")["data"]["SERTEL_NOTIFICATION_SMTP_URL"] = \
+            "smtp://sertel:" + "hunter2@smtp.example.invalid:587"  # split: k8s/ is scanned too
+        self.assertProblem("a URL with a password")
+
+    def test_secret_value_not_file(self):
+        find(self.objs, "ConfigMap", "notification-service-config")["data"]["SERTEL_SMTP_PASSWORD"] = "x"
+        self.assertProblem("looks like a secret")
+
+
+@unittest.skipUnless(shutil.which("kubectl"), "kubectl is not installed")
+class OverlaysTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        def render(name):
+            out = subprocess.run(["kubectl", "kustomize", os.path.join(REPO, "k8s", "overlays", name)],
+                                 check=True, capture_output=True, text=True).stdout
+            return [o for o in cm.yaml.safe_load_all(out) if o]
+        cls.dev = render("dev")
+        cls.production = render("production")
+
+    def assertProblem(self, objs, profile, fragment):
+        found = problems(objs, profile)
+        self.assertTrue(any(fragment in p for p in found), f"expected {fragment!r}, got {found}")
+
+    def test_overlays_pass(self):
+        self.assertEqual(problems(self.dev, "dev"), [])
+        self.assertEqual(problems(self.production, "production"), [])
+
+    def test_cluster_of_one(self):
+        objs = copy.deepcopy(self.production)
+        find(objs, "Cluster", "sertel-db")["spec"]["instances"] = 1
+        self.assertProblem(objs, "production", "fewer than 3 instances")
+
+    def test_no_scheduled_backup(self):
+        objs = [o for o in copy.deepcopy(self.production) if o["kind"] != "ScheduledBackup"]
+        self.assertProblem(objs, "production", "no ScheduledBackup")
+
+    def test_certificate_without_client_auth(self):
+        objs = copy.deepcopy(self.production)
+        find(objs, "Certificate", "intake-service-tls")["spec"]["usages"] = ["server auth"]
+        self.assertProblem(objs, "production", "lack server auth and client auth")
+
+    def test_database_label_missing(self):
+        objs = copy.deepcopy(self.production)
+        del find(objs, "Cluster", "sertel-db")["spec"]["inheritedMetadata"]
+        self.assertProblem(objs, "production", "inheritedMetadata.labels lack")
+
+    def test_production_database_open_to_everyone(self):
+        objs = copy.deepcopy(self.production)
+        find(objs, "NetworkPolicy", "sertel-db")["spec"]["ingress"].append({"ports": [{"port": 5432}]})
+        self.assertProblem(objs, "production", "CloudNativePG/sertel-db-N: PostgreSQL reachable from")
+
+    def test_dev_mail_sink_unreachable(self):
+        objs = [o for o in copy.deepcopy(self.dev)
+                if not (o["kind"] == "NetworkPolicy" and o["metadata"]["name"] == "notification-service-mail-sink")]
+        self.assertProblem(objs, "dev", "cannot reach its SMTP server")
+
+    def test_dev_database_open_to_mail_sink(self):
+        objs = copy.deepcopy(self.dev)
+        find(objs, "NetworkPolicy", "postgres")["spec"]["ingress"][0]["from"].append(
+            {"podSelector": {"matchLabels": {"app.kubernetes.io/name": "mail-sink"}}})
+        self.assertProblem(objs, "dev", "PostgreSQL reachable from")
+
+
+if __name__ == "__main__":
+    unittest.main()
