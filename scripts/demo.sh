@@ -1,15 +1,13 @@
 #!/usr/bin/env bash
 # The demo: installs what it needs, builds, starts the suite (scripts/up.sh) and walks one
-# application through the SOP's seven steps, leaving the suite running (scripts/down.sh stops it).
-# The walk itself (sertelctl, issue 7) is not written yet: today this starts the suite and says so.
+# application through the SOP's seven steps with sertelctl (scripts/demo_walk.sh), leaving the
+# suite running. scripts/down.sh stops it. Re-running it works: each run walks a new applicant.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 "$SERTEL_ROOT/scripts/up.sh"
-if [ -f "$SERTEL_ROOT/scripts/demo_walk.py" ]; then
-  "$SERTEL_PYTHON" "$SERTEL_ROOT/scripts/demo_walk.py"
-else
-  log "the suite is running over TLS (CA: $SERTEL_HOME/tls/ca.pem); the seven-step walk with"
-  log "sertelctl is not built yet (issue 7)."
-fi
-log "stop the suite with scripts/down.sh"
+"$SERTEL_ROOT/scripts/demo_walk.sh"
+log "the suite is still running (CA: $SERTEL_HOME/tls/ca.pem; try:"
+log "  export SERTEL_TOKEN=\$($SERTEL_BUILD_DIR/tools/sertelctl/sertelctl token --role AUDITOR --sub me)"
+log "  $SERTEL_BUILD_DIR/tools/sertelctl/sertelctl stats )"
+log "stop it with scripts/down.sh"

@@ -8,9 +8,9 @@ for name in intake disposition certificate notification smtp-sink whatsapp-stub;
   f="$RUN/$name.pid"
   [ -f "$f" ] || continue
   pid=$(cat "$f")
-  if kill -0 "$pid" 2>/dev/null; then
+  if alive "$pid"; then
     kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    for _ in $(seq 1 150); do alive "$pid" || break; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
     log "stopped $name"
   fi

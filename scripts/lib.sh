@@ -17,3 +17,9 @@ wait_for_port() {
     sleep 0.1
   done
 }
+
+# alive PID: the process exists and is not a zombie (a killed child nobody has reaped yet).
+alive() {
+  kill -0 "$1" 2>/dev/null || return 1
+  [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)" != "Z" ]
+}

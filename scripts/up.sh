@@ -4,7 +4,9 @@
 # the WhatsApp Cloud API stub, and the four services over TLS with the development identity
 # under ./.sertel/ (made once by scripts/dev-pki.sh). Logs: ./.sertel/logs/<service>.log.
 # Idempotent: what already runs is left running. Stop everything with scripts/down.sh.
-# SERTEL_SKIP_BUILD=1 skips install+build (for callers that just built).
+# SERTEL_SKIP_BUILD=1 skips install+build (for callers that just built). Tests that need a suite of
+# their own set SERTEL_HOME, SERTEL_PORT_BASE (intake; disposition, certificate and notification
+# follow; metrics at +1000), SERTEL_PG_PORT, SERTEL_SMTP_PORT and SERTEL_WHATSAPP_PORT.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -20,10 +22,14 @@ chmod 755 "$SERTEL_HOME"
 PG_PORT=${SERTEL_PG_PORT:-55432}
 SMTP_PORT=${SERTEL_SMTP_PORT:-2525}
 WHATSAPP_PORT=${SERTEL_WHATSAPP_PORT:-2526}
-DATABASE_URL=$("$SERTEL_ROOT/scripts/pg.sh" start "$SERTEL_HOME/pg" "$PG_PORT")
+PORT_BASE=${SERTEL_PORT_BASE:-50051}
+INTAKE_PORT=$PORT_BASE DISPOSITION_PORT=$((PORT_BASE + 1))
+CERTIFICATE_PORT=$((PORT_BASE + 2)) NOTIFICATION_PORT=$((PORT_BASE + 3))
+# SERTEL_PG_FAST=1 turns fsync off (end-to-end tests only; never the demo or benchmarks).
+DATABASE_URL=$("$SERTEL_ROOT/scripts/pg.sh" start "$SERTEL_HOME/pg" "$PG_PORT" ${SERTEL_PG_FAST:+fast})
 log "PostgreSQL at $DATABASE_URL"
 
-running() { [ -f "$RUN/$1.pid" ] && kill -0 "$(cat "$RUN/$1.pid")" 2>/dev/null; }
+running() { [ -f "$RUN/$1.pid" ] && alive "$(cat "$RUN/$1.pid")"; }
 
 # start NAME PORT COMMAND...: runs COMMAND in the background unless NAME is already running.
 start() {
@@ -51,7 +57,7 @@ start whatsapp-stub "$WHATSAPP_PORT" "$SERTEL_PYTHON" "$SERTEL_ROOT/tests/harnes
 
 # The variables every service reads (README's table), then each service's own.
 common_env() {
-  local svc=$1
+  local svc=$1  # $2: its gRPC port
   echo "SERTEL_DATABASE_URL=$DATABASE_URL"
   echo "SERTEL_TLS_CERT=$SERTEL_HOME/tls/$svc.pem"
   echo "SERTEL_TLS_KEY=$SERTEL_HOME/tls/$svc-key.pem"
@@ -59,9 +65,11 @@ common_env() {
   echo "SERTEL_JWT_PUBLIC_KEYS=$SERTEL_HOME/jwt/public-key.pem"
   echo "SERTEL_JWT_ISSUER=sertel-dev"
   echo "SERTEL_LOG_FILE=$SERTEL_HOME/logs/$svc.log"
-  echo "SERTEL_DISPOSITION_ADDRESS=localhost:50052"
-  echo "SERTEL_CERTIFICATE_ADDRESS=localhost:50053"
-  echo "SERTEL_NOTIFICATION_ADDRESS=localhost:50054"
+  echo "SERTEL_LISTEN_ADDRESS=127.0.0.1:$2"
+  echo "SERTEL_METRICS_ADDRESS=127.0.0.1:$(($2 + 1000))"
+  echo "SERTEL_DISPOSITION_ADDRESS=localhost:$DISPOSITION_PORT"
+  echo "SERTEL_CERTIFICATE_ADDRESS=localhost:$CERTIFICATE_PORT"
+  echo "SERTEL_NOTIFICATION_ADDRESS=localhost:$NOTIFICATION_PORT"
   echo "SERTEL_OUTBOX_POLL_INTERVAL=${SERTEL_OUTBOX_POLL_INTERVAL:-100ms}"
   echo "SERTEL_OUTBOX_BASE_BACKOFF=${SERTEL_OUTBOX_BASE_BACKOFF:-200ms}"
   echo "SERTEL_OUTBOX_MAX_BACKOFF=${SERTEL_OUTBOX_MAX_BACKOFF:-5s}"
@@ -86,14 +94,14 @@ common_env() {
 }
 
 # Downstream first, so the first outbox deliveries find their callee (they would retry anyway).
-port=50054
+port=$NOTIFICATION_PORT
 for svc in notification certificate disposition intake; do
   bin="$SERTEL_BUILD_DIR/$svc-service/$svc-service"
   [ -x "$bin" ] || die "$bin is not built"
-  mapfile -t envs < <(common_env "$svc")
+  mapfile -t envs < <(common_env "$svc" "$port")
   start "$svc" "$port" env "${envs[@]}" "$bin"
   port=$((port - 1))
 done
 
-log "suite is up: intake 50051, disposition 50052, certificate 50053, notification 50054"
+log "suite is up: intake $INTAKE_PORT, disposition $DISPOSITION_PORT, certificate $CERTIFICATE_PORT, notification $NOTIFICATION_PORT"
 log "stop with scripts/down.sh"

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# sertelctl against the real suite (run inside tests/e2e/with_suite.sh): the demo's seven-step
+# walk, then the refusals a user meets, each with its documented exit code and a readable
+# message - and each changing nothing.
+set -uo pipefail
+root=${SERTEL_ROOT:?run me through tests/e2e/with_suite.sh}
+CTL="$SERTEL_BUILD_DIR/tools/sertelctl/sertelctl"
+PY=/usr/bin/python3
+failures=0
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+bash "$root/scripts/demo_walk.sh" 2>&1 | tee "$work/walk.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || { echo "FAIL: the demo walk"; exit 1; }
+HOLDER_APP=$(sed -n 's/.*walked application \([0-9a-f-]*\) through all seven steps.*/\1/p' "$work/walk.log")
+[ -n "$HOLDER_APP" ] || { echo "FAIL: the walk did not say which application it walked"; exit 1; }
+
+tok() { "$CTL" token --role "$1" --sub "$2" ${3:+--nik "$3"}; }
+# expect RC PATTERN DESCRIPTION -- COMMAND...: runs COMMAND, wants exit code RC and PATTERN in its
+# output (stdout + stderr).
+expect() {
+  local rc=$1 pattern=$2 what=$3; shift 4
+  local out got
+  out=$("$@" 2>&1); got=$?
+  if [ "$got" -ne "$rc" ]; then
+    echo "FAIL: $what: exit $got, want $rc"; echo "$out" | sed 's/^/    /'; failures=$((failures + 1))
+  elif ! grep -qE -- "$pattern" <<<"$out"; then
+    echo "FAIL: $what: output lacks /$pattern/"; echo "$out" | sed 's/^/    /'; failures=$((failures + 1))
+  else
+    echo "ok: $what"
+  fi
+}
+
+NIK=3273015506900002 NIP=199006152015032002
+"$PY" "$root/scripts/demo-documents.py" "$work/docs" "Siti Aminah" "$NIK" >/dev/null
+head -c 2000 /dev/urandom >"$work/not-a-document.pdf"
+submit() {
+  "$CTL" -o json application submit --nik "$NIK" --nip "$NIP" --name "Siti Aminah" \
+    --email siti.aminah@example.go.id --phone +6281298765432 --unit "Dinas Kesehatan" --position Perawat \
+    --letter "$work/docs/letter.pdf" --form "$work/docs/form.pdf" --ktp "$work/docs/ktp.png" \
+    --sk "$work/docs/sk.pdf" "$@"
+}
+APP=$(SERTEL_TOKEN=$(tok OPERATOR loket) submit | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+[ -n "$APP" ] || { echo "FAIL: could not submit the second application"; exit 1; }
+HEAD=$(tok HEAD_OF_AGENCY kepala.dinas)
+for _ in $(seq 1 100); do SERTEL_TOKEN=$HEAD "$CTL" inbox | grep -q "$APP" && break; sleep 0.1; done
+
+expect 2 "subcommand|Usage|required" "an unknown subcommand is a usage error" -- "$CTL" frobnicate
+expect 2 "--channel" "a bad --channel is a usage error" -- env SERTEL_TOKEN=x "$CTL" certificate handover "$APP" --channel fax
+expect 26 "UNAUTHENTICATED.*|hint: no token" "no token: UNAUTHENTICATED (26) with a hint" -- env -u SERTEL_TOKEN "$CTL" inbox
+expect 26 "UNAUTHENTICATED" "a forged token: UNAUTHENTICATED" -- env SERTEL_TOKEN=eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0. "$CTL" inbox
+expect 17 "PERMISSION_DENIED" "an applicant cannot read an inbox (17)" -- env SERTEL_TOKEN="$(tok APPLICANT x "$NIK")" "$CTL" inbox
+expect 17 "PERMISSION_DENIED" "the head of division cannot act at step 2" -- env SERTEL_TOKEN="$(tok HEAD_OF_DIVISION kabid)" "$CTL" case forward "$APP" --version 1
+expect 20 "ABORTED" "a stale version is ABORTED (20)" -- env SERTEL_TOKEN="$HEAD" "$CTL" case forward "$APP" --version 99
+expect 0 "step: +2 HEAD_OF_AGENCY_REVIEW" "...and the case is still at step 2, version 1" -- env SERTEL_TOKEN="$HEAD" "$CTL" case get "$APP"
+expect 13 "applicant\.nik: .*|documents" "bad input: INVALID_ARGUMENT (13) with every field violation" -- \
+  env SERTEL_TOKEN="$(tok OPERATOR loket)" "$CTL" application submit --nik 123 --nip 456 --name "X" \
+  --email not-an-email --phone 0812 --unit U --position P --letter "$work/not-a-document.pdf" \
+  --form "$work/docs/form.pdf" --ktp "$work/docs/ktp.png" --sk "$work/docs/sk.pdf"
+expect 13 "applicant\.email" "...listing the email too" -- \
+  env SERTEL_TOKEN="$(tok OPERATOR loket)" "$CTL" application submit --nik 123 --nip 456 --name "X" \
+  --email not-an-email --phone 0812 --unit U --position P --letter "$work/not-a-document.pdf" \
+  --form "$work/docs/form.pdf" --ktp "$work/docs/ktp.png" --sk "$work/docs/sk.pdf"
+expect 3 "cannot read" "a missing document file is a local error (3)" -- \
+  env SERTEL_TOKEN=x "$CTL" application submit --nik 1 --nip 1 --name X --email a@b.c --phone +1 --position P \
+  --unit U --letter "$work/nope.pdf" --form "$work/docs/form.pdf" --ktp "$work/docs/ktp.png" --sk "$work/docs/sk.pdf"
+expect 3 "passphrase-file" "set-passphrase without a terminal or file says how (3)" -- \
+  setsid -w env SERTEL_TOKEN=x "$CTL" certificate set-passphrase "$APP" --code ABC </dev/null
+expect 2 "passphrase|not expected|extra" "a passphrase is never a flag" -- \
+  env SERTEL_TOKEN=x "$CTL" certificate set-passphrase "$APP" --code ABC --passphrase secret
+expect 0 "rejected" "the head of agency rejects it" -- env SERTEL_TOKEN="$HEAD" "$CTL" case reject "$APP" --reason "Bukan pegawai dinas ini"
+expect 19 "FAILED_PRECONDITION" "a rejected case cannot be forwarded (19)" -- env SERTEL_TOKEN="$HEAD" "$CTL" case forward "$APP"
+expect 15 "NOT_FOUND" "an unknown application is NOT_FOUND (15)" -- env SERTEL_TOKEN="$HEAD" "$CTL" case get 00000000-0000-0000-0000-000000000000
+
+# The certificate of the walk's applicant, checked against someone else's NIK: the SOP's warning.
+AUD=$(tok AUDITOR auditor)
+expect 1 "NIK_MISMATCH" "a certificate checked against another NIK: exit 1 with NIK_MISMATCH" -- \
+  env SERTEL_TOKEN="$AUD" "$CTL" certificate check --application "$HOLDER_APP" --nik "$NIK"
+expect 0 '"ok": true' "the same certificate against its holder's NIK, as JSON" -- \
+  bash -c "NIK=\$(SERTEL_TOKEN='$AUD' '$CTL' -o json certificate get '$HOLDER_APP' | $PY -c 'import json,sys; print(json.load(sys.stdin)[\"nik\"])'); SERTEL_TOKEN='$AUD' '$CTL' -o json certificate check --application '$HOLDER_APP' --nik \$NIK"
+expect 0 '"holders_with_valid_certificate": "1"' "stats as JSON: one holder" -- env SERTEL_TOKEN="$AUD" "$CTL" -o json stats
+expect 0 "intact" "audit verify: every chain intact" -- env SERTEL_TOKEN="$AUD" "$CTL" audit verify
+
+if [ $failures -ne 0 ]; then echo "$failures check(s) failed"; exit 1; fi
+echo "all sertelctl checks passed"
