@@ -660,6 +660,36 @@ absl::Status CertificateManager::GetStatistics(const v1::GetStatisticsRequest& r
   return absl::OkStatus();
 }
 
+absl::Status CertificateManager::GetSlaReport(const v1::GetSlaReportRequest& request,
+                                              v1::SlaReport* out) {
+  absl::Time to = request.has_to() ? FromTimestamp(request.to()) : clock_->Now();
+  absl::Time from = request.has_from() ? FromTimestamp(request.from()) : to - absl::Hours(24 * 30);
+  if (from >= to) return InvalidField("from", "must be before `to`");
+  absl::StatusOr<std::vector<StepFigures>> rows = store_->StepTimes(from, to, kStandardStep67);
+  if (!rows.ok()) return rows.status();
+  out->Clear();
+  SetTimestamp(from, out->mutable_from());
+  SetTimestamp(to, out->mutable_to());
+  for (int step : {6, 7}) {
+    v1::StepSla* s = out->add_steps();
+    s->set_step(static_cast<v1::Step>(step));
+    s->mutable_standard_duration()->set_seconds(absl::ToInt64Seconds(kStandardStep67));
+    for (const StepFigures& f : *rows) {
+      if (f.step != step) continue;
+      s->set_count(f.count);
+      auto put = [](absl::Duration d, google::protobuf::Duration* p) {
+        p->set_seconds(absl::IDivDuration(d, absl::Seconds(1), &d));
+        p->set_nanos(static_cast<int32_t>(absl::ToInt64Nanoseconds(d)));
+      };
+      put(f.p50, s->mutable_p50());
+      put(f.p95, s->mutable_p95());
+      put(f.max, s->mutable_max());
+      s->set_exceeded(f.exceeded);
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<int> CertificateManager::PurgeKeystores() {
   return store_->PurgeKeystores(clock_->Now() - settings_.keystore_retention, settings_.actor);
 }

@@ -65,6 +65,9 @@ class CertificateManager {
                                  v1::Certificate* out);
   // The SOP's recording duty.
   absl::Status GetStatistics(const v1::GetStatisticsRequest& request, v1::Statistics* out);
+  // SOP steps 6 and 7 against their standard time; both rows always present. Default period:
+  // the 30 days before `to`, `to` defaulting to now.
+  absl::Status GetSlaReport(const v1::GetSlaReportRequest& request, v1::SlaReport* out);
 
   // Periodic work (certificate_jobs.h). Each returns how many items it handled.
   absl::StatusOr<int> PurgeKeystores();

@@ -87,4 +87,12 @@ struct UnitFigures {
   int64_t awaiting_passphrase = 0;
 };
 
+// How long one SOP step took over a period (the SLA report's row for step 6 or 7).
+struct StepFigures {
+  int step = 0;
+  int64_t count = 0;
+  absl::Duration p50, p95, max;
+  int64_t exceeded = 0;  // longer than the SOP's standard time
+};
+
 }  // namespace sertel::certificate

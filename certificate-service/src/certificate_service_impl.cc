@@ -25,6 +25,9 @@ const RoleTable& CertificateRoles() {
       {"GetStatistics",
        {Role::kHeadOfAgency, Role::kHeadOfDivision, Role::kHeadOfSection, Role::kVerifier,
         Role::kAuditor}},
+      {"GetSlaReport",
+       {Role::kService, Role::kHeadOfAgency, Role::kHeadOfDivision, Role::kHeadOfSection,
+        Role::kVerifier, Role::kAuditor}},
   };
   return kTable;
 }
@@ -108,6 +111,13 @@ grpc::Status CertificateServiceImpl::GetStatistics(grpc::ServerContext* ctx,
                                                    v1::Statistics* resp) {
   return HandleRpc(ctx, authz_, "GetStatistics",
                    [&](const Principal&) { return manager_->GetStatistics(*req, resp); });
+}
+
+grpc::Status CertificateServiceImpl::GetSlaReport(grpc::ServerContext* ctx,
+                                                  const v1::GetSlaReportRequest* req,
+                                                  v1::SlaReport* resp) {
+  return HandleRpc(ctx, authz_, "GetSlaReport",
+                   [&](const Principal&) { return manager_->GetSlaReport(*req, resp); });
 }
 
 }  // namespace sertel::certificate

@@ -33,6 +33,8 @@ class CertificateServiceImpl final : public v1::CertificateService::Service {
   grpc::Status RevokeCertificate(grpc::ServerContext* ctx,
                                  const v1::RevokeCertificateRequest* req,
                                  v1::Certificate* resp) override;
+  grpc::Status GetSlaReport(grpc::ServerContext* ctx, const v1::GetSlaReportRequest* req,
+                            v1::SlaReport* resp) override;
   grpc::Status GetStatistics(grpc::ServerContext* ctx, const v1::GetStatisticsRequest* req,
                              v1::Statistics* resp) override;
 

@@ -167,6 +167,14 @@ void CertificateStore::Prepare(pqxx::connection_base& c) {
             " (SELECT count(*) FROM c WHERE c.unit = u.unit AND c.not_after <= " TO_TS(1) "),"
             " (SELECT count(*) FROM e WHERE e.unit = u.unit)"
             " FROM units u ORDER BY u.unit");
+  c.prepare("cert_step_times",
+            "SELECT step, count(*),"
+            " percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ms),"
+            " percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ms),"
+            " max(duration_ms), count(*) FILTER (WHERE duration_ms > $3::bigint)"
+            " FROM enrollment_timeline"
+            " WHERE ((step = 6 AND action = 'ISSUED') OR (step = 7 AND action = 'HANDED_OVER'))"
+            " AND at >= " TO_TS(1) " AND at < " TO_TS(2) " GROUP BY step ORDER BY step");
   c.prepare("cert_purge_candidates",
             "SELECT k.application_id FROM keystores k JOIN enrollments e USING (application_id)"
             " WHERE e.handed_over_at IS NOT NULL AND e.handed_over_at < " TO_TS(1)
@@ -386,6 +394,26 @@ absl::StatusOr<std::vector<UnitFigures>> CertificateStore::Statistics(absl::Time
         for (const auto& r : tx.exec_prepared("cert_statistics", Micros(as_of), unit)) {
           out.push_back({r[0].as<std::string>(), r[1].as<int64_t>(), r[2].as<int64_t>(),
                          r[3].as<int64_t>(), r[4].as<int64_t>(), r[5].as<int64_t>()});
+        }
+        return out;
+      });
+}
+
+absl::StatusOr<std::vector<StepFigures>> CertificateStore::StepTimes(absl::Time from, absl::Time to,
+                                                                   absl::Duration standard) {
+  return pool_->InTransaction<std::vector<StepFigures>>(
+      [&](pqxx::work& tx) -> absl::StatusOr<std::vector<StepFigures>> {
+        std::vector<StepFigures> out;
+        for (const auto& r : tx.exec_prepared("cert_step_times", Micros(from), Micros(to),
+                                              absl::ToInt64Milliseconds(standard))) {
+          StepFigures f;
+          f.step = r[0].as<int>();
+          f.count = r[1].as<int64_t>();
+          f.p50 = absl::Milliseconds(r[2].as<double>());
+          f.p95 = absl::Milliseconds(r[3].as<double>());
+          f.max = absl::Milliseconds(r[4].as<int64_t>());
+          f.exceeded = r[5].as<int64_t>();
+          out.push_back(f);
         }
         return out;
       });

@@ -84,6 +84,11 @@ class CertificateStore {
   // Per unit (only `unit` when not empty), as of a moment.
   absl::StatusOr<std::vector<UnitFigures>> Statistics(absl::Time as_of, const std::string& unit);
 
+  // Steps 6 (ISSUED) and 7 (HANDED_OVER) completed in [from, to): count, p50, p95, max and how
+  // many took longer than `standard`. Only steps that had any rows.
+  absl::StatusOr<std::vector<StepFigures>> StepTimes(absl::Time from, absl::Time to,
+                                                    absl::Duration standard);
+
   // Deletes keystores of enrollments handed over before `before`; returns how many.
   absl::StatusOr<int> PurgeKeystores(absl::Time before, const std::string& actor);
   // For each valid certificate expiring in (now, until] without a reminder yet: writes the

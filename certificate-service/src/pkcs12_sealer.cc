@@ -1,41 +1,310 @@
 #include "pkcs12_sealer.h"
 
 #include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/pkcs12.h>
+#include <openssl/rand.h>
+
+#include <cstring>
+#include <future>
+#include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "pbkdf2_sha256.h"
 
 namespace sertel::certificate {
+namespace {
+
+constexpr int kKeyBagSaltBytes = 16;  // PBES2 salt (NIST SP 800-132: at least 128 bits)
+constexpr int kMacSaltBytes = 16;
+constexpr int kAes256KeyBytes = 32;
+constexpr int kAesIvBytes = 16;
+constexpr int kMacKeyBytes = 32;  // HMAC-SHA256 key from the PKCS#12 KDF (ID 3)
+
+struct SafebagStackDeleter {
+  void operator()(STACK_OF(PKCS12_SAFEBAG) * s) const {
+    sk_PKCS12_SAFEBAG_pop_free(s, PKCS12_SAFEBAG_free);
+  }
+};
+struct Pkcs7StackDeleter {
+  void operator()(STACK_OF(PKCS7) * s) const { sk_PKCS7_pop_free(s, PKCS7_free); }
+};
+struct Pkcs12Deleter {
+  void operator()(PKCS12* p) const { PKCS12_free(p); }
+};
+struct X509SigDeleter {
+  void operator()(X509_SIG* p) const { X509_SIG_free(p); }
+};
+struct AlgorDeleter {
+  void operator()(X509_ALGOR* p) const { X509_ALGOR_free(p); }
+};
+struct P8Deleter {
+  void operator()(PKCS8_PRIV_KEY_INFO* p) const { PKCS8_PRIV_KEY_INFO_free(p); }
+};
+struct CipherCtxDeleter {
+  void operator()(EVP_CIPHER_CTX* p) const { EVP_CIPHER_CTX_free(p); }
+};
+using SafebagStack = std::unique_ptr<STACK_OF(PKCS12_SAFEBAG), SafebagStackDeleter>;
+using Pkcs7Stack = std::unique_ptr<STACK_OF(PKCS7), Pkcs7StackDeleter>;
+using Pkcs12Ptr = std::unique_ptr<PKCS12, Pkcs12Deleter>;
+
+// A secret buffer wiped on every exit.
+struct Secret {
+  explicit Secret(size_t n) : bytes(n, '\0') {}
+  ~Secret() { OPENSSL_cleanse(bytes.data(), bytes.size()); }
+  std::string bytes;
+  unsigned char* data() { return reinterpret_cast<unsigned char*>(bytes.data()); }
+};
+
+absl::Status Internal(absl::string_view what) {
+  return absl::InternalError(absl::StrCat(what, ": ", OpenSslError()));
+}
+
+// DER of a definite length (X.690 8.1.3).
+void AppendDerLength(std::string* out, size_t len) {
+  if (len < 0x80) {
+    out->push_back(static_cast<char>(len));
+    return;
+  }
+  char buf[sizeof(size_t)];
+  int n = 0;
+  for (size_t l = len; l > 0; l >>= 8) buf[n++] = static_cast<char>(l & 0xff);
+  out->push_back(static_cast<char>(0x80 | n));
+  while (n > 0) out->push_back(buf[--n]);
+}
+
+// The certificate and the chain as plain (unencrypted) certificate bags, the holder's with the
+// friendly name and local key id that tie it to the key bag, as PKCS12_create does.
+absl::StatusOr<SafebagStack> CertificateBags(X509* cert, const std::vector<X509Ptr>& chain,
+                                             const std::string& friendly_name,
+                                             const unsigned char* key_id, int key_id_len) {
+  STACK_OF(PKCS12_SAFEBAG)* raw = nullptr;
+  PKCS12_SAFEBAG* bag = PKCS12_add_cert(&raw, cert);
+  SafebagStack bags(raw);
+  if (bag == nullptr) return Internal("PKCS12_add_cert");
+  if (!friendly_name.empty() && PKCS12_add_friendlyname_utf8(bag, friendly_name.c_str(), -1) != 1) {
+    return Internal("PKCS12_add_friendlyname");
+  }
+  if (PKCS12_add_localkeyid(bag, const_cast<unsigned char*>(key_id), key_id_len) != 1) {
+    return Internal("PKCS12_add_localkeyid");
+  }
+  for (const X509Ptr& c : chain) {
+    raw = bags.release();
+    PKCS12_SAFEBAG* ca_bag = PKCS12_add_cert(&raw, c.get());
+    bags.reset(raw);
+    if (ca_bag == nullptr) return Internal("PKCS12_add_cert (chain)");
+  }
+  return bags;
+}
+
+// The private key as a PKCS#8 shrouded key bag: PBES2 with PBKDF2-HMAC-SHA256 at `iterations`
+// and AES-256-CBC (RFC 8018 6.2), the key derived by Pbkdf2HmacSha256.
+absl::StatusOr<SafebagStack> ShroudedKeyBag(EVP_PKEY* key, const std::string& passphrase,
+                                            int iterations, const std::string& friendly_name,
+                                            const unsigned char* key_id, int key_id_len) {
+  unsigned char salt[kKeyBagSaltBytes];
+  unsigned char iv[kAesIvBytes];
+  if (RAND_bytes(salt, sizeof salt) != 1 || RAND_bytes(iv, sizeof iv) != 1) {
+    return Internal("RAND_bytes");
+  }
+  std::unique_ptr<X509_ALGOR, AlgorDeleter> pbe(PKCS5_pbe2_set_iv_ex(
+      EVP_aes_256_cbc(), iterations, salt, sizeof salt, iv, NID_hmacWithSHA256, nullptr));
+  if (pbe == nullptr) return Internal("PKCS5_pbe2_set_iv");
+
+  std::unique_ptr<PKCS8_PRIV_KEY_INFO, P8Deleter> p8(EVP_PKEY2PKCS8(key));
+  if (p8 == nullptr) return Internal("EVP_PKEY2PKCS8");
+  unsigned char* der = nullptr;
+  int der_len = i2d_PKCS8_PRIV_KEY_INFO(p8.get(), &der);
+  if (der_len <= 0) return Internal("i2d_PKCS8_PRIV_KEY_INFO");
+  // Cleansed right after the encryption below (nothing in between can fail), then freed.
+  std::unique_ptr<unsigned char, void (*)(unsigned char*)> der_owner(
+      der, [](unsigned char* p) { OPENSSL_free(p); });
+
+  Secret aes_key(kAes256KeyBytes);
+  Pbkdf2HmacSha256(passphrase, absl::string_view(reinterpret_cast<char*>(salt), sizeof salt),
+                   static_cast<uint32_t>(iterations), aes_key.data(), kAes256KeyBytes);
+
+  std::string enc(static_cast<size_t>(der_len) + kAesIvBytes, '\0');
+  int n1 = 0, n2 = 0;
+  std::unique_ptr<EVP_CIPHER_CTX, CipherCtxDeleter> cctx(EVP_CIPHER_CTX_new());
+  bool ok = cctx != nullptr &&
+            EVP_EncryptInit_ex(cctx.get(), EVP_aes_256_cbc(), nullptr, aes_key.data(), iv) == 1 &&
+            EVP_EncryptUpdate(cctx.get(), reinterpret_cast<unsigned char*>(enc.data()), &n1, der,
+                              der_len) == 1 &&
+            EVP_EncryptFinal_ex(cctx.get(), reinterpret_cast<unsigned char*>(enc.data()) + n1,
+                                &n2) == 1;
+  OPENSSL_cleanse(der, static_cast<size_t>(der_len));
+  if (!ok) return Internal("AES-256-CBC");
+  enc.resize(static_cast<size_t>(n1 + n2));
+
+  std::unique_ptr<X509_SIG, X509SigDeleter> sig(X509_SIG_new());
+  if (sig == nullptr) return Internal("X509_SIG_new");
+  X509_ALGOR* sig_alg = nullptr;
+  ASN1_OCTET_STRING* sig_data = nullptr;
+  X509_SIG_getm(sig.get(), &sig_alg, &sig_data);
+  if (X509_ALGOR_copy(sig_alg, pbe.get()) != 1 ||
+      ASN1_OCTET_STRING_set(sig_data, reinterpret_cast<const unsigned char*>(enc.data()),
+                            static_cast<int>(enc.size())) != 1) {
+    return Internal("X509_SIG");
+  }
+  PKCS12_SAFEBAG* bag = PKCS12_SAFEBAG_create0_pkcs8(sig.get());
+  if (bag == nullptr) return Internal("PKCS12_SAFEBAG_create0_pkcs8");
+  sig.release();  // owned by the bag
+  SafebagStack bags(sk_PKCS12_SAFEBAG_new_null());
+  if (bags == nullptr || sk_PKCS12_SAFEBAG_push(bags.get(), bag) <= 0) {
+    PKCS12_SAFEBAG_free(bag);
+    return Internal("sk_PKCS12_SAFEBAG_push");
+  }
+  if (!friendly_name.empty() && PKCS12_add_friendlyname_utf8(bag, friendly_name.c_str(), -1) != 1) {
+    return Internal("PKCS12_add_friendlyname");
+  }
+  if (PKCS12_add_localkeyid(bag, const_cast<unsigned char*>(key_id), key_id_len) != 1) {
+    return Internal("PKCS12_add_localkeyid");
+  }
+  return bags;
+}
+
+// The modern keystore, built piece by piece so that (a) the certificate bag, which is public, is
+// not encrypted and costs no password derivation (as `openssl pkcs12 -export -certpbe NONE`),
+// (b) the two derivations that protect a secret - the key bag's PBKDF2 and the MAC's PKCS#12
+// KDF, both at the full iteration count - run at the same time on two cores, and (c) both run
+// on Pbkdf2HmacSha256 / Pkcs12KdfSha256 instead of OpenSSL's per-iteration EVP loop.
+absl::StatusOr<std::string> SealModern(EVP_PKEY* key, X509* cert, const std::vector<X509Ptr>& chain,
+                                       const std::string& passphrase,
+                                       const std::string& friendly_name, int iterations) {
+  // The MAC password is the passphrase as a BMPString, exactly as PKCS12_set_mac converts it.
+  unsigned char* bmp = nullptr;
+  int bmp_len = 0;
+  if (OPENSSL_utf82uni(passphrase.data(), static_cast<int>(passphrase.size()), &bmp, &bmp_len) ==
+      nullptr) {
+    return absl::InvalidArgumentError("the passphrase is not valid UTF-8");
+  }
+  Secret bmp_pass(static_cast<size_t>(bmp_len));
+  std::memcpy(bmp_pass.data(), bmp, static_cast<size_t>(bmp_len));
+  OPENSSL_clear_free(bmp, static_cast<size_t>(bmp_len));
+
+  unsigned char mac_salt[kMacSaltBytes];
+  if (RAND_bytes(mac_salt, sizeof mac_salt) != 1) return Internal("RAND_bytes");
+  // The MAC key on another core while this one derives the key bag's key.
+  auto mac_key_future = std::async(std::launch::async, [&bmp_pass, &mac_salt, iterations] {
+    auto k = std::make_unique<Secret>(kMacKeyBytes);
+    Pkcs12KdfSha256(bmp_pass.bytes,
+                    absl::string_view(reinterpret_cast<char*>(mac_salt), sizeof mac_salt), 3,
+                    static_cast<uint32_t>(iterations), k->data(), kMacKeyBytes);
+    return k;
+  });
+  // Whatever happens below, wait for the derivation before its inputs go out of scope.
+  struct Joiner {
+    std::future<std::unique_ptr<Secret>>* f;
+    ~Joiner() {
+      if (f->valid()) f->wait();
+    }
+  } joiner{&mac_key_future};
+
+  unsigned char key_id[EVP_MAX_MD_SIZE];
+  unsigned int key_id_len = 0;
+  if (X509_digest(cert, EVP_sha1(), key_id, &key_id_len) != 1) return Internal("X509_digest");
+
+  absl::StatusOr<SafebagStack> cert_bags =
+      CertificateBags(cert, chain, friendly_name, key_id, static_cast<int>(key_id_len));
+  if (!cert_bags.ok()) return cert_bags.status();
+  absl::StatusOr<SafebagStack> key_bags = ShroudedKeyBag(
+      key, passphrase, iterations, friendly_name, key_id, static_cast<int>(key_id_len));
+  if (!key_bags.ok()) return key_bags.status();
+
+  Pkcs7Stack safes(sk_PKCS7_new_null());
+  if (safes == nullptr) return Internal("sk_PKCS7_new_null");
+  for (STACK_OF(PKCS12_SAFEBAG)* bags : {cert_bags->get(), key_bags->get()}) {
+    PKCS7* p7 = PKCS12_pack_p7data(bags);
+    if (p7 == nullptr || sk_PKCS7_push(safes.get(), p7) <= 0) {
+      PKCS7_free(p7);
+      return Internal("PKCS12_pack_p7data");
+    }
+  }
+  // AuthenticatedSafe ::= SEQUENCE OF ContentInfo (RFC 7292 4.1): the bytes the MAC covers.
+  std::string content;
+  for (int i = 0; i < sk_PKCS7_num(safes.get()); ++i) {
+    unsigned char* p = nullptr;
+    int n = i2d_PKCS7(sk_PKCS7_value(safes.get(), i), &p);
+    if (n <= 0) return Internal("i2d_PKCS7");
+    content.append(reinterpret_cast<char*>(p), static_cast<size_t>(n));
+    OPENSSL_free(p);
+  }
+  std::string auth_safe = "\x30";
+  AppendDerLength(&auth_safe, content.size());
+  auth_safe += content;
+
+  Pkcs12Ptr p12(PKCS12_add_safes(safes.get(), NID_pkcs7_data));
+  if (p12 == nullptr) return Internal("PKCS12_add_safes");
+  if (PKCS12_setup_mac(p12.get(), iterations, mac_salt, sizeof mac_salt, EVP_sha256()) != 1) {
+    return Internal("PKCS12_setup_mac");
+  }
+  std::unique_ptr<Secret> mac_key = mac_key_future.get();
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int mac_len = 0;
+  if (HMAC(EVP_sha256(), mac_key->data(), kMacKeyBytes,
+           reinterpret_cast<const unsigned char*>(auth_safe.data()), auth_safe.size(), mac,
+           &mac_len) == nullptr) {
+    return Internal("HMAC");
+  }
+  const ASN1_OCTET_STRING* mac_field = nullptr;
+  PKCS12_get0_mac(&mac_field, nullptr, nullptr, nullptr, p12.get());
+  if (mac_field == nullptr ||
+      ASN1_OCTET_STRING_set(const_cast<ASN1_OCTET_STRING*>(mac_field), mac,
+                            static_cast<int>(mac_len)) != 1) {
+    return Internal("PKCS12 MAC");
+  }
+
+  unsigned char* der = nullptr;
+  int len = i2d_PKCS12(p12.get(), &der);
+  if (len <= 0) return Internal("i2d_PKCS12");
+  std::string out(reinterpret_cast<char*>(der), static_cast<size_t>(len));
+  OPENSSL_free(der);
+  // Self-check, no derivation: the bytes the MAC covers are the ones in the file (they are the
+  // DER of the same ContentInfos; a mismatch would make the keystore fail to open).
+  if (out.find(auth_safe) == std::string::npos) {
+    return absl::InternalError("PKCS12: the MAC does not cover the encoded authenticated safe");
+  }
+  return out;
+}
+
+// Legacy (3DES + SHA-1, for older clients): OpenSSL's PKCS12_create as before.
+absl::StatusOr<std::string> SealLegacy(EVP_PKEY* key, X509* cert, const std::vector<X509Ptr>& chain,
+                                       const std::string& passphrase,
+                                       const std::string& friendly_name, int iterations) {
+  STACK_OF(X509)* ca = sk_X509_new_null();
+  for (const X509Ptr& c : chain) sk_X509_push(ca, c.get());  // borrowed; freed with sk_X509_free
+  int nid = NID_pbe_WithSHA1And3_Key_TripleDES_CBC;
+  PKCS12* p12 = PKCS12_create_ex(passphrase.c_str(), friendly_name.c_str(), key, cert, ca, nid,
+                                 nid, iterations, -1, 0, nullptr, nullptr);
+  sk_X509_free(ca);
+  if (p12 == nullptr) return Internal("PKCS12_create");
+  if (PKCS12_set_mac(p12, passphrase.c_str(), -1, nullptr, 0, iterations, EVP_sha1()) != 1) {
+    PKCS12_free(p12);
+    return Internal("PKCS12_set_mac");
+  }
+  unsigned char* der = nullptr;
+  int len = i2d_PKCS12(p12, &der);
+  PKCS12_free(p12);
+  if (len <= 0) return Internal("i2d_PKCS12");
+  std::string out(reinterpret_cast<char*>(der), static_cast<size_t>(len));
+  OPENSSL_free(der);
+  return out;
+}
+
+}  // namespace
 
 absl::StatusOr<std::string> Pkcs12Sealer::Seal(EVP_PKEY* key, X509* cert,
                                                const std::vector<X509Ptr>& chain,
                                                const std::string& passphrase,
                                                const std::string& friendly_name) const {
   if (passphrase.empty()) return absl::InvalidArgumentError("empty passphrase");
-  STACK_OF(X509)* ca = sk_X509_new_null();
-  for (const X509Ptr& c : chain) sk_X509_push(ca, c.get());  // borrowed; freed with sk_X509_free
-  int nid_key = options_.legacy ? NID_pbe_WithSHA1And3_Key_TripleDES_CBC : NID_aes_256_cbc;
-  int nid_cert = nid_key;
-  // mac_iter -1: no MAC here; PKCS12_set_mac below adds one with the digest we choose (OpenSSL
-  // 3.0's PKCS12_create would use SHA-1).
-  PKCS12* p12 = PKCS12_create_ex(passphrase.c_str(), friendly_name.c_str(), key, cert, ca,
-                                 nid_key, nid_cert, options_.iterations, -1, 0, nullptr, nullptr);
-  sk_X509_free(ca);
-  if (p12 == nullptr) {
-    return absl::InternalError(absl::StrCat("PKCS12_create: ", OpenSslError()));
+  if (options_.iterations < 1) return absl::InvalidArgumentError("iterations must be >= 1");
+  if (options_.legacy) {
+    return SealLegacy(key, cert, chain, passphrase, friendly_name, options_.iterations);
   }
-  const EVP_MD* mac_md = options_.legacy ? EVP_sha1() : EVP_sha256();
-  if (PKCS12_set_mac(p12, passphrase.c_str(), -1, nullptr, 0, options_.iterations, mac_md) != 1) {
-    PKCS12_free(p12);
-    return absl::InternalError(absl::StrCat("PKCS12_set_mac: ", OpenSslError()));
-  }
-  unsigned char* der = nullptr;
-  int len = i2d_PKCS12(p12, &der);
-  PKCS12_free(p12);
-  if (len <= 0) return absl::InternalError(absl::StrCat("i2d_PKCS12: ", OpenSslError()));
-  std::string out(reinterpret_cast<char*>(der), static_cast<size_t>(len));
-  OPENSSL_free(der);
-  return out;
+  return SealModern(key, cert, chain, passphrase, friendly_name, options_.iterations);
 }
 
 }  // namespace sertel::certificate

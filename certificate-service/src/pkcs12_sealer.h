@@ -1,7 +1,10 @@
 // SOP step 6's output, "a certificate protected by the owner's passphrase": the private key, the
-// certificate and the CA chain sealed in a PKCS#12 (RFC 7292). Default: key and certificates
-// encrypted with AES-256-CBC under PBES2/PBKDF2-HMAC-SHA256, MAC HMAC-SHA256, the iteration count
-// from configuration. `legacy` (for older clients such as Windows 7 or old Java keystores):
+// certificate and the CA chain sealed in a PKCS#12 (RFC 7292). Default: the key in a shrouded
+// key bag encrypted with AES-256-CBC under PBES2/PBKDF2-HMAC-SHA256, the whole file under an
+// HMAC-SHA256 MAC (PKCS#12 KDF), both at the configured iteration count; the certificates, which
+// are public, in a plain bag (no third password derivation, as `openssl pkcs12 -certpbe NONE`).
+// The two derivations run concurrently on two threads, on pbkdf2_sha256.h's block-level loops
+// (docs/performance.md). `legacy` (for older clients such as Windows 7 or old Java keystores):
 // 3DES + SHA-1, as PKCS#12 files were made before OpenSSL 3.
 //
 //   Pkcs12Sealer sealer({.iterations = 100000});

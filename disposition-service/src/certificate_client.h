@@ -1,5 +1,6 @@
 // disposition -> certificate: delivers the outbox rows of topic certificate.StartEnrollment that
-// Verify (SOP step 5) writes. One channel, made once; every call carries the configured deadline.
+// Verify (SOP step 5) writes, and reads steps 6-7 for the SLA report. One channel, made once;
+// every call carries the configured deadline.
 //
 //   CertificateClient certificate(channel, config.client);
 //   rt->outbox().Register(kStartEnrollmentTopic, [&](const OutboxMessage& m) {
@@ -12,7 +13,12 @@
 
 #include <grpcpp/channel.h>
 
+#include <vector>
+
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "case_records.h"
 #include "common/config.h"
 #include "sertel/v1/certificate.grpc.pb.h"
 
@@ -24,6 +30,9 @@ class CertificateClient {
   // OK once the certificate service accepted the StartEnrollment; its status otherwise (the
   // dispatcher retries UNAVAILABLE and the like).
   absl::Status Deliver(const std::string& payload);
+
+  // Steps 6 and 7 of the SLA report (CertificateService.GetSlaReport), read directly.
+  absl::StatusOr<std::vector<StepSla>> LaterStepsSla(absl::Time from, absl::Time to);
 
  private:
   std::unique_ptr<v1::CertificateService::Stub> stub_;

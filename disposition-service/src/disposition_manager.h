@@ -7,6 +7,7 @@
 //   absl::StatusOr<CaseRecord> c = m.Forward(caller, id, /*expected_version=*/1, "Proses");
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +30,10 @@ struct InboxPage {
   std::string next_page_token;
 };
 
+// Steps 6 and 7 happen in the certificate service; the SLA report asks it for their rows.
+using LaterStepsSla =
+    std::function<absl::StatusOr<std::vector<StepSla>>(absl::Time from, absl::Time to)>;
+
 struct SlaResult {
   absl::Time from, to;
   std::vector<StepSla> steps;
@@ -39,8 +44,10 @@ class DispositionManager {
   static constexpr int kDefaultPageSize = 50;
   static constexpr int kMaxPageSize = 500;
 
-  DispositionManager(DispositionStore* store, const Clock* clock)
-      : store_(store), chain_(clock), clock_(clock) {}
+  // Without `later_steps` the SLA report covers steps 1-5 only (tests of this service alone).
+  DispositionManager(DispositionStore* store, const Clock* clock,
+                     LaterStepsSla later_steps = nullptr)
+      : store_(store), chain_(clock), clock_(clock), later_steps_(std::move(later_steps)) {}
 
   absl::StatusOr<CaseRecord> OpenCase(const Principal& caller, const OpenInput& in);
   absl::StatusOr<CaseRecord> ResumeCase(const Principal& caller, const std::string& id,
@@ -65,7 +72,11 @@ class DispositionManager {
   // The caller's step only (their role -> step), oldest arrival first, keyset-paged.
   absl::StatusOr<InboxPage> ListInbox(const Principal& caller, int page_size,
                                       const std::string& page_token);
-  // Default period: the 30 days before `to`, `to` defaulting to now.
+  // Every SOP step in order, 1 to 7 (1 to 5 without `later_steps`), count 0 where nothing
+  // happened. Step 1: from submission at intake to the case reaching the head of agency; steps
+  // 2-5: the officials' actions; 6-7 from the certificate service (UNAVAILABLE when it does not
+  // answer: the report is never silently partial). Default period: the 30 days before `to`, `to`
+  // defaulting to now.
   absl::StatusOr<SlaResult> GetSlaReport(std::optional<absl::Time> from,
                                          std::optional<absl::Time> to);
 
@@ -77,6 +88,7 @@ class DispositionManager {
   DispositionStore* store_;
   DispositionChain chain_;
   const Clock* clock_;
+  LaterStepsSla later_steps_;
 };
 
 }  // namespace sertel::disposition

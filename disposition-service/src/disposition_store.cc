@@ -128,7 +128,14 @@ void DispositionStore::Prepare(pqxx::connection& conn) {
       " percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_us),"
       " max(duration_us), count(*) FILTER (WHERE NOT within_standard)"
       " FROM case_timeline WHERE counts_for_sla AND at >= " TO_TS(1) " AND at < " TO_TS(2)
-      " GROUP BY step ORDER BY step");
+      " GROUP BY step"
+      // Step 1: from the submission at intake to the case opening at the head of agency.
+      " UNION ALL SELECT 1, count(*),"
+      " percentile_cont(0.5) WITHIN GROUP (ORDER BY d), percentile_cont(0.95) WITHIN GROUP (ORDER BY d),"
+      " max(d), count(*) FILTER (WHERE d > $3::bigint)"
+      " FROM (SELECT " TS("opened_at") " - " TS("submitted_at") " AS d FROM cases"
+      " WHERE submitted_at IS NOT NULL AND opened_at >= " TO_TS(1) " AND opened_at < " TO_TS(2) ") s"
+      " HAVING count(*) > 0 ORDER BY 1");
 }
 
 absl::StatusOr<CaseRecord> DispositionStore::Apply(const std::string& application_id,
@@ -224,11 +231,13 @@ absl::StatusOr<std::vector<CaseRecord>> DispositionStore::Inbox(
   });
 }
 
-absl::StatusOr<std::vector<StepSla>> DispositionStore::SlaReport(absl::Time from, absl::Time to) {
+absl::StatusOr<std::vector<StepSla>> DispositionStore::SlaReport(absl::Time from, absl::Time to,
+                                                                 absl::Duration step1_standard) {
   using Rows = std::vector<StepSla>;
   return pool_->InTransaction<Rows>([&](pqxx::work& tx) -> absl::StatusOr<Rows> {
     Rows out;
-    for (const pqxx::row& r : tx.exec_prepared("disp_sla", Micros(from), Micros(to))) {
+    for (const pqxx::row& r : tx.exec_prepared("disp_sla", Micros(from), Micros(to),
+                                               absl::ToInt64Microseconds(step1_standard))) {
       StepSla s;
       s.step = r[0].as<int>();
       s.count = r[1].as<int64_t>();

@@ -52,7 +52,10 @@ class DispositionStore {
 
   // Officials' actions with `from <= at < to`, per step: count, p50, p95, max waiting time and how
   // many exceeded the SOP's standard time.
-  absl::StatusOr<std::vector<StepSla>> SlaReport(absl::Time from, absl::Time to);
+  // Steps 1-5 in [from, to): step 1 from the cases (submission -> opening, over
+  // `step1_standard` counts as exceeded), steps 2-5 from the officials' timeline entries.
+  absl::StatusOr<std::vector<StepSla>> SlaReport(absl::Time from, absl::Time to,
+                                                 absl::Duration step1_standard);
 
   // The inbox statements' SQL (for the query-plan test).
   static const char* InboxFirstSql();

@@ -41,7 +41,10 @@ int main(int argc, char** argv) {
 
   AuditLog audit;
   DispositionStore store(&(*rt)->pool(), &audit);
-  DispositionManager manager(&store, SystemClock::Default());
+  DispositionManager manager(&store, SystemClock::Default(),
+                             [&certificate](absl::Time from, absl::Time to) {
+                               return certificate.LaterStepsSla(from, to);
+                             });
   DispositionServiceImpl impl(&manager, &(*rt)->authenticator());
   if (absl::Status s = impl.authorizer().CheckCoversService(); !s.ok()) {
     return ServiceRuntime::ExitWith(s);

@@ -3,9 +3,9 @@
 # killed with SIGKILL before the verifier sends an application to the CA; the activation code the
 # certificate service then owes the applicant must arrive exactly once after the service is
 # restarted (scripts/up.sh starts only what is not running) - not lost, not duplicated - and it
-# must work for SetPassphrase. Needs a suite of its own (tests/e2e/with_suite.sh, port base 56151).
+# must work for SetPassphrase. Needs a suite of its own (tests/e2e/with_suite.sh, port base 25151).
 #
-#   bash tests/e2e/with_suite.sh BUILD_DIR 56151 /usr/bin/python3 \
+#   bash tests/e2e/with_suite.sh BUILD_DIR 25151 /usr/bin/python3 \
 #        tests/e2e/python/e2e_crash_test.py [--googleapis DIR]
 import json
 import os

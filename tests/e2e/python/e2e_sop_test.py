@@ -7,7 +7,7 @@
 # resubmit, reject, and bad input through the real stack (UNAUTHENTICATED, PERMISSION_DENIED,
 # ABORTED, INVALID_ARGUMENT with google.rpc.BadRequest field violations).
 #
-#   bash tests/e2e/with_suite.sh BUILD_DIR 54151 /usr/bin/python3 \
+#   bash tests/e2e/with_suite.sh BUILD_DIR 23151 /usr/bin/python3 \
 #        tests/e2e/python/e2e_sop_test.py [--googleapis DIR] [unittest options]
 import os
 import subprocess
@@ -391,7 +391,7 @@ class SopEndToEnd(unittest.TestCase):
         frm, to = timestamp_pb2.Timestamp(), timestamp_pb2.Timestamp()
         frm.FromSeconds(int(self.started_at) - 3600)
         to.FromSeconds(int(time.time()) + 3600)
-        r = s.disposition.GetSlaReport(m.disposition_pb2.GetSlaReportRequest(**{"from": frm,
+        r = s.disposition.GetSlaReport(m.common_pb2.GetSlaReportRequest(**{"from": frm,
                                                                                 "to": to}),
                                        metadata=s.md("AUDITOR"), timeout=15)
         by_step = {x.step: x for x in r.steps}

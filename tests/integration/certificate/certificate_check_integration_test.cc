@@ -238,6 +238,56 @@ TEST_F(CertificateIntegrationTest, StatisticsAreForOfficialsAndAuditors) {
   EXPECT_TRUE(stub_->GetStatistics(head.get(), req, &out).ok());
 }
 
+google::protobuf::Timestamp ToTimestamp(absl::Time t) {
+  google::protobuf::Timestamp ts;
+  ts.set_seconds(absl::ToUnixSeconds(t));
+  return ts;
+}
+
+TEST_F(CertificateIntegrationTest, SlaReportTimesStepsSixAndSevenAgainstTenMinutes) {
+  const absl::Time t0 = clock_.Now();
+  v1::Enrollment e;
+  ASSERT_TRUE(Start("app-1", TestApplicant(), &e).ok());
+  std::string code = DeliveredCode("app-1");
+  clock_.Advance(absl::Minutes(12));  // the owner comes in 12 minutes later: over the standard
+  v1::Certificate c;
+  ASSERT_TRUE(SetPassphrase(ApplicantToken(), "app-1", code, kPassphrase, &c).ok());
+  clock_.Advance(absl::Minutes(3));
+  ASSERT_TRUE(HandOver("app-1", v1::CHANNEL_EMAIL, &e).ok());
+
+  v1::GetSlaReportRequest req;
+  *req.mutable_from() = ToTimestamp(t0 - absl::Hours(1));
+  *req.mutable_to() = ToTimestamp(t0 + absl::Hours(1));
+  v1::SlaReport report;
+  auto ctx = Ctx("");  // the disposition service asks with its client certificate
+  grpc::Status s = service_stub_->GetSlaReport(ctx.get(), req, &report);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(report.steps_size(), 2);
+  EXPECT_EQ(report.steps(0).step(), v1::STEP_PASSPHRASE);
+  EXPECT_EQ(report.steps(0).count(), 1);
+  EXPECT_EQ(report.steps(0).max().seconds(), 12 * 60);
+  EXPECT_EQ(report.steps(0).exceeded(), 1);
+  EXPECT_EQ(report.steps(0).standard_duration().seconds(), 10 * 60);
+  EXPECT_EQ(report.steps(1).step(), v1::STEP_HANDOVER);
+  EXPECT_EQ(report.steps(1).count(), 1);
+  EXPECT_EQ(report.steps(1).p50().seconds(), 3 * 60);
+  EXPECT_EQ(report.steps(1).exceeded(), 0);
+
+  // A period before any of it: both rows, count 0. A backwards period: INVALID_ARGUMENT.
+  *req.mutable_to() = ToTimestamp(t0 - absl::Minutes(30));
+  auto ctx2 = Ctx(Token("AUDITOR"));
+  ASSERT_TRUE(stub_->GetSlaReport(ctx2.get(), req, &report).ok());
+  ASSERT_EQ(report.steps_size(), 2);
+  EXPECT_EQ(report.steps(0).count() + report.steps(1).count(), 0);
+  *req.mutable_to() = ToTimestamp(t0 - absl::Hours(2));
+  auto ctx3 = Ctx(Token("AUDITOR"));
+  EXPECT_EQ(stub_->GetSlaReport(ctx3.get(), req, &report).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  auto ctx4 = Ctx(ApplicantToken());
+  EXPECT_EQ(stub_->GetSlaReport(ctx4.get(), req, &report).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
 TEST_F(CertificateIntegrationTest, RoleTableCoversEveryRpc) {
   EXPECT_TRUE(impl_->authorizer().CheckCoversService().ok());
 }

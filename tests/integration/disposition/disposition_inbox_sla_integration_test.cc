@@ -173,7 +173,12 @@ TEST_F(DispositionFixture, SlaReportGivesCountPercentilesMaxAndExceededPerStep) 
     grpc::Status s = stub_->GetSlaReport(ctx.get(), r, &report);
     ASSERT_TRUE(s.ok()) << s.error_message();
   }
-  ASSERT_EQ(report.steps_size(), 2);
+  // Every step in order, 1 to 5 here (this fixture has no certificate service for 6-7); steps
+  // without actions in the period have count 0.
+  ASSERT_EQ(report.steps_size(), 5);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(report.steps(i).step(), i + 1);
+  EXPECT_EQ(StepOf(report, v1::STEP_SUBMISSION).count(), 0);  // no submitted_at on these cases
+  EXPECT_EQ(StepOf(report, v1::STEP_VERIFICATION).count(), 0);
   v1::StepSla s2 = StepOf(report, v1::STEP_HEAD_OF_AGENCY_REVIEW);
   EXPECT_EQ(s2.count(), 3);
   EXPECT_EQ(s2.p50().seconds(), 10 * 60);
@@ -207,6 +212,50 @@ TEST_F(DispositionFixture, SlaReportGivesCountPercentilesMaxAndExceededPerStep) 
   auto ctx2 = Ctx(pki_.MintToken({"APPLICANT"}, "u", "3171014101900001"));
   EXPECT_EQ(stub_->GetSlaReport(ctx2.get(), r, &ignored).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(DispositionFixture, SlaReportHasAllSevenStepsWithStepOneFromSubmissionAndSixSevenFromCertificate) {
+  const absl::Time t0 = clock_.Now();
+  // Step 1: submitted at intake 20 minutes before the case opened (over the 15-minute standard).
+  v1::OpenCaseRequest r = OpenRequest("late-handoff");
+  *r.mutable_submitted_at() = ToProtoTime(t0 - absl::Minutes(20));
+  v1::Case c;
+  ASSERT_TRUE(Open(r, &c).ok());
+
+  absl::Time asked_from, asked_to;
+  DispositionManager manager(store_.get(), &clock_,
+                             [&](absl::Time from, absl::Time to) -> absl::StatusOr<std::vector<StepSla>> {
+                               asked_from = from;
+                               asked_to = to;
+                               return std::vector<StepSla>{
+                                   {.step = 7, .count = 2, .p50 = absl::Minutes(3),
+                                    .p95 = absl::Minutes(4), .max = absl::Minutes(4), .exceeded = 0},
+                                   {.step = 9, .count = 99, .p50 = {}, .p95 = {}, .max = {},
+                                    .exceeded = 0}};  // not an SOP step: ignored
+                             });
+  absl::StatusOr<SlaResult> report =
+      manager.GetSlaReport(t0 - absl::Hours(1), t0 + absl::Hours(1));
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(asked_from, t0 - absl::Hours(1));
+  EXPECT_EQ(asked_to, t0 + absl::Hours(1));
+  ASSERT_EQ(report->steps.size(), 7u);
+  for (int i = 0; i < 7; ++i) EXPECT_EQ(report->steps[i].step, i + 1);
+  EXPECT_EQ(report->steps[0].count, 1);
+  EXPECT_EQ(report->steps[0].max, absl::Minutes(20));
+  EXPECT_EQ(report->steps[0].exceeded, 1);
+  EXPECT_EQ(report->steps[5].count, 0);  // step 6: nothing reported
+  EXPECT_EQ(report->steps[6].count, 2);
+  EXPECT_EQ(report->steps[6].p50, absl::Minutes(3));
+
+  // The certificate service down: UNAVAILABLE, never a report silently missing steps 6-7.
+  DispositionManager cut_off(store_.get(), &clock_,
+                             [](absl::Time, absl::Time) -> absl::StatusOr<std::vector<StepSla>> {
+                               return absl::UnavailableError("connection refused");
+                             });
+  absl::StatusOr<SlaResult> partial = cut_off.GetSlaReport(t0 - absl::Hours(1), t0 + absl::Hours(1));
+  ASSERT_FALSE(partial.ok());
+  EXPECT_EQ(partial.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_NE(partial.status().message().find("certificate service"), std::string::npos);
 }
 
 }  // namespace
