@@ -126,7 +126,7 @@ CommonConfig CommonConfig::FromEnv(const std::string& service, int default_port,
   // The synchronous server's threads are bounded and sized with the pool (docs/threading.md).
   // Handler threads beyond the pool wait for a connection (up to SERTEL_DB_ACQUIRE_TIMEOUT)
   // instead of being refused: gRPC answers RESOURCE_EXHAUSTED when no thread is free.
-  s.threads = env.Int("SERTEL_GRPC_THREADS", std::max<int64_t>(32, d.pool_size * 4), 2, 1024);
+  s.threads = env.Int("SERTEL_GRPC_THREADS", std::max<int64_t>(128, d.pool_size * 8), 2, 1024);
 
   OutboxConfig& o = c.outbox;
   o.poll_interval = env.Duration("SERTEL_OUTBOX_POLL_INTERVAL", o.poll_interval);

@@ -53,7 +53,7 @@ struct ServerConfig {
   // Four 5 MiB documents (SOP step 1) plus 64 KiB for the rest of the request, and no larger.
   int64_t max_message_bytes = (20 << 20) + (64 << 10);  // SERTEL_MAX_MESSAGE_BYTES
   std::string health_plaintext_address;  // SERTEL_HEALTH_PLAINTEXT_ADDRESS: health-only, no TLS
-  int64_t threads = 32;              // SERTEL_GRPC_THREADS (default: max(32, 4 x DB pool))
+  int64_t threads = 128;             // SERTEL_GRPC_THREADS (default: max(128, 8 x DB pool))
   absl::Duration shutdown_grace = absl::Seconds(10);  // SERTEL_SHUTDOWN_GRACE
   std::vector<std::string> jwt_public_key_files;      // SERTEL_JWT_PUBLIC_KEYS (comma-separated)
   std::string jwt_issuer;            // SERTEL_JWT_ISSUER

@@ -63,7 +63,8 @@ unset SERTEL_PG_FAST
 # 64 calls in flight need more handler threads than the default max(32, 4 x pool): with 32, a
 # sync server answers the rest RESOURCE_EXHAUSTED ("Server Threadpool Exhausted"). The pool of
 # PostgreSQL connections stays at its default (8). See docs/performance.md.
-export SERTEL_GRPC_THREADS=${SERTEL_GRPC_THREADS:-96}
+# The services run with their default handler threads (max(128, 8 x pool)); override to experiment.
+[ -n "${SERTEL_GRPC_THREADS:-}" ] && export SERTEL_GRPC_THREADS
 export SERTEL_HOME=$HOME_DIR SERTEL_BUILD_DIR=$BUILD SERTEL_SKIP_BUILD=1 SERTEL_PORT_BASE=$BASE
 export SERTEL_PG_PORT=58451 SERTEL_SMTP_PORT=58452 SERTEL_WHATSAPP_PORT=58453
 INTAKE=localhost:$BASE DISPOSITION=localhost:$((BASE + 1)) CERTIFICATE=localhost:$((BASE + 2))
@@ -277,7 +278,7 @@ log "scenario cfssl_newcert"
 "$BENCH" cfssl --url "http://127.0.0.1:$CFSSL_PORT/api/v1/cfssl/newcert" \
   --concurrency $ISS_CONC "${COMMON[@]}" --label cfssl_newcert | tee -a "$JSONL" | cut -c1-220 >&2
 kill "$CFSSL_PID"; wait "$CFSSL_PID" 2>/dev/null || true; CFSSL_PID=""
-# ---- ListInbox with 1M closed cases (last: the bulk load's writeback must not disturb the rest) -----------------------------------------------------------
+# ---- ListInbox with 1M closed cases (last: the bulk load must not disturb the rest) ----------
 log "seeding closed cases up to $BIG (COPY-free INSERT ... SELECT generate_series)"
 seed_closed $SMALL $((BIG - 1))
 psql_q -c "VACUUM ANALYZE disposition.cases" -c "CHECKPOINT"

@@ -10,7 +10,7 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
   libabsl-dev libssl-dev openssl libcurl4-openssl-dev libpqxx-dev
   postgresql postgresql-contrib libgtest-dev libgmock-dev
-  nlohmann-json3-dev libcpp-httplib-dev libcli11-dev
+  nlohmann-json3-dev libcpp-httplib-dev libcli11-dev zlib1g-dev
   python3 python3-grpcio python3-protobuf python3-aiosmtpd
   yamllint python3-yaml
 )

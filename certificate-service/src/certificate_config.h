@@ -19,7 +19,7 @@ struct CertificateConfig {
   std::string organization = "Pemerintah Kota";  // SERTEL_CERTIFICATE_ORGANIZATION (subject O)
   absl::Duration validity = absl::Hours(24 * 730);  // SERTEL_CERTIFICATE_VALIDITY ("730d")
   KeyAlgorithm key_algorithm = KeyAlgorithm::kRsa2048;  // SERTEL_CERTIFICATE_KEY_ALGORITHM
-  int pkcs12_iterations = 100000;   // SERTEL_CERTIFICATE_PKCS12_ITERATIONS
+  int pkcs12_iterations = 600000;   // SERTEL_CERTIFICATE_PKCS12_ITERATIONS (OWASP 2023, PBKDF2-HMAC-SHA256)
   bool pkcs12_legacy = false;       // SERTEL_CERTIFICATE_PKCS12_LEGACY (3DES/SHA-1)
   std::string activation_key_file;  // SERTEL_CERTIFICATE_ACTIVATION_KEY_FILE (required, >= 32 B)
   absl::Duration activation_ttl = absl::Hours(72);  // SERTEL_CERTIFICATE_ACTIVATION_TTL

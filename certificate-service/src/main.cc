@@ -62,8 +62,8 @@ int main(int argc, char** argv) {
 
   auto channel = MakeChannel(own.notification_address, (*rt)->config().client);
   if (!channel.ok()) return ServiceRuntime::ExitWith(channel.status());
-  NotificationClient notifications(*channel, (*rt)->config().client, &*codes);
-  (*rt)->outbox().Register(NotificationClient::kTopic, [&](const OutboxMessage& m) {
+  SealedNotificationClient notifications(*channel, (*rt)->config().client, &*codes);
+  (*rt)->outbox().Register(SealedNotificationClient::kTopic, [&](const OutboxMessage& m) {
     return notifications.Deliver(m.payload);
   });
 

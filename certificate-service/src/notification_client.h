@@ -1,9 +1,9 @@
-// Delivers certificate-service's outbox rows for topic "notification.SendNotification" to the
-// notification service (mTLS -> SERVICE). An ACTIVATION_CODE row carries the code sealed (see
-// activation_code.h); it is opened here, in memory, just before the call.
+// Delivers certificate-service's outbox rows for topic "notification.SendNotification" through
+// common/notification_client.h. An ACTIVATION_CODE row carries the code sealed (see
+// activation_code.h); it is opened here, in memory, just before the call, and wiped after.
 //
-//   NotificationClient client(channel, config.client, &codes);
-//   runtime.outbox().Register(NotificationClient::kTopic,
+//   SealedNotificationClient client(channel, config.client, &codes);
+//   runtime.outbox().Register(SealedNotificationClient::kTopic,
 //                             [&](const OutboxMessage& m) { return client.Deliver(m.payload); });
 #pragma once
 
@@ -13,16 +13,17 @@
 #include "absl/status/status.h"
 #include "activation_code.h"
 #include "common/config.h"
+#include "common/notification_client.h"
 #include "sertel/v1/notification.grpc.pb.h"
 
 namespace sertel::certificate {
 
-class NotificationClient {
+class SealedNotificationClient {
  public:
-  static constexpr const char* kTopic = "notification.SendNotification";
+  static constexpr const char* kTopic = kSendNotificationTopic;
 
-  NotificationClient(std::shared_ptr<grpc::Channel> channel, ClientConfig config,
-                     const ActivationCodes* codes);
+  SealedNotificationClient(std::shared_ptr<grpc::Channel> channel, ClientConfig config,
+                           const ActivationCodes* codes);
   // The payload is a serialized SendNotificationRequest.
   absl::Status Deliver(const std::string& payload);
 
@@ -30,8 +31,7 @@ class NotificationClient {
   absl::Status Unseal(v1::SendNotificationRequest& request) const;
 
  private:
-  std::unique_ptr<v1::NotificationService::Stub> stub_;
-  ClientConfig config_;
+  NotificationClient client_;
   const ActivationCodes* codes_;
 };
 

@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "case_records.h"
+#include "common/notification_client.h"  // kSendNotificationTopic
 #include "common/auth.h"
 #include "common/clock.h"
 #include "disposition_chain.h"
@@ -23,7 +24,6 @@
 namespace sertel::disposition {
 
 inline constexpr char kStartEnrollmentTopic[] = "certificate.StartEnrollment";
-inline constexpr char kSendNotificationTopic[] = "notification.SendNotification";
 
 struct InboxPage {
   std::vector<CaseRecord> cases;

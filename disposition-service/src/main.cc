@@ -1,6 +1,7 @@
 // disposition-service: SOP steps 2-5. Wiring only: configuration, the store, the chain's manager,
 // the downstream clients, the outbox handlers and the gRPC service.
 #include "certificate_client.h"
+#include "common/notification_client.h"
 #include "common/audit_log.h"
 #include "common/grpc_client.h"
 #include "common/service_runtime.h"
@@ -8,7 +9,6 @@
 #include "disposition_manager.h"
 #include "disposition_service_impl.h"
 #include "disposition_store.h"
-#include "notification_client.h"
 
 namespace sertel::disposition {
 const std::vector<Migration>& Migrations();

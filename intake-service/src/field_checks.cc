@@ -5,6 +5,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/document_sniffer.h"
 #include "common/validators.h"
 
 namespace sertel::intake {
@@ -40,14 +41,9 @@ absl::Status CheckText(absl::string_view text, int max_chars, bool required, boo
 
 absl::Status CheckFullName(absl::string_view name) { return ValidateFullName(name); }
 
-std::string SniffDocumentType(absl::string_view b) {
-  if (absl::StartsWith(b, "%PDF-")) return "application/pdf";
-  if (b.size() >= 3 && static_cast<unsigned char>(b[0]) == 0xFF &&
-      static_cast<unsigned char>(b[1]) == 0xD8 && static_cast<unsigned char>(b[2]) == 0xFF) {
-    return "image/jpeg";
-  }
-  if (absl::StartsWith(b, absl::string_view("\x89PNG\r\n\x1a\n", 8))) return "image/png";
-  return "";
+std::string SniffDocumentType(absl::string_view bytes) {
+  DocumentFormat format = SniffDocument(bytes);
+  return format == DocumentFormat::kUnknown ? "" : std::string(MimeTypeOf(format));
 }
 
 }  // namespace sertel::intake

@@ -1,7 +1,7 @@
 // Field checks of SOP step 1 (NIK, NIP, phone, email, names, free text; common/validators.h
-// plus intake's "required") and the document type by its bytes (a local stand-in until
-// common/document_sniffer.h exists). Each returns OK or INVALID_ARGUMENT with a short reason
-// that becomes a field violation's description.
+// plus intake's "required") and the document type by its bytes (common/document_sniffer.h:
+// structure, not only magic bytes, so truncated files and polyglots are refused). Each returns OK
+// or INVALID_ARGUMENT with a short reason that becomes a field violation's description.
 #pragma once
 
 #include <cstdint>
@@ -27,7 +27,8 @@ absl::Status CheckText(absl::string_view text, int max_chars, bool required,
 // A person's name: letters (any script), spaces and . , ' - ; 1-128 characters.
 absl::Status CheckFullName(absl::string_view name);
 
-// "application/pdf", "image/jpeg" or "image/png" judged by the first bytes; "" otherwise.
+// "application/pdf", "image/jpeg" or "image/png" judged by the bytes (common/document_sniffer.h);
+// "" otherwise.
 std::string SniffDocumentType(absl::string_view bytes);
 
 }  // namespace sertel::intake

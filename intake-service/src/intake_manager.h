@@ -12,6 +12,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "common/notification_client.h"  // kSendNotificationTopic
 #include "common/auth.h"
 #include "common/clock.h"
 #include "downstream.h"
@@ -26,7 +27,6 @@ namespace sertel::intake {
 inline constexpr char kOpenCaseTopic[] = "disposition.OpenCase";
 inline constexpr char kResumeCaseTopic[] = "disposition.ResumeCase";
 inline constexpr char kWithdrawCaseTopic[] = "disposition.WithdrawCase";
-inline constexpr char kSendNotificationTopic[] = "notification.SendNotification";
 
 class IntakeManager {
  public:

@@ -1,6 +1,7 @@
 // intake-service: SOP step 1. Wiring only: configuration, the store, the rules, the downstream
 // clients, the outbox handlers and the gRPC service.
 #include "certificate_client.h"
+#include "common/notification_client.h"
 #include "common/audit_log.h"
 #include "common/grpc_client.h"
 #include "common/service_runtime.h"
@@ -9,7 +10,6 @@
 #include "intake_manager.h"
 #include "intake_service_impl.h"
 #include "intake_store.h"
-#include "notification_client.h"
 
 namespace sertel::intake {
 const std::vector<Migration>& Migrations();

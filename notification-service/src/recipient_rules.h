@@ -1,6 +1,6 @@
-// Who a message may go to: an email address for EMAIL, an Indonesian E.164 mobile number
-// (+62...) for WHATSAPP. Local stand-ins until common/validators.h (ValidateEmail,
-// ValidateIndonesianPhone) is available to this service; same rules as the contract's Applicant.
+// Who a message may go to: an email address for EMAIL, an Indonesian mobile number in E.164
+// (+62...) for WHATSAPP; the same rules as the contract's Applicant (common/validators.h), plus
+// "required".
 #pragma once
 
 #include "absl/status/status.h"

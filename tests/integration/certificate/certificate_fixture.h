@@ -121,9 +121,9 @@ class CertificateIntegrationTest : public ::testing::Test {
     ClientConfig client = sertel::testing::TestClientConfig(pki_);
     auto channel = MakeChannel(notification_server_->address(), client);
     ASSERT_TRUE(channel.ok()) << channel.status();
-    notification_client_ = std::make_unique<NotificationClient>(*channel, client, codes_.get());
+    notification_client_ = std::make_unique<SealedNotificationClient>(*channel, client, codes_.get());
     dispatcher_ = std::make_unique<OutboxDispatcher>(pool_.get(), OutboxConfig{});
-    dispatcher_->Register(NotificationClient::kTopic, [this](const OutboxMessage& m) {
+    dispatcher_->Register(SealedNotificationClient::kTopic, [this](const OutboxMessage& m) {
       return notification_client_->Deliver(m.payload);
     });
   }
@@ -244,7 +244,7 @@ class CertificateIntegrationTest : public ::testing::Test {
   std::unique_ptr<v1::CertificateService::Stub> service_stub_;
   FakeNotificationService notifications_;
   std::unique_ptr<sertel::testing::TestServer> notification_server_;
-  std::unique_ptr<NotificationClient> notification_client_;
+  std::unique_ptr<SealedNotificationClient> notification_client_;
   std::unique_ptr<OutboxDispatcher> dispatcher_;
 };
 

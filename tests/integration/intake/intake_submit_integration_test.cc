@@ -26,7 +26,7 @@ TEST_F(IntakeFixture, HappyPathStoresDocumentsQueuesCaseAndReceiptAndAudits) {
   for (const v1::Document& d : a.documents()) {
     EXPECT_TRUE(d.content().empty());
     EXPECT_EQ(d.version(), 1);
-    EXPECT_EQ(d.size_bytes(), 256);
+    EXPECT_EQ(d.size_bytes(), 512);
     EXPECT_EQ(d.sha256().size(), 64u);
   }
   ASSERT_EQ(a.timeline_size(), 1);

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "sertel/v1/intake.pb.h"
+#include "tests/harness/sample_documents.h"
 
 namespace sertel::intake::testdata {
 
@@ -12,21 +13,10 @@ inline constexpr char kNik[] = "3171014101900001";    // a woman born 1 Jan 1990
 inline constexpr char kOtherNik[] = "3273011502850002";
 inline constexpr char kNip[] = "199001012015032001";
 
-inline std::string Pdf(size_t size = 256) {
-  std::string s = "%PDF-1.4\n%\xE2\xE3\xCF\xD3\n";
-  s.resize(std::max(size, s.size()), 'x');
-  return s;
-}
-inline std::string Jpeg(size_t size = 256) {
-  std::string s = "\xFF\xD8\xFF\xE0";
-  s.resize(std::max(size, s.size()), '\0');
-  return s;
-}
-inline std::string Png(size_t size = 256) {
-  std::string s("\x89PNG\r\n\x1a\n", 8);
-  s.resize(std::max(size, s.size()), '\0');
-  return s;
-}
+// Real files that pass common/document_sniffer's structural checks, about `size` bytes.
+inline std::string Pdf(size_t size = 512) { return sertel::testing::SamplePdf(size); }
+inline std::string Jpeg(size_t size = 512) { return sertel::testing::SampleJpeg(size); }
+inline std::string Png(size_t size = 512) { return sertel::testing::SamplePng(size); }
 
 inline v1::Applicant ValidApplicant(const std::string& nik = kNik) {
   v1::Applicant a;
