@@ -31,20 +31,34 @@ log "PostgreSQL at $DATABASE_URL"
 
 running() { [ -f "$RUN/$1.pid" ] && alive "$(cat "$RUN/$1.pid")"; }
 
-# start NAME PORT COMMAND...: runs COMMAND in the background unless NAME is already running.
+# start NAME PORT COMMAND...: runs COMMAND in the background unless NAME is already running, and
+# waits until it listens on PORT. A process that exits first is started again (three tries): the
+# usual cause is the port held for a moment as the local end of some outgoing connection (the
+# kernel hands out 32768-60999 for those, and the contract's ports are in that range).
 start() {
-  local name=$1 port=$2; shift 2
+  local name=$1 port=$2 attempt pid deadline; shift 2
   if running "$name"; then
     log "$name already running (pid $(cat "$RUN/$name.pid"))"
     return
   fi
-  "$@" >>"$SERTEL_HOME/logs/$name.out" 2>&1 &
-  echo $! >"$RUN/$name.pid"
-  if ! wait_for_port "$port" 60; then
-    tail -20 "$SERTEL_HOME/logs/$name.out" "$SERTEL_HOME/logs/$name.log" 2>/dev/null >&2 || true
-    die "$name did not start on port $port (see $SERTEL_HOME/logs/$name.*)"
-  fi
-  log "$name listening on 127.0.0.1:$port"
+  for attempt in 1 2 3; do
+    "$@" >>"$SERTEL_HOME/logs/$name.out" 2>&1 &
+    pid=$!
+    echo "$pid" >"$RUN/$name.pid"
+    deadline=$((SECONDS + 60))
+    while alive "$pid" && [ $SECONDS -lt $deadline ]; do
+      if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+        log "$name listening on 127.0.0.1:$port"
+        return
+      fi
+      sleep 0.1
+    done
+    alive "$pid" && break  # running but not listening after 60 s: retrying will not help
+    [ $attempt -lt 3 ] && log "$name exited before listening on $port (try $attempt of 3); again"
+    sleep 1
+  done
+  tail -20 "$SERTEL_HOME/logs/$name.out" "$SERTEL_HOME/logs/$name.log" 2>/dev/null >&2 || true
+  die "$name did not start on port $port (see $SERTEL_HOME/logs/$name.*)"
 }
 
 start smtp-sink "$SMTP_PORT" "$SERTEL_PYTHON" "$SERTEL_ROOT/tests/harness/smtp_sink.py" \
