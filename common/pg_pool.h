@@ -1,7 +1,8 @@
 // A bounded pool of PostgreSQL connections (libpqxx 6.4), each with the service's own schema on
 // its search_path and its statements prepared once, plus the one way to run a transaction:
 // InTransaction commits when the function returns OK and rolls back otherwise, mapping libpqxx
-// exceptions to absl::Status (see PgErrorToStatus).
+// exceptions to absl::Status (see PgErrorToStatus). ReadOne runs a read that is ONE statement
+// without BEGIN/COMMIT (a statement is its own snapshot): one round trip instead of three.
 //
 //   auto pool = PgPool::Create({.url = url, .schema = "intake", .size = 8});
 //   absl::StatusOr<Application> app = (*pool)->InTransaction<Application>(
@@ -72,6 +73,11 @@ class PgPool {
   template <typename Fn>
   absl::Status InTransaction(Fn&& fn);
 
+  // For a read that is a single statement (several statements would each see their own
+  // snapshot: use InTransaction for those).
+  template <typename T, typename Fn>
+  absl::StatusOr<T> ReadOne(Fn&& fn);
+
   const Options& options() const { return options_; }
 
  private:
@@ -94,6 +100,20 @@ absl::StatusOr<T> PgPool::InTransaction(Fn&& fn) {
     absl::StatusOr<T> result = fn(tx);
     if (result.ok()) tx.commit();
     return result;
+  } catch (const std::exception& e) {
+    absl::Status status = PgErrorToStatus(e);
+    if (absl::IsUnavailable(status) || absl::IsInternal(status)) lease->Discard();
+    return status;
+  }
+}
+
+template <typename T, typename Fn>
+absl::StatusOr<T> PgPool::ReadOne(Fn&& fn) {
+  absl::StatusOr<Lease> lease = Acquire();
+  if (!lease.ok()) return lease.status();
+  try {
+    pqxx::nontransaction tx(lease->conn());
+    return fn(tx);
   } catch (const std::exception& e) {
     absl::Status status = PgErrorToStatus(e);
     if (absl::IsUnavailable(status) || absl::IsInternal(status)) lease->Discard();

@@ -209,8 +209,8 @@ absl::StatusOr<EnrollmentRecord> CertificateStore::CreateEnrollment(const Enroll
 }
 
 absl::StatusOr<EnrollmentRecord> CertificateStore::GetEnrollment(const std::string& app) {
-  return pool_->InTransaction<EnrollmentRecord>(
-      [&](pqxx::work& tx) -> absl::StatusOr<EnrollmentRecord> {
+  return pool_->ReadOne<EnrollmentRecord>(
+      [&](pqxx::nontransaction& tx) -> absl::StatusOr<EnrollmentRecord> {
         pqxx::result r = tx.exec_prepared("cert_enrollment_get", app);
         if (r.empty()) return absl::NotFoundError(absl::StrCat("no enrollment for ", app));
         return ReadEnrollment(r[0]);
@@ -218,8 +218,8 @@ absl::StatusOr<EnrollmentRecord> CertificateStore::GetEnrollment(const std::stri
 }
 
 absl::StatusOr<std::vector<TimelineRecord>> CertificateStore::GetTimeline(const std::string& app) {
-  return pool_->InTransaction<std::vector<TimelineRecord>>(
-      [&](pqxx::work& tx) -> absl::StatusOr<std::vector<TimelineRecord>> {
+  return pool_->ReadOne<std::vector<TimelineRecord>>(
+      [&](pqxx::nontransaction& tx) -> absl::StatusOr<std::vector<TimelineRecord>> {
         std::vector<TimelineRecord> out;
         for (const auto& r : tx.exec_prepared("cert_timeline_list", app)) {
           out.push_back({r[0].as<int>(), r[1].as<std::string>(), r[2].as<std::string>(),
@@ -232,8 +232,8 @@ absl::StatusOr<std::vector<TimelineRecord>> CertificateStore::GetTimeline(const 
 
 absl::StatusOr<std::optional<EnrollmentRecord>> CertificateStore::FindLatestByNik(
     const std::string& nik) {
-  return pool_->InTransaction<std::optional<EnrollmentRecord>>(
-      [&](pqxx::work& tx) -> absl::StatusOr<std::optional<EnrollmentRecord>> {
+  return pool_->ReadOne<std::optional<EnrollmentRecord>>(
+      [&](pqxx::nontransaction& tx) -> absl::StatusOr<std::optional<EnrollmentRecord>> {
         pqxx::result r = tx.exec_prepared("cert_enrollment_by_nik", nik);
         if (r.empty()) return std::optional<EnrollmentRecord>();
         return std::optional<EnrollmentRecord>(ReadEnrollment(r[0]));
@@ -300,8 +300,8 @@ absl::StatusOr<EnrollmentRecord> CertificateStore::CompleteHandover(
 
 absl::StatusOr<CertificateRecord> CertificateStore::GetCertificateBySerial(
     const std::string& serial) {
-  return pool_->InTransaction<CertificateRecord>(
-      [&](pqxx::work& tx) -> absl::StatusOr<CertificateRecord> {
+  return pool_->ReadOne<CertificateRecord>(
+      [&](pqxx::nontransaction& tx) -> absl::StatusOr<CertificateRecord> {
         pqxx::result r = tx.exec_prepared("cert_certificate_by_serial", serial);
         if (r.empty()) return absl::NotFoundError(absl::StrCat("no certificate ", serial));
         return ReadCertificate(r[0]);
@@ -310,8 +310,8 @@ absl::StatusOr<CertificateRecord> CertificateStore::GetCertificateBySerial(
 
 absl::StatusOr<CertificateRecord> CertificateStore::GetCertificateByApplication(
     const std::string& app) {
-  return pool_->InTransaction<CertificateRecord>(
-      [&](pqxx::work& tx) -> absl::StatusOr<CertificateRecord> {
+  return pool_->ReadOne<CertificateRecord>(
+      [&](pqxx::nontransaction& tx) -> absl::StatusOr<CertificateRecord> {
         pqxx::result r = tx.exec_prepared("cert_certificate_by_app", app);
         if (r.empty()) return absl::NotFoundError(absl::StrCat("no certificate for ", app));
         return ReadCertificate(r[0]);

@@ -24,6 +24,18 @@ absl::Time FromMicros(int64_t us) { return absl::FromUnixMicros(us); }
                          "applicant_unit, applicant_position, return_reason, "              \
                          "missing_documents, checklist_confirmed, " TS("updated_at")
 
+#define TIMELINE_COLUMNS                                                                     \
+  "step, action, actor_sub, actor_role, note, " TS("at")                                   \
+  ", duration_us, standard_us, within_standard, counts_for_sla"
+constexpr int kCaseColumnCount = 18;
+
+// GetCase in one statement (one snapshot, one round trip): the case's columns on every row,
+// then one timeline entry per row (NULLs when there is none yet), oldest first.
+constexpr const char* kCaseWithTimeline =
+    "SELECT c.*, t.* FROM (SELECT " CASE_COLUMNS " FROM cases WHERE application_id = $1) c"
+    " LEFT JOIN LATERAL (SELECT " TIMELINE_COLUMNS ", id FROM case_timeline"
+    " WHERE application_id = $1) t ON true ORDER BY t.id";
+
 constexpr const char* kInboxFirst =
     "SELECT " CASE_COLUMNS
     " FROM cases WHERE status = 'IN_REVIEW' AND current_step = $1"
@@ -58,21 +70,26 @@ CaseRecord ReadCase(const pqxx::row& r) {
   return c;
 }
 
+// One timeline entry from `r`, its columns starting at `at` (see kTimelineColumns).
+TimelineEntry ReadTimelineEntry(const pqxx::row& r, int at) {
+  TimelineEntry e;
+  e.step = r[at].as<int>();
+  e.action = r[at + 1].as<std::string>();
+  e.actor_sub = r[at + 2].as<std::string>();
+  e.actor_role = r[at + 3].as<std::string>();
+  e.note = r[at + 4].as<std::string>();
+  e.at = FromMicros(r[at + 5].as<int64_t>());
+  e.duration = absl::Microseconds(r[at + 6].as<int64_t>());
+  e.standard_duration = absl::Microseconds(r[at + 7].as<int64_t>());
+  e.within_standard = r[at + 8].as<bool>();
+  e.counts_for_sla = r[at + 9].as<bool>();
+  return e;
+}
+
 std::vector<TimelineEntry> ReadTimeline(pqxx::work& tx, const std::string& id) {
   std::vector<TimelineEntry> out;
   for (const pqxx::row& r : tx.exec_prepared("disp_timeline", id)) {
-    TimelineEntry e;
-    e.step = r[0].as<int>();
-    e.action = r[1].as<std::string>();
-    e.actor_sub = r[2].as<std::string>();
-    e.actor_role = r[3].as<std::string>();
-    e.note = r[4].as<std::string>();
-    e.at = FromMicros(r[5].as<int64_t>());
-    e.duration = absl::Microseconds(r[6].as<int64_t>());
-    e.standard_duration = absl::Microseconds(r[7].as<int64_t>());
-    e.within_standard = r[8].as<bool>();
-    e.counts_for_sla = r[9].as<bool>();
-    out.push_back(std::move(e));
+    out.push_back(ReadTimelineEntry(r, 0));
   }
   return out;
 }
@@ -116,9 +133,8 @@ void DispositionStore::Prepare(pqxx::connection& conn) {
                " note, at, duration_us, standard_us, within_standard, counts_for_sla)"
                " VALUES ($1, $2, $3, $4, $5, $6, " TO_TS(7) ", $8, $9, $10, $11)");
   conn.prepare("disp_timeline",
-               "SELECT step, action, actor_sub, actor_role, note, " TS("at")
-               ", duration_us, standard_us, within_standard, counts_for_sla"
-               " FROM case_timeline WHERE application_id = $1 ORDER BY id");
+               "SELECT " TIMELINE_COLUMNS " FROM case_timeline WHERE application_id = $1 ORDER BY id");
+  conn.prepare("disp_case_with_timeline", kCaseWithTimeline);
   conn.prepare("disp_inbox_first", kInboxFirst);
   conn.prepare("disp_inbox_after", kInboxAfter);
   conn.prepare(
@@ -207,18 +223,23 @@ absl::StatusOr<CaseRecord> DispositionStore::Apply(const std::string& applicatio
 }
 
 absl::StatusOr<CaseRecord> DispositionStore::Get(const std::string& application_id) {
-  return pool_->InTransaction<CaseRecord>([&](pqxx::work& tx) -> absl::StatusOr<CaseRecord> {
-    std::optional<CaseRecord> c = LoadCase(tx, application_id, /*for_update=*/false);
-    if (!c.has_value()) return absl::NotFoundError("no such case");
-    c->timeline = ReadTimeline(tx, application_id);
-    return *c;
-  });
+  return pool_->ReadOne<CaseRecord>(
+      [&](pqxx::nontransaction& tx) -> absl::StatusOr<CaseRecord> {
+        pqxx::result r = tx.exec_prepared("disp_case_with_timeline", application_id);
+        if (r.empty()) return absl::NotFoundError("no such case");
+        CaseRecord c = ReadCase(r[0]);
+        for (const pqxx::row& row : r) {
+          if (row[kCaseColumnCount].is_null()) break;  // no timeline entry yet
+          c.timeline.push_back(ReadTimelineEntry(row, kCaseColumnCount));
+        }
+        return c;
+      });
 }
 
 absl::StatusOr<std::vector<CaseRecord>> DispositionStore::Inbox(
     int step, const std::optional<InboxCursor>& after, int limit) {
   using Rows = std::vector<CaseRecord>;
-  return pool_->InTransaction<Rows>([&](pqxx::work& tx) -> absl::StatusOr<Rows> {
+  return pool_->ReadOne<Rows>([&](pqxx::nontransaction& tx) -> absl::StatusOr<Rows> {
     pqxx::result r =
         after.has_value()
             ? tx.exec_prepared("disp_inbox_after", step, Micros(after->step_entered_at),

@@ -141,7 +141,7 @@ TEST(CertificateConfigTest, DefaultsWhenOnlyTheRequiredFilesAreGiven) {
   EXPECT_EQ(c.activation_ttl, absl::Hours(72));
   EXPECT_EQ(c.keystore_retention, absl::Hours(24 * 30));
   EXPECT_EQ(c.organization, "Pemerintah Kota");
-  EXPECT_EQ(c.pkcs12_iterations, 100000);
+  EXPECT_EQ(c.pkcs12_iterations, 600000);
   EXPECT_FALSE(c.pkcs12_legacy);
 }
 
