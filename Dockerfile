@@ -30,12 +30,10 @@ RUN apt-get update -qq \
 COPY . .
 # Only the binaries the image ships; no tests, no benchmarks.
 RUN --mount=type=cache,target=/root/.cache/ccache \
-    targets="intake-service disposition-service certificate-service notification-service" \
+    targets="intake-service disposition-service certificate-service notification-service sertelctl" \
  && bins="intake-service/intake-service disposition-service/disposition-service \
-          certificate-service/certificate-service notification-service/notification-service" \
- # sertelctl (issue 7) joins the image as soon as tools/sertelctl has its CMake target.
- && if [ -f tools/sertelctl/CMakeLists.txt ]; then \
-      targets="$targets sertelctl"; bins="$bins tools/sertelctl/sertelctl"; fi \
+          certificate-service/certificate-service notification-service/notification-service \
+          tools/sertelctl/sertelctl" \
  && cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DSERTEL_BUILD_TESTS=OFF \
  && cmake --build build -j"$(nproc)" --target $targets \
  && mkdir -p /out \
