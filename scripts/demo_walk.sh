@@ -35,7 +35,7 @@ if rows:
 
 # A new applicant each run (NIK and NIP share the birth date 15-03-1985, male).
 seq4=$(printf '%04d' $((RANDOM % 9000 + 1000)))
-NIK="3273011503850${seq4:1}"
+NIK="327301150385${seq4}"
 NIP="198503152010031${seq4:1}"
 NAME="Budi Santoso"
 EMAIL="budi.santoso.${seq4}@example.go.id"
@@ -55,29 +55,44 @@ APP=$(ctl -o json application submit --nik "$NIK" --nip "$NIP" --name "$NAME" --
 echo "   application $APP submitted; a receipt goes to $EMAIL"
 took 1
 
+# case_field FIELD: one field of the case as this role sees it ("" while it does not exist yet).
+case_field() {
+  ctl -o json case get "$APP" 2>/dev/null | "$SERTEL_PYTHON" -c \
+    'import json, sys; print(json.load(sys.stdin).get(sys.argv[1], ""))' "$1" || true
+}
+# wait_for_step STEP: until the case waits at STEP (the outboxes deliver asynchronously).
+wait_for_step() {
+  for _ in $(seq 1 150); do [ "$(case_field current_step)" = "$1" ] && return; sleep 0.1; done
+  die "$APP did not reach $1"
+}
+
 # Steps 2-4: each official finds the case in their inbox and dispositions it onwards.
 review() {
-  local step=$1 role=$2 sub=$3 who=$4
+  local step=$1 role=$2 sub=$3 who=$4 enum=$5
   bold "Step $step - $who ($role) reviews and dispositions the request"
   as "$role" "$sub"
-  for _ in $(seq 1 100); do ctl inbox | grep -q "$APP" && break; sleep 0.1; done
-  ctl inbox | grep -q "$APP" || die "$APP did not reach $role's inbox"
-  ctl case forward "$APP" --note "Disposisi: lanjutkan" | sed 's/^/   /'
+  wait_for_step "$enum"
+  ctl case forward "$APP" --version "$(case_field version)" --note "Disposisi: lanjutkan" \
+    | sed 's/^/   /'
 }
-review 2 HEAD_OF_AGENCY kepala.dinas "the head of agency"
-review 3 HEAD_OF_DIVISION kabid.tkpbet "the head of division (Kabid TKPBET)"
-review 4 HEAD_OF_SECTION kasi.pksi "the head of section (Kasi PKSI)"
+review 2 HEAD_OF_AGENCY kepala.dinas "the head of agency" STEP_HEAD_OF_AGENCY_REVIEW
+review 3 HEAD_OF_DIVISION kabid.tkpbet "the head of division (Kabid TKPBET)" STEP_HEAD_OF_DIVISION_REVIEW
+review 4 HEAD_OF_SECTION kasi.pksi "the head of section (Kasi PKSI)" STEP_HEAD_OF_SECTION_REVIEW
 
 bold "Step 5 - the verifier checks completeness and sends the request to the CA"
 as VERIFIER verifikator
-for _ in $(seq 1 100); do ctl inbox | grep -q "$APP" && break; sleep 0.1; done
-ctl case verify "$APP" --all-ok --note "Dokumen lengkap dan sesuai" | sed 's/^/   /'
+wait_for_step STEP_VERIFICATION
+ctl case verify "$APP" --version "$(case_field version)" --all-ok \
+  --note "Dokumen lengkap dan sesuai" | sed 's/^/   /'
 
 bold "Step 6 - the owner comes in with the activation code from the email and sets the passphrase"
-CODE=$("$SERTEL_PYTHON" "$SERTEL_ROOT/scripts/mailbox.py" activation-code --dir "$MAIL" --application "$APP")
-echo "   activation code from the email to $EMAIL: ${CODE:0:2}****"
+CODEFILE="$WORK/activation-code"
+(umask 077; "$SERTEL_PYTHON" "$SERTEL_ROOT/scripts/mailbox.py" activation-code --dir "$MAIL" \
+  --application "$APP" >"$CODEFILE")
+echo "   activation code from the email to $EMAIL: $(head -c 2 "$CODEFILE")****"
 as APPLICANT "$NIK" "$NIK"
-ctl certificate set-passphrase "$APP" --code "$CODE" --passphrase-file "$PASSFILE" | sed 's/^/   /'
+ctl certificate set-passphrase "$APP" --code-file "$CODEFILE" --passphrase-file "$PASSFILE" \
+  | sed 's/^/   /'
 took 6
 
 bold "Step 7 - the verifier downloads the certificate and hands it over by email"

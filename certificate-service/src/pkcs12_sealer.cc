@@ -55,6 +55,9 @@ struct Secret {
   ~Secret() { OPENSSL_cleanse(bytes.data(), bytes.size()); }
   std::string bytes;
   unsigned char* data() { return reinterpret_cast<unsigned char*>(bytes.data()); }
+  const unsigned char* data() const {
+    return reinterpret_cast<const unsigned char*>(bytes.data());
+  }
 };
 
 absl::Status Internal(absl::string_view what) {
@@ -74,7 +77,8 @@ void AppendDerLength(std::string* out, size_t len) {
   while (n > 0) out->push_back(buf[--n]);
 }
 
-// The certificate and the chain as plain (unencrypted) certificate bags, the holder's with the
+// The certificate and the chain as certificate bags (encrypted as a whole by
+// EncryptedCertificateSafe), the holder's with the
 // friendly name and local key id that tie it to the key bag, as PKCS12_create does.
 absl::StatusOr<SafebagStack> CertificateBags(X509* cert, const std::vector<X509Ptr>& chain,
                                              const std::string& friendly_name,
@@ -98,19 +102,77 @@ absl::StatusOr<SafebagStack> CertificateBags(X509* cert, const std::vector<X509P
   return bags;
 }
 
-// The private key as a PKCS#8 shrouded key bag: PBES2 with PBKDF2-HMAC-SHA256 at `iterations`
-// and AES-256-CBC (RFC 8018 6.2), the key derived by Pbkdf2HmacSha256.
-absl::StatusOr<SafebagStack> ShroudedKeyBag(EVP_PKEY* key, const std::string& passphrase,
-                                            int iterations, const std::string& friendly_name,
-                                            const unsigned char* key_id, int key_id_len) {
+// The PBES2 key (RFC 8018 6.2: PBKDF2-HMAC-SHA256 at the full iteration count, AES-256-CBC),
+// derived ONCE per keystore from a random salt and used for both encrypted parts: the key bag and
+// the certificate safe. Each carries the same salt and count in its own PBES2 parameters, so a
+// reader derives the same key; each has its own random IV.
+struct Pbes2Key {
   unsigned char salt[kKeyBagSaltBytes];
+  Secret key{kAes256KeyBytes};
+  int iterations = 0;
+};
+
+// AES-256-CBC of `plain` under `k` with a fresh IV; the PBES2 AlgorithmIdentifier that says how
+// to derive the key again and the ciphertext.
+absl::Status Pbes2Encrypt(const Pbes2Key& k, const unsigned char* plain, int plain_len,
+                          std::unique_ptr<X509_ALGOR, AlgorDeleter>* algor, std::string* enc) {
   unsigned char iv[kAesIvBytes];
-  if (RAND_bytes(salt, sizeof salt) != 1 || RAND_bytes(iv, sizeof iv) != 1) {
-    return Internal("RAND_bytes");
+  if (RAND_bytes(iv, sizeof iv) != 1) return Internal("RAND_bytes");
+  algor->reset(PKCS5_pbe2_set_iv_ex(EVP_aes_256_cbc(), k.iterations,
+                                    const_cast<unsigned char*>(k.salt), sizeof k.salt, iv,
+                                    NID_hmacWithSHA256, nullptr));
+  if (*algor == nullptr) return Internal("PKCS5_pbe2_set_iv");
+  enc->assign(static_cast<size_t>(plain_len) + kAesIvBytes, '\0');
+  int n1 = 0, n2 = 0;
+  std::unique_ptr<EVP_CIPHER_CTX, CipherCtxDeleter> cctx(EVP_CIPHER_CTX_new());
+  bool ok = cctx != nullptr &&
+            EVP_EncryptInit_ex(cctx.get(), EVP_aes_256_cbc(), nullptr, k.key.data(), iv) == 1 &&
+            EVP_EncryptUpdate(cctx.get(), reinterpret_cast<unsigned char*>(enc->data()), &n1,
+                              plain, plain_len) == 1 &&
+            EVP_EncryptFinal_ex(cctx.get(), reinterpret_cast<unsigned char*>(enc->data()) + n1,
+                                &n2) == 1;
+  if (!ok) return Internal("AES-256-CBC");
+  enc->resize(static_cast<size_t>(n1 + n2));
+  return absl::OkStatus();
+}
+
+// The certificate bags as an encryptedData ContentInfo (RFC 7292 5.1, as PKCS12_pack_p7encdata
+// makes it) under the keystore's PBES2 key: the certificate names the holder (name, NIK, unit),
+// which is personal data, so it is not left readable in a file sent by email or WhatsApp.
+absl::StatusOr<PKCS7*> EncryptedCertificateSafe(STACK_OF(PKCS12_SAFEBAG) * bags, const Pbes2Key& k) {
+  unsigned char* der = nullptr;
+  int der_len = ASN1_item_i2d(reinterpret_cast<ASN1_VALUE*>(bags), &der,
+                              ASN1_ITEM_rptr(PKCS12_SAFEBAGS));
+  if (der_len <= 0) return Internal("i2d SafeContents");
+  std::unique_ptr<X509_ALGOR, AlgorDeleter> algor;
+  std::string enc;
+  absl::Status s = Pbes2Encrypt(k, der, der_len, &algor, &enc);
+  OPENSSL_free(der);
+  if (!s.ok()) return s;
+  PKCS7* p7 = PKCS7_new();
+  if (p7 == nullptr || PKCS7_set_type(p7, NID_pkcs7_encrypted) != 1) {
+    PKCS7_free(p7);
+    return Internal("PKCS7_set_type");
   }
-  std::unique_ptr<X509_ALGOR, AlgorDeleter> pbe(PKCS5_pbe2_set_iv_ex(
-      EVP_aes_256_cbc(), iterations, salt, sizeof salt, iv, NID_hmacWithSHA256, nullptr));
-  if (pbe == nullptr) return Internal("PKCS5_pbe2_set_iv");
+  PKCS7_ENC_CONTENT* ec = p7->d.encrypted->enc_data;
+  ec->content_type = OBJ_nid2obj(NID_pkcs7_data);
+  X509_ALGOR_free(ec->algorithm);
+  ec->algorithm = algor.release();
+  ASN1_OCTET_STRING_free(ec->enc_data);
+  ec->enc_data = ASN1_OCTET_STRING_new();
+  if (ec->enc_data == nullptr ||
+      ASN1_OCTET_STRING_set(ec->enc_data, reinterpret_cast<const unsigned char*>(enc.data()),
+                            static_cast<int>(enc.size())) != 1) {
+    PKCS7_free(p7);
+    return Internal("encryptedData");
+  }
+  return p7;
+}
+
+// The private key as a PKCS#8 shrouded key bag under the keystore's PBES2 key.
+absl::StatusOr<SafebagStack> ShroudedKeyBag(EVP_PKEY* key, const Pbes2Key& k,
+                                            const std::string& friendly_name,
+                                            const unsigned char* key_id, int key_id_len) {
 
   std::unique_ptr<PKCS8_PRIV_KEY_INFO, P8Deleter> p8(EVP_PKEY2PKCS8(key));
   if (p8 == nullptr) return Internal("EVP_PKEY2PKCS8");
@@ -121,22 +183,11 @@ absl::StatusOr<SafebagStack> ShroudedKeyBag(EVP_PKEY* key, const std::string& pa
   std::unique_ptr<unsigned char, void (*)(unsigned char*)> der_owner(
       der, [](unsigned char* p) { OPENSSL_free(p); });
 
-  Secret aes_key(kAes256KeyBytes);
-  Pbkdf2HmacSha256(passphrase, absl::string_view(reinterpret_cast<char*>(salt), sizeof salt),
-                   static_cast<uint32_t>(iterations), aes_key.data(), kAes256KeyBytes);
-
-  std::string enc(static_cast<size_t>(der_len) + kAesIvBytes, '\0');
-  int n1 = 0, n2 = 0;
-  std::unique_ptr<EVP_CIPHER_CTX, CipherCtxDeleter> cctx(EVP_CIPHER_CTX_new());
-  bool ok = cctx != nullptr &&
-            EVP_EncryptInit_ex(cctx.get(), EVP_aes_256_cbc(), nullptr, aes_key.data(), iv) == 1 &&
-            EVP_EncryptUpdate(cctx.get(), reinterpret_cast<unsigned char*>(enc.data()), &n1, der,
-                              der_len) == 1 &&
-            EVP_EncryptFinal_ex(cctx.get(), reinterpret_cast<unsigned char*>(enc.data()) + n1,
-                                &n2) == 1;
+  std::unique_ptr<X509_ALGOR, AlgorDeleter> pbe;
+  std::string enc;
+  absl::Status encrypted = Pbes2Encrypt(k, der, der_len, &pbe, &enc);
   OPENSSL_cleanse(der, static_cast<size_t>(der_len));
-  if (!ok) return Internal("AES-256-CBC");
-  enc.resize(static_cast<size_t>(n1 + n2));
+  if (!encrypted.ok()) return encrypted;
 
   std::unique_ptr<X509_SIG, X509SigDeleter> sig(X509_SIG_new());
   if (sig == nullptr) return Internal("X509_SIG_new");
@@ -165,8 +216,9 @@ absl::StatusOr<SafebagStack> ShroudedKeyBag(EVP_PKEY* key, const std::string& pa
   return bags;
 }
 
-// The modern keystore, built piece by piece so that (a) the certificate bag, which is public, is
-// not encrypted and costs no password derivation (as `openssl pkcs12 -export -certpbe NONE`),
+// The modern keystore, built piece by piece so that (a) the certificate safe is encrypted under
+// the same PBES2 key as the key bag (same salt and count, its own IV): it names the holder, so it
+// stays private, yet costs no third password derivation,
 // (b) the two derivations that protect a secret - the key bag's PBKDF2 and the MAC's PKCS#12
 // KDF, both at the full iteration count - run at the same time on two cores, and (c) both run
 // on Pbkdf2HmacSha256 / Pkcs12KdfSha256 instead of OpenSSL's per-iteration EVP loop.
@@ -209,18 +261,28 @@ absl::StatusOr<std::string> SealModern(EVP_PKEY* key, X509* cert, const std::vec
   absl::StatusOr<SafebagStack> cert_bags =
       CertificateBags(cert, chain, friendly_name, key_id, static_cast<int>(key_id_len));
   if (!cert_bags.ok()) return cert_bags.status();
-  absl::StatusOr<SafebagStack> key_bags = ShroudedKeyBag(
-      key, passphrase, iterations, friendly_name, key_id, static_cast<int>(key_id_len));
+  Pbes2Key pbes2;
+  pbes2.iterations = iterations;
+  if (RAND_bytes(pbes2.salt, sizeof pbes2.salt) != 1) return Internal("RAND_bytes");
+  Pbkdf2HmacSha256(passphrase,
+                   absl::string_view(reinterpret_cast<char*>(pbes2.salt), sizeof pbes2.salt),
+                   static_cast<uint32_t>(iterations), pbes2.key.data(), kAes256KeyBytes);
+  absl::StatusOr<SafebagStack> key_bags =
+      ShroudedKeyBag(key, pbes2, friendly_name, key_id, static_cast<int>(key_id_len));
   if (!key_bags.ok()) return key_bags.status();
+  absl::StatusOr<PKCS7*> cert_safe = EncryptedCertificateSafe(cert_bags->get(), pbes2);
+  if (!cert_safe.ok()) return cert_safe.status();
 
   Pkcs7Stack safes(sk_PKCS7_new_null());
   if (safes == nullptr) return Internal("sk_PKCS7_new_null");
-  for (STACK_OF(PKCS12_SAFEBAG)* bags : {cert_bags->get(), key_bags->get()}) {
-    PKCS7* p7 = PKCS12_pack_p7data(bags);
-    if (p7 == nullptr || sk_PKCS7_push(safes.get(), p7) <= 0) {
-      PKCS7_free(p7);
-      return Internal("PKCS12_pack_p7data");
-    }
+  if (sk_PKCS7_push(safes.get(), *cert_safe) <= 0) {
+    PKCS7_free(*cert_safe);
+    return Internal("sk_PKCS7_push");
+  }
+  PKCS7* key_safe = PKCS12_pack_p7data(key_bags->get());
+  if (key_safe == nullptr || sk_PKCS7_push(safes.get(), key_safe) <= 0) {
+    PKCS7_free(key_safe);
+    return Internal("PKCS12_pack_p7data");
   }
   // AuthenticatedSafe ::= SEQUENCE OF ContentInfo (RFC 7292 4.1): the bytes the MAC covers.
   std::string content;

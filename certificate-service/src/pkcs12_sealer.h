@@ -1,8 +1,9 @@
 // SOP step 6's output, "a certificate protected by the owner's passphrase": the private key, the
 // certificate and the CA chain sealed in a PKCS#12 (RFC 7292). Default: the key in a shrouded
 // key bag encrypted with AES-256-CBC under PBES2/PBKDF2-HMAC-SHA256, the whole file under an
-// HMAC-SHA256 MAC (PKCS#12 KDF), both at the configured iteration count; the certificates, which
-// are public, in a plain bag (no third password derivation, as `openssl pkcs12 -certpbe NONE`).
+// HMAC-SHA256 MAC (PKCS#12 KDF), both at the configured iteration count; the certificates (they
+// name the holder: name, NIK, unit) encrypted too, under the same PBES2 key - same salt and
+// count, own IV - so they cost no third password derivation.
 // The two derivations run concurrently on two threads, on pbkdf2_sha256.h's block-level loops
 // (docs/performance.md). `legacy` (for older clients such as Windows 7 or old Java keystores):
 // 3DES + SHA-1, as PKCS#12 files were made before OpenSSL 3.

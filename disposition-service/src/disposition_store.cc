@@ -149,7 +149,8 @@ void DispositionStore::Prepare(pqxx::connection& conn) {
       " UNION ALL SELECT 1, count(*),"
       " percentile_cont(0.5) WITHIN GROUP (ORDER BY d), percentile_cont(0.95) WITHIN GROUP (ORDER BY d),"
       " max(d), count(*) FILTER (WHERE d > $3::bigint)"
-      " FROM (SELECT " TS("opened_at") " - " TS("submitted_at") " AS d FROM cases"
+      // Two services' clocks: a negative difference (skew) counts as 0.
+      " FROM (SELECT GREATEST(0, " TS("opened_at") " - " TS("submitted_at") ") AS d FROM cases"
       " WHERE submitted_at IS NOT NULL AND opened_at >= " TO_TS(1) " AND opened_at < " TO_TS(2) ") s"
       " HAVING count(*) > 0 ORDER BY 1");
 }

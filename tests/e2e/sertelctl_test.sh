@@ -64,10 +64,17 @@ expect 13 "applicant\.email" "...listing the email too" -- \
 expect 3 "cannot read" "a missing document file is a local error (3)" -- \
   env SERTEL_TOKEN=x "$CTL" application submit --nik 1 --nip 1 --name X --email a@b.c --phone +1 --position P \
   --unit U --letter "$work/nope.pdf" --form "$work/docs/form.pdf" --ktp "$work/docs/ktp.png" --sk "$work/docs/sk.pdf"
-expect 3 "passphrase-file" "set-passphrase without a terminal or file says how (3)" -- \
-  setsid -w env SERTEL_TOKEN=x "$CTL" certificate set-passphrase "$APP" --code ABC </dev/null
+expect 3 "code-file" "set-passphrase without a terminal or files says how (3)" -- \
+  setsid -w env SERTEL_TOKEN=x "$CTL" certificate set-passphrase "$APP" </dev/null
+echo ABCD2345 >"$work/code"
+expect 3 "passphrase-file" "...also for the passphrase (3)" -- \
+  setsid -w env SERTEL_TOKEN=x "$CTL" certificate set-passphrase "$APP" --code-file "$work/code" </dev/null
 expect 2 "passphrase|not expected|extra" "a passphrase is never a flag" -- \
-  env SERTEL_TOKEN=x "$CTL" certificate set-passphrase "$APP" --code ABC --passphrase secret
+  env SERTEL_TOKEN=x "$CTL" certificate set-passphrase "$APP" --code-file "$work/code" --passphrase secret
+expect 2 "code|not expected|extra" "nor is the activation code" -- \
+  env SERTEL_TOKEN=x "$CTL" certificate set-passphrase "$APP" --code ABCD2345
+expect 2 "needs --version" "verify needs the version that was checked" -- \
+  env SERTEL_TOKEN=x "$CTL" case verify "$APP" --all-ok
 expect 0 "rejected" "the head of agency rejects it" -- env SERTEL_TOKEN="$HEAD" "$CTL" case reject "$APP" --reason "Bukan pegawai dinas ini"
 expect 19 "FAILED_PRECONDITION" "a rejected case cannot be forwarded (19)" -- env SERTEL_TOKEN="$HEAD" "$CTL" case forward "$APP"
 expect 15 "NOT_FOUND" "an unknown application is NOT_FOUND (15)" -- env SERTEL_TOKEN="$HEAD" "$CTL" case get 00000000-0000-0000-0000-000000000000

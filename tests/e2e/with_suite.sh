@@ -37,5 +37,6 @@ stop_suite() {
   exit $rc
 }
 trap stop_suite EXIT
+trap 'exit 130' INT TERM  # through stop_suite: a killed test leaves no suite behind
 "$root/scripts/up.sh" 2>&1 | sed 's/^/[up] /'
 "$@"

@@ -1,6 +1,6 @@
 // The block-level KDFs behind Pkcs12Sealer (pbkdf2_sha256.h) are bit-exact with OpenSSL's, and
 // the keystore they build keeps its strength: key bag and MAC at the full iteration count, a
-// wrong passphrase opens nothing, only the public certificate bag is unencrypted.
+// wrong passphrase opens nothing, and the certificates (which name the holder) are encrypted too.
 #include <openssl/evp.h>
 #include <openssl/pkcs12.h>
 
@@ -100,7 +100,7 @@ TEST(Pkcs12KdfSha256Test, MatchesOpensslPkcs12KeyGenForMacKeyIvAndLongOutputs) {
 const HolderIdentity kHolder = {"Siti Aminah Putri", "3171014101900001", "siti@kota.go.id",
                                 "Dinas Komunikasi dan Informatika"};
 
-TEST(Pkcs12SealerTest, KeyBagAndMacAtFullCountCertificateBagPlainWrongPassphraseOpensNothing) {
+TEST(Pkcs12SealerTest, KeyBagCertificatesAndMacAtFullCountWrongPassphraseOpensNothing) {
   TempDir dir;
   TestCa test_ca = TestCa::Create(dir.path());
   auto ca = EmbeddedCa::Load({.key_file = test_ca.key_file(), .chain_file = test_ca.cert_file(),
@@ -126,7 +126,13 @@ TEST(Pkcs12SealerTest, KeyBagAndMacAtFullCountCertificateBagPlainWrongPassphrase
   EXPECT_TRUE(absl::StrContains(
       out, "Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC, Iteration 3000, PRF hmacWithSHA256"))
       << out;
-  EXPECT_FALSE(absl::StrContains(out, "PKCS7 Encrypted data")) << out;  // certificates: plain
+  // The certificates name the holder: encrypted too, same PBES2 parameters as the key bag.
+  EXPECT_TRUE(absl::StrContains(
+      out, "PKCS7 Encrypted data: PBES2, PBKDF2, AES-256-CBC, Iteration 3000, PRF hmacWithSHA256"))
+      << out;
+  EXPECT_TRUE(absl::StrContains(out, "BEGIN CERTIFICATE")) << out;
+  EXPECT_FALSE(absl::StrContains(*p12, kHolder.nik)) << "the NIK is readable without the passphrase";
+  EXPECT_FALSE(absl::StrContains(*p12, "Siti Aminah Putri"));
   EXPECT_TRUE(absl::StrContains(out, "PRIVATE KEY")) << out;
   EXPECT_NE(RunCommand("openssl pkcs12 -in " + dir.File("k.p12") + " -passin file:" +
                        dir.File("wrong.txt") + " -nodes", &out), 0) << out;

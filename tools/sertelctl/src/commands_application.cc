@@ -14,9 +14,14 @@ namespace {
 
 using IntakeClient = Client<v1::IntakeService>;
 
+// A fresh idempotency key; aborts rather than reuse predictable bytes (a repeated key would
+// answer with an earlier request's result).
 std::string NewRequestId() {
   unsigned char raw[16];
-  RAND_bytes(raw, sizeof raw);
+  if (RAND_bytes(raw, sizeof raw) != 1) {
+    std::cerr << "error: no randomness for a request id\n";
+    std::exit(kExitLocal);
+  }
   return absl::StrCat("ctl-", absl::BytesToHexString(
                                   absl::string_view(reinterpret_cast<char*>(raw), sizeof raw)));
 }

@@ -62,6 +62,13 @@ int RunForward(const Globals& g, ChangeOptions& o) {
 }
 
 int RunVerify(const Globals& g, ChangeOptions& o) {
+  // Verification certifies the documents the verifier looked at: that is a version, and the
+  // server must be able to refuse if the case changed since (a resubmission, say).
+  if (o.version <= 0) {
+    std::cerr << "error: verify needs --version: the version of the case you checked "
+                 "(`sertelctl case get " << o.id << "`)\n";
+    return kExitUsage;
+  }
   DispositionClient c(g, Service::kDisposition);
   if (int rc = ResolveVersion(c, o.id, o.version); rc != kExitOk) return rc;
   v1::VerifyRequest req;

@@ -15,21 +15,28 @@ namespace {
 using CertificateClient = Client<v1::CertificateService>;
 
 struct PassphraseOptions {
-  std::string id, code, passphrase_file;
+  std::string id, code_file, passphrase_file;
 };
 
 int RunSetPassphrase(const Globals& g, const PassphraseOptions& o) {
+  absl::StatusOr<std::string> code = ReadActivationCode(o.code_file);
+  if (!code.ok()) return LocalError(std::string(code.status().message()));
   absl::StatusOr<std::string> passphrase = ReadPassphrase(o.passphrase_file);
-  if (!passphrase.ok()) return LocalError(std::string(passphrase.status().message()));
+  if (!passphrase.ok()) {
+    Wipe(*code);
+    return LocalError(std::string(passphrase.status().message()));
+  }
   v1::SetPassphraseRequest req;
   req.set_application_id(o.id);
-  req.set_activation_code(o.code);
+  req.set_activation_code(*code);
   req.set_passphrase(*passphrase);
+  Wipe(*code);
   Wipe(*passphrase);
   CertificateClient c(g, Service::kCertificate);
   v1::Certificate reply;
   int rc = c.Call([&](auto* ctx) { return c.stub->SetPassphrase(ctx, req, &reply); });
   Wipe(*req.mutable_passphrase());
+  Wipe(*req.mutable_activation_code());
   if (rc == kExitOk) {
     Emit(g, reply, [&](std::ostream& out) {
       out << "issued: the keystore is sealed under the passphrase (the passphrase is not kept)\n";
@@ -125,10 +132,11 @@ void AddCertificateCommands(CLI::App& app, Globals& g, int& rc) {
     CLI::App* cmd = group->add_subcommand(
         "set-passphrase",
         "Step 6: with the activation code, set the passphrase that protects your key; the "
-        "certificate is issued. The passphrase is typed twice without echo, or read from "
-        "--passphrase-file; never a flag");
+        "certificate is issued. The code (once) and the passphrase (twice) are typed without "
+        "echo, or read from --code-file / --passphrase-file; never flags");
     cmd->add_option("application_id", o->id, "Application id")->required();
-    cmd->add_option("--code", o->code, "The activation code from the email")->required();
+    cmd->add_option("--code-file", o->code_file,
+                    "Read the activation code from the email from this file instead of the terminal");
     cmd->add_option("--passphrase-file", o->passphrase_file,
                     "Read the passphrase from this file (mode 0600) instead of the terminal");
     cmd->callback([&g, &rc, o] { rc = RunSetPassphrase(g, *o); });

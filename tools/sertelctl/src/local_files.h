@@ -23,6 +23,11 @@ absl::Status WriteFileAtomically(const std::string& path, const std::string& byt
 // terminal without echo. Errors when there is no terminal and no file, or the two differ.
 absl::StatusOr<std::string> ReadPassphrase(const std::string& file);
 
+// The one-time activation code from `file` (surrounding whitespace dropped) or, with no file,
+// typed once on the terminal without echo. Like the passphrase, never a flag: a flag shows in
+// `ps` and in shell history, and whoever holds the code may set the passphrase.
+absl::StatusOr<std::string> ReadActivationCode(const std::string& file);
+
 // Overwrites a secret in memory before it is freed.
 void Wipe(std::string& secret);
 
