@@ -53,10 +53,16 @@ start() {
       fi
       sleep 0.1
     done
-    alive "$pid" && break  # running but not listening after 60 s: retrying will not help
-    [ $attempt -lt 3 ] && log "$name exited before listening on $port (try $attempt of 3); again"
-    sleep 1
+    if alive "$pid"; then  # running but not listening after 60 s: retrying will not help
+      kill -TERM "$pid" 2>/dev/null || true
+      break
+    fi
+    if [ $attempt -lt 3 ]; then
+      log "$name exited before listening on $port (try $attempt of 3); again"
+      sleep 1
+    fi
   done
+  rm -f "$RUN/$name.pid"
   tail -20 "$SERTEL_HOME/logs/$name.out" "$SERTEL_HOME/logs/$name.log" 2>/dev/null >&2 || true
   die "$name did not start on port $port (see $SERTEL_HOME/logs/$name.*)"
 }
