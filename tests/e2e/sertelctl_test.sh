@@ -87,6 +87,8 @@ expect 0 '"ok": true' "the same certificate against its holder's NIK, as JSON" -
   bash -c "NIK=\$(SERTEL_TOKEN='$AUD' '$CTL' -o json certificate get '$HOLDER_APP' | $PY -c 'import json,sys; print(json.load(sys.stdin)[\"nik\"])'); SERTEL_TOKEN='$AUD' '$CTL' -o json certificate check --application '$HOLDER_APP' --nik \$NIK"
 expect 0 '"holders_with_valid_certificate": "1"' "stats as JSON: one holder" -- env SERTEL_TOKEN="$AUD" "$CTL" -o json stats
 expect 0 "intact" "audit verify: every chain intact" -- env SERTEL_TOKEN="$AUD" "$CTL" audit verify
+expect 2 "--service" "audit verify of all four with one --address is refused" -- \
+  env SERTEL_TOKEN="$AUD" "$CTL" --address "$SERTEL_INTAKE_ADDRESS" audit verify
 
 if [ $failures -ne 0 ]; then echo "$failures check(s) failed"; exit 1; fi
 echo "all sertelctl checks passed"

@@ -55,6 +55,12 @@ void AddAuditCommands(CLI::App& app, Globals& g, int& rc) {
         ->check(CLI::IsMember({"all", "intake", "disposition", "certificate", "notification"}))
         ->capture_default_str();
     cmd->callback([&g, &rc, service] {
+      if (*service == "all" && !g.connection.address.empty()) {
+        std::cerr << "error: --address names one service: add --service NAME (or drop --address "
+                     "and set SERTEL_<SERVICE>_ADDRESS for each)\n";
+        rc = kExitUsage;
+        return;
+      }
       Table table({"SERVICE", "CHAIN", "ROWS", "PROBLEM"});
       nlohmann::json json = nlohmann::json::object();
       rc = kExitOk;
