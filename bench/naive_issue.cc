@@ -149,7 +149,7 @@ int Main(int argc, char** argv) {
   const double warmup = a.Num("warmup", 2), duration = a.Num("duration", 15);
   EVP_PKEY* ca_key = ReadKey(a.Need("ca-key"));
   X509* ca_cert = ReadCert(a.Need("ca-cert"));
-  std::vector<certificate::X509Ptr> chain;
+  std::vector<sertel::X509Ptr> chain;
   X509_up_ref(ca_cert);
   chain.emplace_back(ca_cert);
   certificate::Pkcs12Sealer ours({.iterations = iterations});

@@ -82,6 +82,10 @@ class PgPool {
 
  private:
   explicit PgPool(Options options) : options_(std::move(options)) {}
+  // Runs `fn` with a `Tx` (pqxx::work: committed when fn returns OK; pqxx::nontransaction) on a
+  // leased connection, mapping libpqxx exceptions and discarding a broken connection.
+  template <typename T, typename Tx, typename Fn>
+  absl::StatusOr<T> OnLease(Fn&& fn);
   absl::StatusOr<std::unique_ptr<pqxx::connection>> Connect();
   void Release(std::unique_ptr<pqxx::connection> conn, bool discard);
 
@@ -91,14 +95,16 @@ class PgPool {
   int open_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
-template <typename T, typename Fn>
-absl::StatusOr<T> PgPool::InTransaction(Fn&& fn) {
+template <typename T, typename Tx, typename Fn>
+absl::StatusOr<T> PgPool::OnLease(Fn&& fn) {
   absl::StatusOr<Lease> lease = Acquire();
   if (!lease.ok()) return lease.status();
   try {
-    pqxx::work tx(lease->conn());
+    Tx tx(lease->conn());
     absl::StatusOr<T> result = fn(tx);
-    if (result.ok()) tx.commit();
+    if constexpr (std::is_same_v<Tx, pqxx::work>) {
+      if (result.ok()) tx.commit();
+    }
     return result;
   } catch (const std::exception& e) {
     absl::Status status = PgErrorToStatus(e);
@@ -108,17 +114,13 @@ absl::StatusOr<T> PgPool::InTransaction(Fn&& fn) {
 }
 
 template <typename T, typename Fn>
+absl::StatusOr<T> PgPool::InTransaction(Fn&& fn) {
+  return OnLease<T, pqxx::work>(std::forward<Fn>(fn));
+}
+
+template <typename T, typename Fn>
 absl::StatusOr<T> PgPool::ReadOne(Fn&& fn) {
-  absl::StatusOr<Lease> lease = Acquire();
-  if (!lease.ok()) return lease.status();
-  try {
-    pqxx::nontransaction tx(lease->conn());
-    return fn(tx);
-  } catch (const std::exception& e) {
-    absl::Status status = PgErrorToStatus(e);
-    if (absl::IsUnavailable(status) || absl::IsInternal(status)) lease->Discard();
-    return status;
-  }
+  return OnLease<T, pqxx::nontransaction>(std::forward<Fn>(fn));
 }
 
 template <typename Fn>

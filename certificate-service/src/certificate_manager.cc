@@ -8,13 +8,13 @@
 #include "absl/strings/str_cat.h"
 #include "common/field_violations.h"
 #include "common/log.h"
+#include "common/sop.h"
 #include "sertel/v1/notification.pb.h"
 
 namespace sertel::certificate {
 namespace {
 
-constexpr absl::Duration kStandardStep5 = absl::Minutes(15);
-constexpr absl::Duration kStandardStep67 = absl::Minutes(10);  // SOP: steps 6 and 7, 10 minutes
+constexpr absl::Duration kStandardStep67 = SopStandardTime(6);  // steps 6 and 7 alike
 constexpr size_t kMaxPemBytes = 64 << 10;
 
 void SetTimestamp(absl::Time t, google::protobuf::Timestamp* out) {
@@ -193,7 +193,7 @@ absl::Status CertificateManager::FillEnrollment(const EnrollmentRecord& e, v1::E
     te->set_note(t.note);
     SetTimestamp(t.at, te->mutable_at());
     SetDuration(t.duration, te->mutable_duration());
-    absl::Duration standard = t.step == 5 ? kStandardStep5 : kStandardStep67;
+    absl::Duration standard = SopStandardTime(t.step);
     SetDuration(standard, te->mutable_standard_duration());
     te->set_within_standard(t.duration <= standard);
   }
@@ -445,7 +445,7 @@ absl::Status CertificateManager::HandOver(const Principal& caller,
 
   // SOP warning: re-check that what goes out matches its holder, now.
   absl::Time now = clock_->Now();
-  absl::StatusOr<X509Ptr> cert = ParseCertificatePem(c->certificate_pem);
+  absl::StatusOr<X509Ptr> cert = LoadCertificatePem(c->certificate_pem);
   if (!cert.ok()) return absl::InternalError("the stored certificate does not parse");
   if (Sha256FingerprintHex(cert->get()) != c->sha256_fingerprint) {
     return absl::FailedPreconditionError("the stored certificate differs from its record");
@@ -549,7 +549,7 @@ absl::Status CertificateManager::CheckCertificate(const v1::CheckCertificateRequ
     f->set_code(ToProto(code));
     f->set_message(message);
   };
-  absl::StatusOr<X509Ptr> cert = ParseCertificatePem(request.certificate_pem());
+  absl::StatusOr<X509Ptr> cert = LoadCertificatePem(request.certificate_pem());
   if (!cert.ok()) {
     add(FindingCode::kMalformed, "not a parsable PEM X.509 certificate");
     out->set_ok(false);

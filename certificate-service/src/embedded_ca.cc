@@ -11,7 +11,7 @@ namespace sertel::certificate {
 namespace {
 
 absl::Status Fail(absl::string_view what) {
-  return absl::InternalError(absl::StrCat(what, ": ", OpenSslError()));
+  return absl::InternalError(absl::StrCat(what, ": ", OpenSslErrorString()));
 }
 
 // Adds one extension from OpenSSL's configuration syntax (values we build ourselves, never
@@ -73,18 +73,18 @@ const EVP_MD* DigestFor(EVP_PKEY* key) {
 absl::StatusOr<std::unique_ptr<EmbeddedCa>> EmbeddedCa::Load(const Options& options) {
   std::unique_ptr<EmbeddedCa> ca(new EmbeddedCa());
   ca->options_ = options;
-  absl::StatusOr<std::string> key_pem = ReadFileBytes(options.key_file);
+  absl::StatusOr<std::string> key_pem = ReadFile(options.key_file);
   if (!key_pem.ok()) return absl::FailedPreconditionError(key_pem.status().message());
-  absl::StatusOr<EvpPkeyPtr> key = ParsePrivateKeyPem(*key_pem);
+  absl::StatusOr<EvpPkeyPtr> key = LoadPrivateKeyPem(*key_pem);
   OPENSSL_cleanse(key_pem->data(), key_pem->size());
   if (!key.ok()) {
     return absl::FailedPreconditionError(
         absl::StrCat(options.key_file, ": ", key.status().message()));
   }
   ca->key_ = std::move(*key);
-  absl::StatusOr<std::string> chain_pem = ReadFileBytes(options.chain_file);
+  absl::StatusOr<std::string> chain_pem = ReadFile(options.chain_file);
   if (!chain_pem.ok()) return absl::FailedPreconditionError(chain_pem.status().message());
-  absl::StatusOr<std::vector<X509Ptr>> chain = ParseCertificateChainPem(*chain_pem);
+  absl::StatusOr<std::vector<X509Ptr>> chain = LoadCertificateChainPem(*chain_pem);
   if (!chain.ok()) {
     return absl::FailedPreconditionError(
         absl::StrCat(options.chain_file, ": ", chain.status().message()));
@@ -135,7 +135,7 @@ absl::StatusOr<IssuedCertificate> EmbeddedCa::Issue(const IssueRequest& request)
       (!h.unit.empty() && !AddNameEntry(subject, NID_organizationalUnitName, h.unit)) ||
       !AddNameEntry(subject, NID_commonName, h.full_name) ||
       !AddNameEntry(subject, NID_serialNumber, h.nik)) {
-    return absl::InvalidArgumentError(absl::StrCat("subject: ", OpenSslError()));
+    return absl::InvalidArgumentError(absl::StrCat("subject: ", OpenSslErrorString()));
   }
   if (X509_set_issuer_name(cert.get(), X509_get_subject_name(issuer)) != 1 ||
       X509_set_pubkey(cert.get(), request.public_key) != 1) {

@@ -61,7 +61,7 @@ absl::StatusOr<EvpPkeyPtr> KeyGenerator::Generate() const {
       break;
   }
   if (key == nullptr) {
-    return absl::InternalError(absl::StrCat("key generation failed: ", OpenSslError()));
+    return absl::InternalError(absl::StrCat("key generation failed: ", OpenSslErrorString()));
   }
   return EvpPkeyPtr(key);
 }

@@ -35,7 +35,7 @@ int main(int argc, char** argv) {
                               .organization = own.organization,
                               .crl_url = own.crl_url});
   if (!ca.ok()) return ServiceRuntime::ExitWith(ca.status());
-  absl::StatusOr<std::string> key = ReadFileBytes(own.activation_key_file);
+  absl::StatusOr<std::string> key = ReadFile(own.activation_key_file);
   if (!key.ok()) return ServiceRuntime::ExitWith(key.status());
   absl::StatusOr<ActivationCodes> codes = ActivationCodes::FromKey(*key);
   OPENSSL_cleanse(key->data(), key->size());

@@ -1,8 +1,5 @@
 #include "openssl_util.h"
 
-#include <fstream>
-#include <sstream>
-
 #include <openssl/asn1.h>
 #include <openssl/bn.h>
 #include <openssl/err.h>
@@ -10,79 +7,18 @@
 #include <openssl/x509v3.h>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 
 namespace sertel::certificate {
 
-std::string OpenSslError() {
-  std::string out;
-  unsigned long e;
-  while ((e = ERR_get_error()) != 0) {
-    char buf[256];
-    ERR_error_string_n(e, buf, sizeof(buf));
-    if (!out.empty()) out += "; ";
-    out += buf;
-  }
-  return out.empty() ? "unknown OpenSSL error" : out;
-}
-
 namespace {
-BioPtr MemBio(absl::string_view data) {
-  return BioPtr(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
-}
 std::string BioContents(BIO* bio) {
   char* data = nullptr;
   long len = BIO_get_mem_data(bio, &data);
   return std::string(data, static_cast<size_t>(len));
 }
 }  // namespace
-
-absl::StatusOr<X509Ptr> ParseCertificatePem(absl::string_view pem) {
-  BioPtr bio = MemBio(pem);
-  X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
-  if (cert == nullptr) {
-    ERR_clear_error();
-    return absl::InvalidArgumentError("not a PEM X.509 certificate");
-  }
-  return cert;
-}
-
-absl::StatusOr<std::vector<X509Ptr>> ParseCertificateChainPem(absl::string_view pem) {
-  BioPtr bio = MemBio(pem);
-  std::vector<X509Ptr> out;
-  while (true) {
-    X509* c = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr);
-    if (c == nullptr) break;
-    out.emplace_back(c);
-  }
-  ERR_clear_error();
-  if (out.empty()) return absl::InvalidArgumentError("no PEM certificate found");
-  return out;
-}
-
-absl::StatusOr<EvpPkeyPtr> ParsePrivateKeyPem(absl::string_view pem) {
-  BioPtr bio = MemBio(pem);
-  EvpPkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
-  if (key == nullptr) {
-    ERR_clear_error();
-    return absl::InvalidArgumentError("not an unencrypted PEM private key");
-  }
-  return key;
-}
-
-absl::StatusOr<std::string> ReadFileBytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::string CertificateToPem(X509* cert) {
-  BioPtr bio(BIO_new(BIO_s_mem()));
-  PEM_write_bio_X509(bio.get(), cert);
-  return BioContents(bio.get());
-}
 
 std::string CertificateToDer(X509* cert) {
   unsigned char* der = nullptr;
@@ -93,22 +29,11 @@ std::string CertificateToDer(X509* cert) {
   return out;
 }
 
-std::string HexLower(absl::string_view bytes) {
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 15]);
-  }
-  return out;
-}
-
 std::string Sha256FingerprintHex(X509* cert) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   if (X509_digest(cert, EVP_sha256(), md, &len) != 1) return "";
-  return HexLower(absl::string_view(reinterpret_cast<char*>(md), len));
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(md), len));
 }
 
 std::string SerialHex(const ASN1_INTEGER* serial) {

@@ -1,7 +1,7 @@
-// Small RAII and conversion helpers around OpenSSL 3 for the certificate service's crypto
-// classes: owning pointers, PEM/DER parsing, hex fingerprints and serials, ASN.1 times.
+// Conversion helpers around OpenSSL 3 for the certificate service's crypto classes: DER,
+// fingerprints and serials in hex, names, ASN.1 times (on top of common/pem.h).
 //
-//   X509Ptr cert = ParseCertificatePem(pem).value();
+//   X509Ptr cert = LoadCertificatePem(pem).value();
 //   std::string fp = Sha256FingerprintHex(cert.get());
 #pragma once
 
@@ -16,37 +16,15 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/pem.h"
 
 namespace sertel::certificate {
 
-struct X509Deleter {
-  void operator()(X509* p) const { X509_free(p); }
-};
-struct EvpPkeyDeleter {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-};
-struct X509CrlDeleter {
-  void operator()(X509_CRL* p) const { X509_CRL_free(p); }
-};
-struct BioDeleter {
-  void operator()(BIO* p) const { BIO_free_all(p); }
-};
-using X509Ptr = std::unique_ptr<X509, X509Deleter>;
-using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, EvpPkeyDeleter>;
-using X509CrlPtr = std::unique_ptr<X509_CRL, X509CrlDeleter>;
-using BioPtr = std::unique_ptr<BIO, BioDeleter>;
+// The owning pointers (X509Ptr, EvpPkeyPtr, X509CrlPtr, BioPtr, ...), PEM loading
+// (LoadCertificatePem, LoadCertificateChainPem, LoadPrivateKeyPem: an encrypted key is refused,
+// never a terminal prompt), ReadFile, CertificateToPem and OpenSslErrorString are common/pem.h's;
+// this file adds what only this service needs.
 
-// The OpenSSL error queue as one line (and clears it). Never contains key material.
-std::string OpenSslError();
-
-// One certificate from PEM; INVALID_ARGUMENT when it does not parse.
-absl::StatusOr<X509Ptr> ParseCertificatePem(absl::string_view pem);
-// Every certificate in a PEM bundle, in order; INVALID_ARGUMENT when there is none.
-absl::StatusOr<std::vector<X509Ptr>> ParseCertificateChainPem(absl::string_view pem);
-absl::StatusOr<EvpPkeyPtr> ParsePrivateKeyPem(absl::string_view pem);
-absl::StatusOr<std::string> ReadFileBytes(const std::string& path);
-
-std::string CertificateToPem(X509* cert);
 std::string CertificateToDer(X509* cert);
 // Lowercase hex SHA-256 of the DER encoding.
 std::string Sha256FingerprintHex(X509* cert);
@@ -64,6 +42,5 @@ absl::Time Asn1TimeToAbsl(const ASN1_TIME* t);
 // Sets `t` (in place) from an absl::Time; UTCTime before 2050, GeneralizedTime after (RFC 5280).
 bool SetAsn1Time(ASN1_TIME* t, absl::Time when);
 
-std::string HexLower(absl::string_view bytes);
 
 }  // namespace sertel::certificate

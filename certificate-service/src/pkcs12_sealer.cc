@@ -61,7 +61,7 @@ struct Secret {
 };
 
 absl::Status Internal(absl::string_view what) {
-  return absl::InternalError(absl::StrCat(what, ": ", OpenSslError()));
+  return absl::InternalError(absl::StrCat(what, ": ", OpenSslErrorString()));
 }
 
 // DER of a definite length (X.690 8.1.3).

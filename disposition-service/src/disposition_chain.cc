@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/field_violations.h"
+#include "common/sop.h"
 #include "common/validators.h"
 
 namespace sertel::disposition {
@@ -81,12 +82,7 @@ std::optional<int> DispositionChain::InboxStep(const RoleSet& roles) {
   return std::nullopt;
 }
 
-absl::Duration DispositionChain::StandardTime(int step) {
-  // SOP "Mutu Baku": steps 1-5 take 15 minutes each, steps 6 and 7 ten.
-  if (step >= 1 && step <= 5) return absl::Minutes(15);
-  if (step == 6 || step == 7) return absl::Minutes(10);
-  return absl::ZeroDuration();
-}
+absl::Duration DispositionChain::StandardTime(int step) { return SopStandardTime(step); }
 
 std::optional<std::string> DispositionChain::DocumentKindName(int kind) {
   switch (kind) {

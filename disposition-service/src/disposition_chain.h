@@ -54,7 +54,7 @@ class DispositionChain {
   static std::optional<int> StepForRole(Role role);
   // The inbox a caller sees: the lowest step any of their roles acts at (nullopt: none).
   static std::optional<int> InboxStep(const RoleSet& roles);
-  // SOP "Mutu Baku": 15 minutes for steps 1-5, 10 minutes for steps 6-7.
+  // SOP "Mutu Baku" (common/sop.h): 15 minutes for steps 1-5, 10 minutes for steps 6-7.
   static absl::Duration StandardTime(int step);
   static absl::Time DueAt(const CaseRecord& c) {
     return c.step_entered_at + StandardTime(c.current_step);

@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "case_proto.h"
 #include "common/field_violations.h"
+#include "common/sop.h"
 #include "sertel/v1/certificate.pb.h"
 #include "sertel/v1/notification.pb.h"
 
@@ -219,7 +220,7 @@ absl::StatusOr<SlaResult> DispositionManager::GetSlaReport(std::optional<absl::T
   if (r.from >= r.to) return InvalidField("from", "must be before `to`");
   absl::StatusOr<std::vector<StepSla>> found = store_->SlaReport(r.from, r.to, DispositionChain::StandardTime(1));
   if (!found.ok()) return found.status();
-  int last_step = 5;
+  int last_step = 5;  // without the certificate service: steps 1-5
   if (later_steps_) {
     absl::StatusOr<std::vector<StepSla>> later = later_steps_(r.from, r.to);
     if (!later.ok()) {
@@ -230,7 +231,7 @@ absl::StatusOr<SlaResult> DispositionManager::GetSlaReport(std::optional<absl::T
     for (const StepSla& s : *later) {
       if (s.step == 6 || s.step == 7) found->push_back(s);
     }
-    last_step = 7;
+    last_step = kLastSopStep;
   }
   for (int step = 1; step <= last_step; ++step) {
     StepSla row;

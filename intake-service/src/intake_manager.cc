@@ -13,6 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "common/field_violations.h"
 #include "common/log.h"
+#include "common/sop.h"
 #include "field_checks.h"
 #include "google/protobuf/util/time_util.h"
 #include "sertel/v1/notification.pb.h"
@@ -32,7 +33,7 @@ constexpr RoleSet kDocumentsAny = {Role::kHeadOfAgency, Role::kHeadOfDivision,
 constexpr RoleSet kChangeAny = {Role::kOperator};
 
 // SOP standard time of step 1 (api-contract.md: 15 minutes for steps 1-5).
-constexpr absl::Duration kStep1Standard = absl::Minutes(15);
+constexpr absl::Duration kStep1Standard = SopStandardTime(1);
 
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 500;

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "common/field_violations.h"
 #include "common/grpc_status.h"
@@ -416,8 +417,8 @@ TEST_F(CertificateIntegrationTest, NoSecretReachesAnyTableOrTheLog) {
   std::string dump = db_.DumpSchema("certificate");
   ASSERT_FALSE(dump.empty());
   ASSERT_TRUE(absl::StrContains(dump, c.serial()));  // the dump does hold our rows
-  for (const std::string& secret : {std::string(kPassphrase), HexLower(kPassphrase), code,
-                                    HexLower(code), HexLower(key_der), pem_line}) {
+  for (const std::string& secret : {std::string(kPassphrase), absl::BytesToHexString(kPassphrase), code,
+                                    absl::BytesToHexString(code), absl::BytesToHexString(key_der), pem_line}) {
     EXPECT_FALSE(absl::StrContains(dump, secret)) << "a secret is in a table";
     EXPECT_FALSE(absl::StrContains(absl::AsciiStrToLower(dump), absl::AsciiStrToLower(secret)))
         << "a secret is in a table";

@@ -48,17 +48,29 @@ void AddIdAndVersion(CLI::App* cmd, ChangeOptions& o) {
                   "current one");
 }
 
-int RunForward(const Globals& g, ChangeOptions& o) {
+using Stub = v1::DispositionService::Stub;
+template <typename Request>
+using ChangeRpc = grpc::Status (Stub::*)(grpc::ClientContext*, const Request&, v1::Case*);
+
+// One change to a case, the same way for all four: the version (--version, else the current
+// one), the request's id and version, the call, and what happened in a sentence or two.
+template <typename Request>
+int SendChange(const Globals& g, ChangeOptions& o, const char* what, Request req,
+               ChangeRpc<Request> rpc) {
   DispositionClient c(g, Service::kDisposition);
   if (int rc = ResolveVersion(c, o.id, o.version); rc != kExitOk) return rc;
-  v1::ForwardRequest req;
   req.set_application_id(o.id);
   req.set_expected_version(o.version);
-  req.set_note(o.note);
   v1::Case reply;
-  int rc = c.Call([&](auto* ctx) { return c.stub->Forward(ctx, req, &reply); });
-  if (rc == kExitOk) Emit(g, reply, [&](std::ostream& out) { PrintTransition(out, "forwarded", reply); });
+  int rc = c.Call([&](auto* ctx) { return ((*c.stub).*rpc)(ctx, req, &reply); });
+  if (rc == kExitOk) Emit(g, reply, [&](std::ostream& out) { PrintTransition(out, what, reply); });
   return rc;
+}
+
+int RunForward(const Globals& g, ChangeOptions& o) {
+  v1::ForwardRequest req;
+  req.set_note(o.note);
+  return SendChange(g, o, "forwarded", req, &Stub::Forward);
 }
 
 int RunVerify(const Globals& g, ChangeOptions& o) {
@@ -69,11 +81,7 @@ int RunVerify(const Globals& g, ChangeOptions& o) {
                  "(`sertelctl case get " << o.id << "`)\n";
     return kExitUsage;
   }
-  DispositionClient c(g, Service::kDisposition);
-  if (int rc = ResolveVersion(c, o.id, o.version); rc != kExitOk) return rc;
   v1::VerifyRequest req;
-  req.set_application_id(o.id);
-  req.set_expected_version(o.version);
   req.set_note(o.note);
   *req.mutable_checklist() = o.checklist;
   if (o.all_ok) {
@@ -84,12 +92,7 @@ int RunVerify(const Globals& g, ChangeOptions& o) {
     k->set_sk_copy_ok(true);
     k->set_identity_matches_documents(true);
   }
-  v1::Case reply;
-  int rc = c.Call([&](auto* ctx) { return c.stub->Verify(ctx, req, &reply); });
-  if (rc == kExitOk) {
-    Emit(g, reply, [&](std::ostream& out) { PrintTransition(out, "verified, sent to the CA", reply); });
-  }
-  return rc;
+  return SendChange(g, o, "verified, sent to the CA", req, &Stub::Verify);
 }
 
 int RunReturn(const Globals& g, ChangeOptions& o) {
@@ -102,30 +105,14 @@ int RunReturn(const Globals& g, ChangeOptions& o) {
     }
     req.add_missing_documents(static_cast<v1::DocumentKind>(*kind));
   }
-  DispositionClient c(g, Service::kDisposition);
-  if (int rc = ResolveVersion(c, o.id, o.version); rc != kExitOk) return rc;
-  req.set_application_id(o.id);
-  req.set_expected_version(o.version);
   req.set_reason(o.reason);
-  v1::Case reply;
-  int rc = c.Call([&](auto* ctx) { return c.stub->Return(ctx, req, &reply); });
-  if (rc == kExitOk) {
-    Emit(g, reply, [&](std::ostream& out) { PrintTransition(out, "returned to the applicant", reply); });
-  }
-  return rc;
+  return SendChange(g, o, "returned to the applicant", req, &Stub::Return);
 }
 
 int RunReject(const Globals& g, ChangeOptions& o) {
-  DispositionClient c(g, Service::kDisposition);
-  if (int rc = ResolveVersion(c, o.id, o.version); rc != kExitOk) return rc;
   v1::RejectRequest req;
-  req.set_application_id(o.id);
-  req.set_expected_version(o.version);
   req.set_reason(o.reason);
-  v1::Case reply;
-  int rc = c.Call([&](auto* ctx) { return c.stub->Reject(ctx, req, &reply); });
-  if (rc == kExitOk) Emit(g, reply, [&](std::ostream& out) { PrintTransition(out, "rejected", reply); });
-  return rc;
+  return SendChange(g, o, "rejected", req, &Stub::Reject);
 }
 
 void AddCaseGroup(CLI::App& app, Globals& g, int& rc) {

@@ -1,0 +1,77 @@
+// The pool against real PostgreSQL: InTransaction commits only on OK; ReadOne (one statement, no
+// BEGIN/COMMIT) reads; a failed statement is a clear status that leaves nothing behind and the
+// pool usable; a connection the server dropped is UNAVAILABLE once, then replaced.
+#include "common/pg_pool.h"
+
+#include <pqxx/pqxx>
+
+#include "gtest/gtest.h"
+#include "tests/harness/test_database.h"
+
+namespace sertel {
+namespace {
+
+class PgPoolIntegrationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_.Exec("CREATE SCHEMA pooltest");
+    db_.Exec("CREATE TABLE pooltest.t (id integer PRIMARY KEY)");
+    auto pool = PgPool::Create({.url = db_.url(), .schema = "pooltest", .size = 1,
+                                .acquire_timeout = absl::Seconds(5), .on_connect = nullptr});
+    ASSERT_TRUE(pool.ok()) << pool.status();
+    pool_ = std::move(*pool);
+  }
+
+  absl::StatusOr<int64_t> Count() {
+    return pool_->ReadOne<int64_t>([](pqxx::nontransaction& tx) -> absl::StatusOr<int64_t> {
+      return tx.exec1("SELECT count(*) FROM t")[0].as<int64_t>();
+    });
+  }
+  absl::Status Insert(int id, absl::Status outcome = absl::OkStatus()) {
+    return pool_->InTransaction([&](pqxx::work& tx) {
+      tx.exec("INSERT INTO t VALUES (" + std::to_string(id) + ")");
+      return outcome;
+    });
+  }
+
+  testing::TestDatabase db_;
+  std::unique_ptr<PgPool> pool_;
+};
+
+TEST_F(PgPoolIntegrationTest, InTransactionCommitsOnlyWhenTheFunctionSaysOk) {
+  ASSERT_TRUE(Insert(1).ok());
+  EXPECT_EQ(Insert(2, absl::FailedPreconditionError("wrong step")).code(),
+            absl::StatusCode::kFailedPrecondition);
+  absl::Status dup = Insert(1);
+  EXPECT_EQ(dup.code(), absl::StatusCode::kAlreadyExists) << dup;
+  EXPECT_EQ(*Count(), 1);  // neither the refused nor the duplicate insert stayed
+}
+
+TEST_F(PgPoolIntegrationTest, AFailedReadIsAClearStatusWithoutTheSqlAndThePoolGoesOn) {
+  absl::StatusOr<int64_t> bad =
+      pool_->ReadOne<int64_t>([](pqxx::nontransaction& tx) -> absl::StatusOr<int64_t> {
+        return tx.exec1("SELECT count(*) FROM no_such_table")[0].as<int64_t>();
+      });
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(bad.status().message(), "database error");  // the SQL stays in the server log
+  ASSERT_TRUE(Insert(7).ok());  // the one connection of the pool still works
+  EXPECT_EQ(*Count(), 1);
+}
+
+TEST_F(PgPoolIntegrationTest, AConnectionTheServerDroppedIsUnavailableOnceThenReplaced) {
+  ASSERT_EQ(*Count(), 0);  // the pool's one connection is now idle
+  db_.Exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" +
+           db_.name() + "' AND pid <> pg_backend_pid()");
+  absl::StatusOr<int64_t> during = Count();
+  ASSERT_FALSE(during.ok());
+  EXPECT_EQ(during.status().code(), absl::StatusCode::kUnavailable) << during.status();
+  // The broken connection was discarded: a new one, with the schema on its search path.
+  absl::StatusOr<int64_t> after = Count();
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(*after, 0);
+  EXPECT_TRUE(Insert(3).ok());
+}
+
+}  // namespace
+}  // namespace sertel
