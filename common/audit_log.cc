@@ -6,6 +6,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/pg_pool.h"
+#include "common/sql_query.h"
+#include "common_queries.h"
 
 namespace sertel {
 namespace {
@@ -47,28 +49,25 @@ std::string AuditLog::ChainHash(const std::string& prev_hash, const std::string&
 }
 
 void AuditLog::Append(pqxx::work& tx, const AuditEntry& entry) const {
-  pqxx::result head = tx.exec("SELECT last_seq, last_hash FROM audit_head WHERE id = 1 FOR UPDATE");
-  int64_t seq = head[0][0].as<int64_t>() + 1;
-  std::string prev_hash = Bytes(head[0][1]);
+  pqxx::result head = RunQuery(tx, common::queries::kLockAuditHead);
+  int64_t seq = head[0]["last_seq"].as<int64_t>() + 1;
+  std::string prev_hash = Bytes(head[0]["last_hash"]);
   int64_t at = absl::ToUnixMicros(clock_->Now());
   std::string details = entry.details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   std::string hash = ChainHash(prev_hash, CanonicalRow(seq, at, entry.actor_sub, entry.actor_role,
                                                        entry.action, entry.entity_type,
                                                        entry.entity_id, details));
   pqxx::binarystring prev_bin(prev_hash), hash_bin(hash);
-  tx.exec_params(
-      "INSERT INTO audit_log (seq, at_micros, actor_sub, actor_role, action, entity_type,"
-      " entity_id, details, prev_hash, hash) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)",
-      seq, at, entry.actor_sub, entry.actor_role, entry.action, entry.entity_type, entry.entity_id,
-      details, prev_bin, hash_bin);
-  tx.exec_params("UPDATE audit_head SET last_seq = $1, last_hash = $2 WHERE id = 1", seq, hash_bin);
+  RunQuery(tx, common::queries::kInsertAuditRow, seq, at, entry.actor_sub, entry.actor_role,
+           entry.action, entry.entity_type, entry.entity_id, details, prev_bin, hash_bin);
+  RunQuery(tx, common::queries::kUpdateAuditHead, seq, hash_bin);
 }
 
 absl::StatusOr<AuditVerification> AuditLog::Verify(pqxx::connection& conn) {
   AuditVerification v;
   try {
     pqxx::read_transaction tx(conn);
-    pqxx::result head = tx.exec("SELECT last_seq, last_hash FROM audit_head WHERE id = 1");
+    pqxx::result head = RunQuery(tx, common::queries::kSelectAuditHead);
     std::string expected_prev(32, '\0');
     int64_t expected_seq = 1;
     auto broken = [&v](int64_t seq, std::string problem) {
@@ -80,28 +79,26 @@ absl::StatusOr<AuditVerification> AuditLog::Verify(pqxx::connection& conn) {
     constexpr int kPage = 5000;
     int64_t after = 0;
     while (v.ok) {
-      pqxx::result rows = tx.exec_params(
-          "SELECT seq, at_micros, actor_sub, actor_role, action, entity_type, entity_id, details,"
-          " prev_hash, hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
-          after, kPage);
+      pqxx::result rows = RunQuery(tx, common::queries::kSelectAuditRows, after, kPage);
       for (const auto& row : rows) {
-        int64_t seq = row[0].as<int64_t>();
+        int64_t seq = row["seq"].as<int64_t>();
         if (seq != expected_seq) {
           broken(expected_seq, absl::StrCat("row ", expected_seq, " is missing (next row is ", seq,
                                             ")"));
           break;
         }
-        std::string prev = Bytes(row[8]);
+        std::string prev = Bytes(row["prev_hash"]);
         if (prev != expected_prev) {
           broken(seq, absl::StrCat("row ", seq, " does not link to the row before it"));
           break;
         }
         std::string recomputed = ChainHash(
-            prev, CanonicalRow(seq, row[1].as<int64_t>(), row[2].as<std::string>(),
-                               row[3].as<std::string>(), row[4].as<std::string>(),
-                               row[5].as<std::string>(), row[6].as<std::string>(),
-                               row[7].as<std::string>()));
-        if (recomputed != Bytes(row[9])) {
+            prev, CanonicalRow(seq, row["at_micros"].as<int64_t>(),
+                               row["actor_sub"].as<std::string>(),
+                               row["actor_role"].as<std::string>(), row["action"].as<std::string>(),
+                               row["entity_type"].as<std::string>(),
+                               row["entity_id"].as<std::string>(), row["details"].as<std::string>()));
+        if (recomputed != Bytes(row["hash"])) {
           broken(seq, absl::StrCat("row ", seq, " was altered: its hash does not match its content"));
           break;
         }
@@ -113,8 +110,8 @@ absl::StatusOr<AuditVerification> AuditLog::Verify(pqxx::connection& conn) {
       if (rows.size() < static_cast<size_t>(kPage)) break;
     }
     if (v.ok) {
-      int64_t last_seq = head[0][0].as<int64_t>();
-      if (last_seq != expected_seq - 1 || Bytes(head[0][1]) != expected_prev) {
+      int64_t last_seq = head[0]["last_seq"].as<int64_t>();
+      if (last_seq != expected_seq - 1 || Bytes(head[0]["last_hash"]) != expected_prev) {
         broken(expected_seq, absl::StrCat("the chain ends at row ", expected_seq - 1,
                                           " but its head says row ", last_seq,
                                           ": rows at the end were deleted"));

@@ -1,4 +1,4 @@
-// The hash-chained audit log every service keeps in its own schema (architecture.md,
+// The hash-chained audit log every service keeps in its own schema (docs/architecture.md,
 // "Tamper-evident audit"). Append in the same transaction as the state change it records;
 // Verify walks the chain and names the first row that was edited, deleted or inserted.
 //
@@ -13,19 +13,11 @@
 #include <pqxx/transaction>
 
 #include "absl/status/statusor.h"
+#include "common/change_records.h"  // AuditEntry
 #include "common/clock.h"
 #include "nlohmann/json.hpp"
 
 namespace sertel {
-
-struct AuditEntry {
-  std::string actor_sub;
-  std::string actor_role;
-  std::string action;
-  std::string entity_type;
-  std::string entity_id;
-  nlohmann::json details = nlohmann::json::object();  // never a passphrase, key or token
-};
 
 struct AuditVerification {
   bool ok = true;

@@ -27,7 +27,7 @@ namespace sertel {
 
 class JwtVerifier;
 
-// The roles of api-contract.md ("Calling").
+// The roles of docs/api.md ("Calling").
 enum class Role : uint8_t {
   kApplicant,
   kOperator,

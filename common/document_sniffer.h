@@ -1,5 +1,5 @@
 // Tells what an uploaded document really is from its bytes, not its name or declared type: the
-// contract accepts only PDF, JPEG and PNG (api-contract.md, Document).
+// contract accepts only PDF, JPEG and PNG (docs/api.md, Document).
 //
 //   DocumentFormat format = SniffDocument(doc.content());
 //   if (absl::Status s = CheckDeclaredContentType(doc.content_type(), format); !s.ok()) {

@@ -263,6 +263,51 @@ bool JwtVerifier::VerifySignature(KeyKind kind, absl::string_view signing_input,
   return ok;
 }
 
+absl::StatusOr<JwtVerifier::KeyKind> JwtVerifier::CheckHeader(absl::string_view encoded) {
+  std::optional<Json> header = DecodeJsonObject(encoded);
+  if (!header) return Unauthenticated("header is not base64url JSON object");
+  auto alg = header->find("alg");
+  if (alg == header->end() || !alg->is_string()) return Unauthenticated("no alg");
+  const std::string alg_name = alg->get<std::string>();
+  KeyKind kind;
+  if (alg_name == "RS256") {
+    kind = KeyKind::kRsa;
+  } else if (alg_name == "ES256") {
+    kind = KeyKind::kEcP256;
+  } else if (absl::EqualsIgnoreCase(alg_name, "none")) {
+    return Unauthenticated("unsigned tokens are not accepted");
+  } else {
+    // HS256 included: an HMAC keyed with a public key would let anyone sign (RFC 8725 §2.1).
+    return Unauthenticated("unsupported alg");
+  }
+  if (auto typ = header->find("typ"); typ != header->end()) {
+    // RFC 7519 §5.1; media type names compare case-insensitively.
+    if (!typ->is_string() || !absl::EqualsIgnoreCase(typ->get<std::string>(), "JWT")) {
+      return Unauthenticated("typ is not JWT");
+    }
+  }
+  // RFC 7515 §4.1.11: extensions listed in "crit" must be understood; we understand none.
+  if (header->contains("crit")) return Unauthenticated("unsupported crit header");
+  return kind;
+}
+
+absl::Status JwtVerifier::CheckClaims(const JwtClaims& claims) const {
+  const absl::Time now = clock_->Now();
+  // RFC 7519 §4.1.4: now must be before exp; §4.1.5: not before nbf; both with some leeway.
+  if (now >= absl::FromUnixSeconds(claims.exp) + options_.leeway) {
+    return Unauthenticated("token expired");
+  }
+  if (claims.nbf != 0 && now + options_.leeway < absl::FromUnixSeconds(claims.nbf)) {
+    return Unauthenticated("token not yet valid");
+  }
+  if (claims.iss != options_.issuer) return Unauthenticated("untrusted issuer");
+  bool audience_ok = false;
+  for (const std::string& a : claims.aud) audience_ok = audience_ok || a == options_.audience;
+  if (!audience_ok) return Unauthenticated("token is not for this audience");
+  if (claims.sub.empty()) return Unauthenticated("no sub");
+  return absl::OkStatus();
+}
+
 absl::StatusOr<JwtClaims> JwtVerifier::Verify(absl::string_view token) const {
   if (token.size() > options_.max_token_bytes) return Unauthenticated("token too large");
   // RFC 7515 §7.1: BASE64URL(header) '.' BASE64URL(payload) '.' BASE64URL(signature).
@@ -272,64 +317,26 @@ absl::StatusOr<JwtClaims> JwtVerifier::Verify(absl::string_view token) const {
     return Unauthenticated("empty token segment");
   }
   try {
-    std::optional<Json> header = DecodeJsonObject(parts[0]);
-    if (!header) return Unauthenticated("header is not base64url JSON object");
-
-    auto alg = header->find("alg");
-    if (alg == header->end() || !alg->is_string()) return Unauthenticated("no alg");
-    const std::string alg_name = alg->get<std::string>();
-    KeyKind kind;
-    if (alg_name == "RS256") {
-      kind = KeyKind::kRsa;
-    } else if (alg_name == "ES256") {
-      kind = KeyKind::kEcP256;
-    } else if (absl::EqualsIgnoreCase(alg_name, "none")) {
-      return Unauthenticated("unsigned tokens are not accepted");
-    } else {
-      // HS256 included: an HMAC keyed with a public key would let anyone sign (RFC 8725 §2.1).
-      return Unauthenticated("unsupported alg");
-    }
-    if (auto typ = header->find("typ"); typ != header->end()) {
-      // RFC 7519 §5.1; media type names compare case-insensitively.
-      if (!typ->is_string() || !absl::EqualsIgnoreCase(typ->get<std::string>(), "JWT")) {
-        return Unauthenticated("typ is not JWT");
-      }
-    }
-    // RFC 7515 §4.1.11: extensions listed in "crit" must be understood; we understand none.
-    if (header->contains("crit")) return Unauthenticated("unsupported crit header");
-
+    absl::StatusOr<KeyKind> kind = CheckHeader(parts[0]);
+    if (!kind.ok()) return kind.status();
     absl::StatusOr<std::string> signature = Base64UrlDecode(parts[2]);
     if (!signature.ok()) return Unauthenticated("signature is not base64url");
-    if (kind == KeyKind::kEcP256 && signature->size() != kEs256SignatureBytes) {
+    if (*kind == KeyKind::kEcP256 && signature->size() != kEs256SignatureBytes) {
       return Unauthenticated("ES256 signature must be 64 bytes");
     }
     bool have_key = false;
-    for (const Key& k : keys_) have_key = have_key || k.kind == kind;
+    for (const Key& k : keys_) have_key = have_key || k.kind == *kind;
     if (!have_key) return Unauthenticated("no key for this alg");
     const absl::string_view signing_input = token.substr(0, parts[0].size() + 1 + parts[1].size());
-    if (!VerifySignature(kind, signing_input, *signature)) {
+    if (!VerifySignature(*kind, signing_input, *signature)) {
       return Unauthenticated("signature does not verify");
     }
-
     // Only a payload with a valid signature is read.
     std::optional<Json> payload = DecodeJsonObject(parts[1]);
     if (!payload) return Unauthenticated("payload is not base64url JSON object");
     absl::StatusOr<JwtClaims> claims = ParseClaims(*payload);
     if (!claims.ok()) return claims.status();
-
-    const absl::Time now = clock_->Now();
-    // RFC 7519 §4.1.4: now must be before exp; §4.1.5: not before nbf; both with some leeway.
-    if (now >= absl::FromUnixSeconds(claims->exp) + options_.leeway) {
-      return Unauthenticated("token expired");
-    }
-    if (claims->nbf != 0 && now + options_.leeway < absl::FromUnixSeconds(claims->nbf)) {
-      return Unauthenticated("token not yet valid");
-    }
-    if (claims->iss != options_.issuer) return Unauthenticated("untrusted issuer");
-    bool audience_ok = false;
-    for (const std::string& a : claims->aud) audience_ok = audience_ok || a == options_.audience;
-    if (!audience_ok) return Unauthenticated("token is not for this audience");
-    if (claims->sub.empty()) return Unauthenticated("no sub");
+    if (absl::Status s = CheckClaims(*claims); !s.ok()) return s;
     return claims;
   } catch (const std::exception&) {
     // nlohmann::json accessors are all type-checked above; this is a last line of defence.

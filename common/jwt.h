@@ -71,6 +71,10 @@ class JwtVerifier {
   // True when some key of `kind` verifies `signature` (JWS form) over `signing_input`.
   bool VerifySignature(KeyKind kind, absl::string_view signing_input,
                        absl::string_view signature) const;
+  // The JOSE header (RFC 7515 section 4): which key kind its alg needs; no alg we do not allow.
+  static absl::StatusOr<KeyKind> CheckHeader(absl::string_view encoded_header);
+  // exp/nbf against the clock, iss, aud and sub against the options (RFC 7519 section 4.1).
+  absl::Status CheckClaims(const JwtClaims& claims) const;
 
   std::vector<Key> keys_;
   Options options_;

@@ -17,11 +17,10 @@
 
 #include "absl/status/status.h"
 #include "common/config.h"
+#include "common/notification_order.h"  // kSendNotificationTopic
 #include "sertel/v1/notification.grpc.pb.h"
 
 namespace sertel {
-
-inline constexpr char kSendNotificationTopic[] = "notification.SendNotification";
 
 class NotificationClient {
  public:

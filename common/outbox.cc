@@ -5,6 +5,8 @@
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
 #include "common/metrics.h"
+#include "common/sql_query.h"
+#include "common_queries.h"
 
 namespace sertel {
 namespace {
@@ -18,10 +20,11 @@ bool IsPermanent(const absl::Status& s) {
 void Outbox::Enqueue(pqxx::work& tx, const std::string& topic, const std::string& idempotency_key,
                      const std::string& payload) {
   pqxx::binarystring bytes(payload);
-  tx.exec_params(
-      "INSERT INTO outbox (topic, idempotency_key, payload) VALUES ($1, $2, $3)"
-      " ON CONFLICT (topic, idempotency_key) DO NOTHING",
-      topic, idempotency_key, bytes);
+  RunQuery(tx, common::queries::kInsertOutbox, topic, idempotency_key, bytes);
+}
+
+void Outbox::Enqueue(pqxx::work& tx, const OutboxItem& item) {
+  Enqueue(tx, item.topic, item.key, item.payload);
 }
 
 OutboxDispatcher::OutboxDispatcher(PgPool* pool, OutboxConfig config)
@@ -44,19 +47,15 @@ absl::Duration OutboxDispatcher::Backoff(int attempts) {
 
 absl::StatusOr<int> OutboxDispatcher::RunOnce() {
   return pool_->InTransaction<int>([&](pqxx::work& tx) -> absl::StatusOr<int> {
-    pqxx::result rows = tx.exec_params(
-        "SELECT id, topic, idempotency_key, payload, attempts FROM outbox"
-        " WHERE status = 'PENDING' AND next_attempt_at <= now()"
-        " ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED",
-        config_.batch_size);
+    pqxx::result rows = RunQuery(tx, common::queries::kClaimOutbox, config_.batch_size);
     int handled = 0;
     for (const auto& row : rows) {
       OutboxMessage m;
-      m.id = row[0].as<int64_t>();
-      m.topic = row[1].as<std::string>();
-      m.idempotency_key = row[2].as<std::string>();
-      m.payload = pqxx::binarystring(row[3]).str();
-      m.attempts = row[4].as<int>();
+      m.id = row["id"].as<int64_t>();
+      m.topic = row["topic"].as<std::string>();
+      m.idempotency_key = row["idempotency_key"].as<std::string>();
+      m.payload = pqxx::binarystring(row["payload"]).str();
+      m.attempts = row["attempts"].as<int>();
       absl::Status result;
       auto it = handlers_.find(m.topic);
       if (it == handlers_.end()) {
@@ -70,10 +69,7 @@ absl::StatusOr<int> OutboxDispatcher::RunOnce() {
       }
       ++handled;
       if (result.ok()) {
-        tx.exec_params(
-            "UPDATE outbox SET status = 'DELIVERED', attempts = attempts + 1, delivered_at = now(),"
-            " last_error = NULL WHERE id = $1",
-            m.id);
+        RunQuery(tx, common::queries::kMarkOutboxDelivered, m.id);
         Metrics::Global().Increment("sertel_outbox_delivered_total", {{"topic", m.topic}});
         Log::Info("outbox_delivered", {{"topic", m.topic}, {"outbox_id", m.id},
                                        {"attempts", m.attempts + 1}});
@@ -82,19 +78,15 @@ absl::StatusOr<int> OutboxDispatcher::RunOnce() {
       int attempts = m.attempts + 1;
       std::string error = result.ToString();
       if (IsPermanent(result) || attempts >= config_.max_attempts) {
-        tx.exec_params(
-            "UPDATE outbox SET status = 'DEAD', attempts = $2, last_error = $3 WHERE id = $1",
-            m.id, attempts, error);
+        RunQuery(tx, common::queries::kMarkOutboxDead, m.id, attempts, error);
         Metrics::Global().Increment("sertel_outbox_dead_total", {{"topic", m.topic}});
         Log::Error("outbox_dead_letter", {{"topic", m.topic}, {"outbox_id", m.id},
                                           {"attempts", attempts}, {"error", error}});
         continue;
       }
       absl::Duration wait = Backoff(m.attempts);
-      tx.exec_params(
-          "UPDATE outbox SET attempts = $2, last_error = $3,"
-          " next_attempt_at = now() + make_interval(secs => $4) WHERE id = $1",
-          m.id, attempts, error, absl::ToDoubleSeconds(wait));
+      RunQuery(tx, common::queries::kMarkOutboxRetry, m.id, attempts, error,
+               absl::ToInt64Microseconds(wait));
       Metrics::Global().Increment("sertel_outbox_retries_total", {{"topic", m.topic}});
       Log::Warn("outbox_retry", {{"topic", m.topic}, {"outbox_id", m.id}, {"attempts", attempts},
                                  {"error", error},

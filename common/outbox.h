@@ -1,4 +1,4 @@
-// The transactional outbox (architecture.md): Outbox::Enqueue writes the call a state change
+// The transactional outbox (docs/architecture.md): Outbox::Enqueue writes the call a state change
 // owes a downstream service into the same transaction; OutboxDispatcher delivers pending rows
 // later, claiming them with FOR UPDATE SKIP LOCKED so several replicas never deliver one row
 // at once, retrying with exponential backoff and jitter, and after max_attempts marking the row
@@ -24,6 +24,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
+#include "common/change_records.h"
 #include "common/config.h"
 #include "common/pg_pool.h"
 
@@ -42,6 +43,7 @@ class Outbox {
   // Inserts a PENDING row; a second row with the same topic and key is ignored (idempotent).
   static void Enqueue(pqxx::work& tx, const std::string& topic, const std::string& idempotency_key,
                       const std::string& payload);
+  static void Enqueue(pqxx::work& tx, const OutboxItem& item);
 };
 
 class OutboxDispatcher {

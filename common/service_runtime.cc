@@ -3,12 +3,31 @@
 #include <cstdio>
 #include <cstring>
 
+#include <pqxx/pqxx>
+
 #include "absl/strings/str_cat.h"
 #include "common/jwt.h"
 #include "common/log.h"
 #include "common/server.h"
+#include "common/sql_query.h"
+#include "common_queries.h"
 
 namespace sertel {
+namespace {
+
+// The page-token key of this service's schema (common/migrations/C004__page_token_key.sql).
+absl::StatusOr<PageTokenCodec> LoadPageTokens(PgPool& pool) {
+  absl::StatusOr<std::string> key =
+      pool.ReadOne<std::string>([](pqxx::nontransaction& tx) -> absl::StatusOr<std::string> {
+        pqxx::result r = RunQuery(tx, common::queries::kSelectPageTokenKey);
+        if (r.empty()) return absl::FailedPreconditionError("the page-token key is missing");
+        return pqxx::binarystring(r[0]["key"]).str();
+      });
+  if (!key.ok()) return key.status();
+  return PageTokenCodec::FromKeyChecked(*std::move(key));
+}
+
+}  // namespace
 
 int ServiceRuntime::ExitWith(const absl::Status& status) {
   std::fprintf(stderr, "sertel: cannot start: %s\n", std::string(status.message()).c_str());
@@ -44,6 +63,9 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(
        .on_connect = std::move(on_connect)});
   if (!pool.ok()) return pool.status();
   rt->pool_ = std::move(*pool);
+  absl::StatusOr<PageTokenCodec> page_tokens = LoadPageTokens(*rt->pool_);
+  if (!page_tokens.ok()) return page_tokens.status();
+  rt->page_tokens_ = std::make_unique<PageTokenCodec>(*std::move(page_tokens));
 
   std::shared_ptr<const JwtVerifier> verifier;
   const ServerConfig& server = rt->config_.server;

@@ -26,6 +26,7 @@
 #include "common/metrics.h"
 #include "common/migrations.h"
 #include "common/outbox.h"
+#include "common/page_token.h"
 #include "common/pg_pool.h"
 
 namespace sertel {
@@ -47,6 +48,8 @@ class ServiceRuntime {
   const Authenticator& authenticator() const { return *authenticator_; }
   OutboxDispatcher& outbox() { return *outbox_; }
   MetricsHttpServer* http() { return http_.get(); }  // null when metrics are off
+  // Signs this service's page tokens with the key kept in its schema (the same in every replica).
+  const PageTokenCodec* page_tokens() const { return page_tokens_.get(); }
 
   // Starts /metrics, the outbox dispatcher and the gRPC server; blocks until SIGTERM/SIGINT;
   // drains; returns the process exit code.
@@ -61,6 +64,7 @@ class ServiceRuntime {
   std::unique_ptr<OutboxDispatcher> outbox_;
   std::unique_ptr<MetricsHttpServer> http_;
   std::unique_ptr<AuditServiceImpl> audit_service_;
+  std::unique_ptr<PageTokenCodec> page_tokens_;
 };
 
 }  // namespace sertel

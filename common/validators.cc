@@ -242,6 +242,75 @@ absl::Status ValidateIndonesianPhone(absl::string_view phone) {
   return absl::OkStatus();
 }
 
+namespace {
+
+// The part before @ (RFC 5322 section 3.4.1 dot-atom).
+absl::Status ValidateEmailLocalPart(absl::string_view local) {
+  if (local.empty() || local.size() > 64) {
+    return absl::InvalidArgumentError("email part before @ must be 1 to 64 characters");
+  }
+  if (local.front() == '.' || local.back() == '.' || local.find("..") != absl::string_view::npos) {
+    return absl::InvalidArgumentError(
+        "email part before @ must not start or end with a dot or have two dots in a row");
+  }
+  // RFC 5322 section 3.2.3 atext, plus the dots of dot-atom.
+  constexpr absl::string_view kAtextSymbols = "!#$%&'*+-/=?^_`{|}~.";
+  for (char c : local) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) &&
+        kAtextSymbols.find(c) == absl::string_view::npos) {
+      return absl::InvalidArgumentError(absl::StrCat("email part before @ must not contain ",
+                                                     DescribeChar(static_cast<unsigned char>(c))));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// One label of the domain (RFC 1035 section 2.3.1: letters, digits, inner hyphens).
+absl::Status ValidateDomainLabel(absl::string_view label) {
+  if (label.empty() || label.size() > 63) {
+    return absl::InvalidArgumentError(
+        "email domain parts must be 1 to 63 characters (no leading, trailing or double dots)");
+  }
+  for (char c : label) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-') {
+      return absl::InvalidArgumentError(
+          absl::StrCat("email domain may contain only letters, digits, hyphens and dots, not ",
+                       DescribeChar(static_cast<unsigned char>(c))));
+    }
+  }
+  if (label.front() == '-' || label.back() == '-') {
+    return absl::InvalidArgumentError("email domain parts must not start or end with a hyphen");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateEmailDomain(absl::string_view domain) {
+  if (domain.find('.') == absl::string_view::npos) {
+    return absl::InvalidArgumentError(
+        "email domain must have at least two parts, e.g. example.go.id");
+  }
+  absl::string_view last_label;
+  for (absl::string_view rest = domain;;) {
+    const size_t dot = rest.find('.');
+    const absl::string_view label = rest.substr(0, dot);
+    if (absl::Status s = ValidateDomainLabel(label); !s.ok()) return s;
+    last_label = label;
+    if (dot == absl::string_view::npos) break;
+    rest = rest.substr(dot + 1);
+  }
+  if (last_label.size() < 2) {
+    return absl::InvalidArgumentError("email top-level domain must be at least 2 letters");
+  }
+  for (char c : last_label) {
+    if (!absl::ascii_isalpha(static_cast<unsigned char>(c))) {
+      return absl::InvalidArgumentError("email top-level domain must be letters only");
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::Status ValidateEmail(absl::string_view email) {
   if (email.empty()) return absl::InvalidArgumentError("email must not be empty");
   if (email.size() > 254) {
@@ -261,59 +330,8 @@ absl::Status ValidateEmail(absl::string_view email) {
   if (at == absl::string_view::npos) {
     return absl::InvalidArgumentError("email must have the form name@example.go.id");
   }
-  const absl::string_view local = email.substr(0, at);
-  const absl::string_view domain = email.substr(at + 1);
-  if (local.empty() || local.size() > 64) {
-    return absl::InvalidArgumentError("email part before @ must be 1 to 64 characters");
-  }
-  if (local.front() == '.' || local.back() == '.' || local.find("..") != absl::string_view::npos) {
-    return absl::InvalidArgumentError(
-        "email part before @ must not start or end with a dot or have two dots in a row");
-  }
-  // RFC 5322 section 3.2.3 atext, plus the dots of dot-atom.
-  constexpr absl::string_view kAtextSymbols = "!#$%&'*+-/=?^_`{|}~.";
-  for (char c : local) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) &&
-        kAtextSymbols.find(c) == absl::string_view::npos) {
-      return absl::InvalidArgumentError(absl::StrCat("email part before @ must not contain ",
-                                                     DescribeChar(static_cast<unsigned char>(c))));
-    }
-  }
-  if (domain.find('.') == absl::string_view::npos) {
-    return absl::InvalidArgumentError(
-        "email domain must have at least two parts, e.g. example.go.id");
-  }
-  absl::string_view last_label;
-  for (absl::string_view rest = domain;;) {
-    const size_t dot = rest.find('.');
-    const absl::string_view label = rest.substr(0, dot);
-    if (label.empty() || label.size() > 63) {
-      return absl::InvalidArgumentError(
-          "email domain parts must be 1 to 63 characters (no leading, trailing or double dots)");
-    }
-    for (char c : label) {
-      if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-') {
-        return absl::InvalidArgumentError(
-            absl::StrCat("email domain may contain only letters, digits, hyphens and dots, not ",
-                         DescribeChar(static_cast<unsigned char>(c))));
-      }
-    }
-    if (label.front() == '-' || label.back() == '-') {
-      return absl::InvalidArgumentError("email domain parts must not start or end with a hyphen");
-    }
-    last_label = label;
-    if (dot == absl::string_view::npos) break;
-    rest = rest.substr(dot + 1);
-  }
-  if (last_label.size() < 2) {
-    return absl::InvalidArgumentError("email top-level domain must be at least 2 letters");
-  }
-  for (char c : last_label) {
-    if (!absl::ascii_isalpha(static_cast<unsigned char>(c))) {
-      return absl::InvalidArgumentError("email top-level domain must be letters only");
-    }
-  }
-  return absl::OkStatus();
+  if (absl::Status s = ValidateEmailLocalPart(email.substr(0, at)); !s.ok()) return s;
+  return ValidateEmailDomain(email.substr(at + 1));
 }
 
 absl::Status ValidateText(absl::string_view text, size_t max_chars, bool allow_newlines) {

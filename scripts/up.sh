@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts the whole suite locally, as api-contract.md's last table says: a throwaway PostgreSQL
+# Starts the whole suite locally, as docs/api.md's development environment says: a throwaway PostgreSQL
 # under ./.sertel/pg (port 55432), the SMTP sink on 127.0.0.1:2525 (mail under ./.sertel/mail),
 # the WhatsApp Cloud API stub, and the four services over TLS with the development identity
 # under ./.sertel/ (made once by scripts/dev-pki.sh). Logs: ./.sertel/logs/<service>.log.

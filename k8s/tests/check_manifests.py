@@ -21,7 +21,7 @@ exits 1 if there was one. What it asserts, in the order of the report:
   images      one image for the four services and the migration Job, with a real tag
   job         a migration Job running `<svc>-service migrate` for all four services
   network     default deny; every containerPort covered by an ingress rule; the gRPC ports
-              reachable exactly along the call graph of shared/docs/architecture.md (and from
+              reachable exactly along the call graph of docs/architecture.md (and from
               the ingress namespace for the public services); egress exactly along it too, to
               PostgreSQL, DNS, SMTP and the WhatsApp API
   secrets     no Secret carrying data in base or production; no secret-looking value in a
@@ -48,7 +48,7 @@ import sys
 import yaml
 
 SERVICES = ("intake", "disposition", "certificate", "notification")
-# shared/docs/architecture.md: intake -> disposition -> certificate -> notification, plus
+# docs/architecture.md: intake -> disposition -> certificate -> notification, plus
 # intake -> notification, disposition -> notification and read-only intake -> certificate.
 CALLS = {
     "intake": {"disposition", "certificate", "notification"},

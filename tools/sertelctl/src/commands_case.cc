@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "commands.h"
+#include "common/proto_time.h"
 #include "printers.h"
 #include "sertel/v1/disposition.grpc.pb.h"
 
@@ -78,7 +79,8 @@ int RunVerify(const Globals& g, ChangeOptions& o) {
   // server must be able to refuse if the case changed since (a resubmission, say).
   if (o.version <= 0) {
     std::cerr << "error: verify needs --version: the version of the case you checked "
-                 "(`sertelctl case get " << o.id << "`)\n";
+                 "(`sertelctl case get "
+              << o.id << "`)\n";
     return kExitUsage;
   }
   v1::VerifyRequest req;
@@ -115,68 +117,81 @@ int RunReject(const Globals& g, ChangeOptions& o) {
   return SendChange(g, o, "rejected", req, &Stub::Reject);
 }
 
+void AddCaseGetCommand(CLI::App* group, Globals& g, int& rc) {
+  auto id = std::make_shared<std::string>();
+  CLI::App* cmd = group->add_subcommand("get", "Show a case: step, version, due time, timeline");
+  cmd->add_option("application_id", *id, "Application id")->required();
+  cmd->callback([&g, &rc, id] {
+    v1::GetCaseRequest req;
+    req.set_application_id(*id);
+    DispositionClient c(g, Service::kDisposition);
+    v1::Case reply;
+    rc = c.Call([&](auto* ctx) { return c.stub->GetCase(ctx, req, &reply); });
+    if (rc == kExitOk) Emit(g, reply, [&](std::ostream& out) { PrintCase(out, reply); });
+  });
+}
+
+void AddForwardCommand(CLI::App* group, Globals& g, int& rc) {
+  auto o = std::make_shared<ChangeOptions>();
+  CLI::App* cmd =
+      group->add_subcommand("forward", "Review done: disposition to the next role (steps 2, 3, 4)");
+  AddIdAndVersion(cmd, *o);
+  cmd->add_option("--note", o->note, "Disposition note");
+  cmd->callback([&g, &rc, o] { rc = RunForward(g, *o); });
+}
+
+void AddVerifyCommand(CLI::App* group, Globals& g, int& rc) {
+  auto o = std::make_shared<ChangeOptions>();
+  CLI::App* cmd = group->add_subcommand(
+      "verify", "Step 5: the documents are complete and match the applicant; send to the CA");
+  AddIdAndVersion(cmd, *o);
+  v1::Checklist& k = o->checklist;
+  cmd->add_flag("--all-ok", o->all_ok, "Confirm every item of the checklist");
+  cmd->add_flag_function(
+      "--request-letter-ok", [&k](int64_t) { k.set_request_letter_ok(true); },
+      "The request letter is complete");
+  cmd->add_flag_function(
+      "--bsre-form-ok", [&k](int64_t) { k.set_bsre_form_ok(true); },
+      "The BSrE request form is complete");
+  cmd->add_flag_function(
+      "--ktp-copy-ok", [&k](int64_t) { k.set_ktp_copy_ok(true); },
+      "The KTP copy is legible and valid");
+  cmd->add_flag_function(
+      "--sk-copy-ok", [&k](int64_t) { k.set_sk_copy_ok(true); }, "The SK copy is valid");
+  cmd->add_flag_function(
+      "--identity-matches-documents", [&k](int64_t) { k.set_identity_matches_documents(true); },
+      "Name, NIK and NIP match the documents");
+  cmd->add_option("--note", o->note, "Verification note");
+  cmd->callback([&g, &rc, o] { rc = RunVerify(g, *o); });
+}
+
+void AddReturnCommand(CLI::App* group, Globals& g, int& rc) {
+  auto o = std::make_shared<ChangeOptions>();
+  CLI::App* cmd = group->add_subcommand(
+      "return", "Send back to the applicant to correct or complete documents");
+  AddIdAndVersion(cmd, *o);
+  cmd->add_option("--reason", o->reason, "What is wrong")->required();
+  cmd->add_option("--missing", o->missing, EnumChoices(v1::DocumentKind_descriptor()))
+      ->delimiter(',');
+  cmd->callback([&g, &rc, o] { rc = RunReturn(g, *o); });
+}
+
+void AddRejectCommand(CLI::App* group, Globals& g, int& rc) {
+  auto o = std::make_shared<ChangeOptions>();
+  CLI::App* cmd = group->add_subcommand("reject", "Reject the application (final)");
+  AddIdAndVersion(cmd, *o);
+  cmd->add_option("--reason", o->reason, "Why")->required();
+  cmd->callback([&g, &rc, o] { rc = RunReject(g, *o); });
+}
+
 void AddCaseGroup(CLI::App& app, Globals& g, int& rc) {
   CLI::App* group = app.add_subcommand("case", "Cases in review (SOP steps 2-5, disposition)");
   group->require_subcommand(1);
-  {
-    auto id = std::make_shared<std::string>();
-    CLI::App* cmd = group->add_subcommand("get", "Show a case: step, version, due time, timeline");
-    cmd->add_option("application_id", *id, "Application id")->required();
-    cmd->callback([&g, &rc, id] {
-      v1::GetCaseRequest req;
-      req.set_application_id(*id);
-      DispositionClient c(g, Service::kDisposition);
-      v1::Case reply;
-      rc = c.Call([&](auto* ctx) { return c.stub->GetCase(ctx, req, &reply); });
-      if (rc == kExitOk) Emit(g, reply, [&](std::ostream& out) { PrintCase(out, reply); });
-    });
-  }
-  {
-    auto o = std::make_shared<ChangeOptions>();
-    CLI::App* cmd = group->add_subcommand(
-        "forward", "Review done: disposition to the next role (steps 2, 3, 4)");
-    AddIdAndVersion(cmd, *o);
-    cmd->add_option("--note", o->note, "Disposition note");
-    cmd->callback([&g, &rc, o] { rc = RunForward(g, *o); });
-  }
-  {
-    auto o = std::make_shared<ChangeOptions>();
-    CLI::App* cmd = group->add_subcommand(
-        "verify", "Step 5: the documents are complete and match the applicant; send to the CA");
-    AddIdAndVersion(cmd, *o);
-    v1::Checklist& k = o->checklist;
-    cmd->add_flag("--all-ok", o->all_ok, "Confirm every item of the checklist");
-    cmd->add_flag_function("--request-letter-ok", [&k](int64_t) { k.set_request_letter_ok(true); },
-                  "The request letter is complete");
-    cmd->add_flag_function("--bsre-form-ok", [&k](int64_t) { k.set_bsre_form_ok(true); },
-                  "The BSrE request form is complete");
-    cmd->add_flag_function("--ktp-copy-ok", [&k](int64_t) { k.set_ktp_copy_ok(true); },
-                  "The KTP copy is legible and valid");
-    cmd->add_flag_function("--sk-copy-ok", [&k](int64_t) { k.set_sk_copy_ok(true); },
-                  "The SK copy is valid");
-    cmd->add_flag_function("--identity-matches-documents",
-                  [&k](int64_t) { k.set_identity_matches_documents(true); },
-                  "Name, NIK and NIP match the documents");
-    cmd->add_option("--note", o->note, "Verification note");
-    cmd->callback([&g, &rc, o] { rc = RunVerify(g, *o); });
-  }
-  {
-    auto o = std::make_shared<ChangeOptions>();
-    CLI::App* cmd = group->add_subcommand(
-        "return", "Send back to the applicant to correct or complete documents");
-    AddIdAndVersion(cmd, *o);
-    cmd->add_option("--reason", o->reason, "What is wrong")->required();
-    cmd->add_option("--missing", o->missing, EnumChoices(v1::DocumentKind_descriptor()))
-        ->delimiter(',');
-    cmd->callback([&g, &rc, o] { rc = RunReturn(g, *o); });
-  }
-  {
-    auto o = std::make_shared<ChangeOptions>();
-    CLI::App* cmd = group->add_subcommand("reject", "Reject the application (final)");
-    AddIdAndVersion(cmd, *o);
-    cmd->add_option("--reason", o->reason, "Why")->required();
-    cmd->callback([&g, &rc, o] { rc = RunReject(g, *o); });
-  }
+  AddCaseGetCommand(group, g, rc);
+  AddForwardCommand(group, g, rc);
+  AddVerifyCommand(group, g, rc);
+  AddReturnCommand(group, g, rc);
+  AddRejectCommand(group, g, rc);
 }
 
 struct InboxOptions {
@@ -196,7 +211,7 @@ bool ParseWhen(const std::string& flag, const std::string& text, google::protobu
               << ")\n";
     return false;
   }
-  out->set_seconds(absl::ToUnixSeconds(t));
+  *out = ToProtoTimestamp(absl::FromUnixSeconds(absl::ToUnixSeconds(t)));
   return true;
 }
 
@@ -205,8 +220,8 @@ bool ParseWhen(const std::string& flag, const std::string& text, google::protobu
 void AddCaseCommands(CLI::App& app, Globals& g, int& rc) {
   {
     auto o = std::make_shared<InboxOptions>();
-    CLI::App* cmd = app.add_subcommand(
-        "inbox", "Cases waiting at your step (your token's role), oldest first");
+    CLI::App* cmd =
+        app.add_subcommand("inbox", "Cases waiting at your step (your token's role), oldest first");
     cmd->add_option("--page-size", o->page_size, "Cases per page")->capture_default_str();
     cmd->add_option("--page-token", o->page_token, "Next page, as printed by the previous one");
     cmd->callback([&g, &rc, o] {
@@ -247,8 +262,9 @@ void AddCaseCommands(CLI::App& app, Globals& g, int& rc) {
           rc = kExitUsage;
           return;
         }
-        absl::Time to = o->to.empty() ? absl::Now() : absl::FromUnixSeconds(req.to().seconds());
-        req.mutable_from()->set_seconds(absl::ToUnixSeconds(to - window));
+        absl::Time to = o->to.empty() ? absl::Now() : FromProtoTimestamp(req.to());
+        *req.mutable_from() =
+            ToProtoTimestamp(absl::FromUnixSeconds(absl::ToUnixSeconds(to - window)));
       }
       DispositionClient c(g, Service::kDisposition);
       v1::SlaReport reply;

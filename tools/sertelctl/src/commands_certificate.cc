@@ -122,134 +122,149 @@ struct RevokeOptions {
   std::string serial, reason;
 };
 
+void AddSetPassphraseCommand(CLI::App* group, Globals& g, int& rc) {
+  auto o = std::make_shared<PassphraseOptions>();
+  CLI::App* cmd = group->add_subcommand(
+      "set-passphrase",
+      "Step 6: with the activation code, set the passphrase that protects your key; the "
+      "certificate is issued. The code (once) and the passphrase (twice) are typed without "
+      "echo, or read from --code-file / --passphrase-file; never flags");
+  cmd->add_option("application_id", o->id, "Application id")->required();
+  cmd->add_option("--code-file", o->code_file,
+                  "Read the activation code from the email from this file instead of the terminal");
+  cmd->add_option("--passphrase-file", o->passphrase_file,
+                  "Read the passphrase from this file (mode 0600) instead of the terminal");
+  cmd->callback([&g, &rc, o] { rc = RunSetPassphrase(g, *o); });
+}
+
+void AddHandOverCommand(CLI::App* group, Globals& g, int& rc) {
+  auto o = std::make_shared<HandOverOptions>();
+  CLI::App* cmd =
+      group->add_subcommand("handover",
+                            "Step 7: re-check the certificate against its holder, then deliver the "
+                            "keystore (never the passphrase)");
+  cmd->add_option("application_id", o->id, "Application id")->required();
+  cmd->add_option("--channel", o->channel, EnumChoices(v1::Channel_descriptor()))->required();
+  cmd->callback([&g, &rc, o] {
+    absl::StatusOr<int> channel = ParseEnumValue(v1::Channel_descriptor(), o->channel);
+    if (!channel.ok()) {
+      std::cerr << "error: --channel: " << channel.status().message() << "\n";
+      rc = kExitUsage;
+      return;
+    }
+    v1::HandOverRequest req;
+    req.set_application_id(o->id);
+    req.set_channel(static_cast<v1::Channel>(*channel));
+    CertificateClient c(g, Service::kCertificate);
+    v1::Enrollment reply;
+    rc = c.Call([&](auto* ctx) { return c.stub->HandOver(ctx, req, &reply); });
+    if (rc == kExitOk) {
+      Emit(g, reply, [&](std::ostream& out) {
+        out << "handed over by " << EnumLabel(v1::Channel_descriptor(), *channel) << "\n";
+        if (std::string s = LastStepSentence(reply.timeline()); !s.empty()) out << s << "\n";
+      });
+    }
+  });
+}
+
+void AddDownloadCommand(CLI::App* group, Globals& g, int& rc) {
+  auto o = std::make_shared<DownloadOptions>();
+  CLI::App* cmd = group->add_subcommand("download", "Download the sealed keystore (PKCS#12)");
+  cmd->add_option("application_id", o->id, "Application id")->required();
+  cmd->add_option("--out", o->out, "Where to write the .p12 (mode 0600)")->required();
+  cmd->add_option("--cert-out", o->cert_out, "Also write the certificate (PEM) here");
+  cmd->add_option("--chain-out", o->chain_out, "Also write the CA chain (PEM) here");
+  cmd->callback([&g, &rc, o] { rc = RunDownload(g, *o); });
+}
+
+void AddGetCommand(CLI::App* group, Globals& g, int& rc) {
+  auto o = std::make_shared<GetOptions>();
+  CLI::App* cmd = group->add_subcommand("get", "Show a certificate by application or serial");
+  cmd->add_option("application_id", o->id, "Application id");
+  cmd->add_option("--serial", o->serial, "Certificate serial (hex)");
+  cmd->callback([&g, &rc, o] {
+    if (o->id.empty() == o->serial.empty()) {
+      std::cerr << "error: give an application id or --serial (one of them)\n";
+      rc = kExitUsage;
+      return;
+    }
+    v1::GetCertificateRequest req;
+    req.set_application_id(o->id);
+    req.set_serial(o->serial);
+    CertificateClient c(g, Service::kCertificate);
+    v1::Certificate reply;
+    rc = c.Call([&](auto* ctx) { return c.stub->GetCertificate(ctx, req, &reply); });
+    if (rc == kExitOk) Emit(g, reply, [&](std::ostream& out) { PrintCertificate(out, reply); });
+  });
+}
+
+void AddCheckCommand(CLI::App* group, Globals& g, int& rc) {
+  auto o = std::make_shared<CheckOptions>();
+  CLI::App* cmd = group->add_subcommand(
+      "check", "Does the certificate match its holder? (exit 1 when it does not)");
+  cmd->add_option("--pem", o->pem_file, "Certificate file (PEM)");
+  cmd->add_option("--application", o->application_id, "Or: the certificate of this application");
+  cmd->add_option("--nik", o->nik, "The NIK the holder must have")->required();
+  cmd->callback([&g, &rc, o] {
+    if (o->pem_file.empty() == o->application_id.empty()) {
+      std::cerr << "error: give --pem FILE or --application ID (one of them)\n";
+      rc = kExitUsage;
+      return;
+    }
+    rc = RunCheck(g, *o);
+  });
+}
+
+void AddRevokeCommand(CLI::App* group, Globals& g, int& rc) {
+  auto o = std::make_shared<RevokeOptions>();
+  CLI::App* cmd = group->add_subcommand("revoke", "Revoke a certificate (RFC 5280 reason)");
+  cmd->add_option("--serial", o->serial, "Certificate serial (hex)")->required();
+  cmd->add_option("--reason", o->reason, EnumChoices(v1::RevocationReason_descriptor()))
+      ->required();
+  cmd->callback([&g, &rc, o] {
+    absl::StatusOr<int> reason = ParseEnumValue(v1::RevocationReason_descriptor(), o->reason);
+    if (!reason.ok()) {
+      std::cerr << "error: --reason: " << reason.status().message() << "\n";
+      rc = kExitUsage;
+      return;
+    }
+    v1::RevokeCertificateRequest req;
+    req.set_serial(o->serial);
+    req.set_reason(static_cast<v1::RevocationReason>(*reason));
+    CertificateClient c(g, Service::kCertificate);
+    v1::Certificate reply;
+    rc = c.Call([&](auto* ctx) { return c.stub->RevokeCertificate(ctx, req, &reply); });
+    if (rc == kExitOk) Emit(g, reply, [&](std::ostream& out) { PrintCertificate(out, reply); });
+  });
+}
+
+void AddStatsCommand(CLI::App& app, Globals& g, int& rc) {
+  auto unit = std::make_shared<std::string>();
+  CLI::App* cmd = app.add_subcommand(
+      "stats", "The recorded figure: how many people hold a valid certificate, by unit");
+  cmd->add_option("--unit", *unit, "Only this agency (OPD)");
+  cmd->callback([&g, &rc, unit] {
+    v1::GetStatisticsRequest req;
+    req.set_unit(*unit);
+    CertificateClient c(g, Service::kCertificate);
+    v1::Statistics reply;
+    rc = c.Call([&](auto* ctx) { return c.stub->GetStatistics(ctx, req, &reply); });
+    if (rc == kExitOk) Emit(g, reply, [&](std::ostream& out) { PrintStatistics(out, reply); });
+  });
+}
+
 }  // namespace
 
 void AddCertificateCommands(CLI::App& app, Globals& g, int& rc) {
   CLI::App* group = app.add_subcommand("certificate", "Certificates (SOP steps 6-7)");
   group->require_subcommand(1);
-  {
-    auto o = std::make_shared<PassphraseOptions>();
-    CLI::App* cmd = group->add_subcommand(
-        "set-passphrase",
-        "Step 6: with the activation code, set the passphrase that protects your key; the "
-        "certificate is issued. The code (once) and the passphrase (twice) are typed without "
-        "echo, or read from --code-file / --passphrase-file; never flags");
-    cmd->add_option("application_id", o->id, "Application id")->required();
-    cmd->add_option("--code-file", o->code_file,
-                    "Read the activation code from the email from this file instead of the terminal");
-    cmd->add_option("--passphrase-file", o->passphrase_file,
-                    "Read the passphrase from this file (mode 0600) instead of the terminal");
-    cmd->callback([&g, &rc, o] { rc = RunSetPassphrase(g, *o); });
-  }
-  {
-    auto o = std::make_shared<HandOverOptions>();
-    CLI::App* cmd = group->add_subcommand(
-        "handover", "Step 7: re-check the certificate against its holder, then deliver the "
-                    "keystore (never the passphrase)");
-    cmd->add_option("application_id", o->id, "Application id")->required();
-    cmd->add_option("--channel", o->channel, EnumChoices(v1::Channel_descriptor()))->required();
-    cmd->callback([&g, &rc, o] {
-      absl::StatusOr<int> channel = ParseEnumValue(v1::Channel_descriptor(), o->channel);
-      if (!channel.ok()) {
-        std::cerr << "error: --channel: " << channel.status().message() << "\n";
-        rc = kExitUsage;
-        return;
-      }
-      v1::HandOverRequest req;
-      req.set_application_id(o->id);
-      req.set_channel(static_cast<v1::Channel>(*channel));
-      CertificateClient c(g, Service::kCertificate);
-      v1::Enrollment reply;
-      rc = c.Call([&](auto* ctx) { return c.stub->HandOver(ctx, req, &reply); });
-      if (rc == kExitOk) {
-        Emit(g, reply, [&](std::ostream& out) {
-          out << "handed over by " << EnumLabel(v1::Channel_descriptor(), *channel) << "\n";
-          if (std::string s = LastStepSentence(reply.timeline()); !s.empty()) out << s << "\n";
-        });
-      }
-    });
-  }
-  {
-    auto o = std::make_shared<DownloadOptions>();
-    CLI::App* cmd = group->add_subcommand("download", "Download the sealed keystore (PKCS#12)");
-    cmd->add_option("application_id", o->id, "Application id")->required();
-    cmd->add_option("--out", o->out, "Where to write the .p12 (mode 0600)")->required();
-    cmd->add_option("--cert-out", o->cert_out, "Also write the certificate (PEM) here");
-    cmd->add_option("--chain-out", o->chain_out, "Also write the CA chain (PEM) here");
-    cmd->callback([&g, &rc, o] { rc = RunDownload(g, *o); });
-  }
-  {
-    auto o = std::make_shared<GetOptions>();
-    CLI::App* cmd = group->add_subcommand("get", "Show a certificate by application or serial");
-    cmd->add_option("application_id", o->id, "Application id");
-    cmd->add_option("--serial", o->serial, "Certificate serial (hex)");
-    cmd->callback([&g, &rc, o] {
-      if (o->id.empty() == o->serial.empty()) {
-        std::cerr << "error: give an application id or --serial (one of them)\n";
-        rc = kExitUsage;
-        return;
-      }
-      v1::GetCertificateRequest req;
-      req.set_application_id(o->id);
-      req.set_serial(o->serial);
-      CertificateClient c(g, Service::kCertificate);
-      v1::Certificate reply;
-      rc = c.Call([&](auto* ctx) { return c.stub->GetCertificate(ctx, req, &reply); });
-      if (rc == kExitOk) Emit(g, reply, [&](std::ostream& out) { PrintCertificate(out, reply); });
-    });
-  }
-  {
-    auto o = std::make_shared<CheckOptions>();
-    CLI::App* cmd = group->add_subcommand(
-        "check", "Does the certificate match its holder? (exit 1 when it does not)");
-    cmd->add_option("--pem", o->pem_file, "Certificate file (PEM)");
-    cmd->add_option("--application", o->application_id, "Or: the certificate of this application");
-    cmd->add_option("--nik", o->nik, "The NIK the holder must have")->required();
-    cmd->callback([&g, &rc, o] {
-      if (o->pem_file.empty() == o->application_id.empty()) {
-        std::cerr << "error: give --pem FILE or --application ID (one of them)\n";
-        rc = kExitUsage;
-        return;
-      }
-      rc = RunCheck(g, *o);
-    });
-  }
-  {
-    auto o = std::make_shared<RevokeOptions>();
-    CLI::App* cmd = group->add_subcommand("revoke", "Revoke a certificate (RFC 5280 reason)");
-    cmd->add_option("--serial", o->serial, "Certificate serial (hex)")->required();
-    cmd->add_option("--reason", o->reason, EnumChoices(v1::RevocationReason_descriptor()))
-        ->required();
-    cmd->callback([&g, &rc, o] {
-      absl::StatusOr<int> reason = ParseEnumValue(v1::RevocationReason_descriptor(), o->reason);
-      if (!reason.ok()) {
-        std::cerr << "error: --reason: " << reason.status().message() << "\n";
-        rc = kExitUsage;
-        return;
-      }
-      v1::RevokeCertificateRequest req;
-      req.set_serial(o->serial);
-      req.set_reason(static_cast<v1::RevocationReason>(*reason));
-      CertificateClient c(g, Service::kCertificate);
-      v1::Certificate reply;
-      rc = c.Call([&](auto* ctx) { return c.stub->RevokeCertificate(ctx, req, &reply); });
-      if (rc == kExitOk) Emit(g, reply, [&](std::ostream& out) { PrintCertificate(out, reply); });
-    });
-  }
-  {
-    auto unit = std::make_shared<std::string>();
-    CLI::App* cmd = app.add_subcommand(
-        "stats", "The recorded figure: how many people hold a valid certificate, by unit");
-    cmd->add_option("--unit", *unit, "Only this agency (OPD)");
-    cmd->callback([&g, &rc, unit] {
-      v1::GetStatisticsRequest req;
-      req.set_unit(*unit);
-      CertificateClient c(g, Service::kCertificate);
-      v1::Statistics reply;
-      rc = c.Call([&](auto* ctx) { return c.stub->GetStatistics(ctx, req, &reply); });
-      if (rc == kExitOk) Emit(g, reply, [&](std::ostream& out) { PrintStatistics(out, reply); });
-    });
-  }
+  AddSetPassphraseCommand(group, g, rc);
+  AddHandOverCommand(group, g, rc);
+  AddDownloadCommand(group, g, rc);
+  AddGetCommand(group, g, rc);
+  AddCheckCommand(group, g, rc);
+  AddRevokeCommand(group, g, rc);
+  AddStatsCommand(app, g, rc);
 }
 
 }  // namespace sertel::ctl

@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/time/time.h"
+#include "common/proto_time.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 
@@ -89,12 +90,11 @@ absl::StatusOr<int> ParseEnumValue(const google::protobuf::EnumDescriptor* e,
 
 std::string FormatTime(const google::protobuf::Timestamp& t) {
   if (t.seconds() == 0 && t.nanos() == 0) return "-";
-  absl::Time at = absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
-  return absl::FormatTime("%Y-%m-%d %H:%M:%S", at, absl::LocalTimeZone());
+  return absl::FormatTime("%Y-%m-%d %H:%M:%S", FromProtoTimestamp(t), absl::LocalTimeZone());
 }
 
 std::string FormatDuration(const google::protobuf::Duration& d, bool dash_for_zero) {
-  absl::Duration x = absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
+  absl::Duration x = FromProtoDuration(d);
   if (x == absl::ZeroDuration() && dash_for_zero) return "-";
   // Milliseconds below a minute are noise for people; whole seconds above it.
   if (x < absl::Seconds(1)) return absl::FormatDuration(absl::Trunc(x, absl::Milliseconds(1)));

@@ -1,0 +1,3 @@
+UPDATE outbox
+SET status = 'DELIVERED', attempts = attempts + 1, delivered_at = now(), last_error = NULL
+WHERE id = $1
