@@ -8,6 +8,9 @@
 //   absl::Time due = step_entered_at + SopStandardTime(current_step);
 #pragma once
 
+#include <optional>
+
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace sertel {
@@ -20,6 +23,23 @@ constexpr absl::Duration SopStandardTime(int step) {
   if (step >= 1 && step <= 5) return absl::Minutes(15);
   if (step == 6 || step == 7) return absl::Minutes(10);
   return absl::ZeroDuration();
+}
+
+// SOP step 1's four required items (Kelengkapan), by their sertel.v1.DocumentKind number: the
+// request letter, the BSrE request form, the KTP copy and the SK copy; nullopt for any other.
+constexpr std::optional<absl::string_view> SopDocumentKindName(int kind) {
+  switch (kind) {
+    case 1:
+      return "REQUEST_LETTER";
+    case 2:
+      return "BSRE_FORM";
+    case 3:
+      return "KTP_COPY";
+    case 4:
+      return "SK_COPY";
+    default:
+      return std::nullopt;
+  }
 }
 
 }  // namespace sertel

@@ -1,7 +1,6 @@
 #include "activation_code.h"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
@@ -13,12 +12,21 @@
 namespace sertel::certificate {
 namespace {
 
+// The text form of a sealed code in an outbox payload (v1 was the hand-made AES-GCM layout).
+constexpr absl::string_view kSealedPrefix = "sealed:v2:";
+
+// Empty when OpenSSL fails: such a hash matches nothing.
 std::string HmacSha256(absl::string_view key, absl::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len);
-  return std::string(reinterpret_cast<char*>(out), len);
+  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+           reinterpret_cast<const unsigned char*>(data.data()), data.size(), out,
+           &len) == nullptr) {
+    return "";
+  }
+  std::string result(reinterpret_cast<char*>(out), len);
+  OPENSSL_cleanse(out, sizeof(out));
+  return result;
 }
 
 std::string Normalize(absl::string_view code) {
@@ -33,12 +41,15 @@ std::string Normalize(absl::string_view code) {
 }  // namespace
 
 ActivationCodes::ActivationCodes(std::string key) : key_(std::move(key)) {
-  seal_key_ = HmacSha256(key_, "sertel-certificate-outbox-seal-v1");
+  std::string seal_key = HmacSha256(key_, "sertel-certificate-outbox-seal-v1");
+  if (absl::StatusOr<SealedBox> box = SealedBox::FromKey(seal_key); box.ok()) {
+    box_ = std::move(*box);
+  }
+  OPENSSL_cleanse(seal_key.data(), seal_key.size());
 }
 
 ActivationCodes::~ActivationCodes() {
   if (!key_.empty()) OPENSSL_cleanse(key_.data(), key_.size());
-  if (!seal_key_.empty()) OPENSSL_cleanse(seal_key_.data(), seal_key_.size());
 }
 
 absl::StatusOr<ActivationCodes> ActivationCodes::FromKey(std::string key) {
@@ -79,48 +90,24 @@ bool ActivationCodes::Matches(absl::string_view code, absl::string_view stored_h
          CRYPTO_memcmp(h.data(), stored_hash.data(), h.size()) == 0;
 }
 
-std::string ActivationCodes::SealForOutbox(absl::string_view code) const {
-  unsigned char iv[12];
-  RAND_bytes(iv, sizeof(iv));
-  EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
-  std::string ct(code.size(), '\0');
-  unsigned char tag[16];
-  int len = 0;
-  EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), nullptr,
-                     reinterpret_cast<const unsigned char*>(seal_key_.data()), iv);
-  EVP_EncryptUpdate(ctx, reinterpret_cast<unsigned char*>(ct.data()), &len,
-                    reinterpret_cast<const unsigned char*>(code.data()),
-                    static_cast<int>(code.size()));
-  EVP_EncryptFinal_ex(ctx, nullptr, &len);
-  EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, sizeof(tag), tag);
-  EVP_CIPHER_CTX_free(ctx);
-  std::string raw = std::string(reinterpret_cast<char*>(iv), sizeof(iv)) + ct +
-                    std::string(reinterpret_cast<char*>(tag), sizeof(tag));
-  return absl::StrCat("sealed:v1:", absl::WebSafeBase64Escape(raw));
+absl::StatusOr<std::string> ActivationCodes::SealForOutbox(absl::string_view code,
+                                                           absl::string_view bound_to) const {
+  if (!box_.has_value()) return absl::InternalError("the outbox seal key is not available");
+  absl::StatusOr<std::string> raw = box_->Seal(code, bound_to);
+  if (!raw.ok()) return raw.status();
+  return absl::StrCat(kSealedPrefix, absl::WebSafeBase64Escape(*raw));
 }
 
-absl::StatusOr<std::string> ActivationCodes::OpenFromOutbox(absl::string_view sealed) const {
-  constexpr absl::string_view kPrefix = "sealed:v1:";
+absl::StatusOr<std::string> ActivationCodes::OpenFromOutbox(absl::string_view sealed,
+                                                            absl::string_view bound_to) const {
   std::string raw;
-  if (!absl::ConsumePrefix(&sealed, kPrefix) || !absl::WebSafeBase64Unescape(sealed, &raw) ||
-      raw.size() < 12 + 16) {
+  if (!absl::ConsumePrefix(&sealed, kSealedPrefix) || !absl::WebSafeBase64Unescape(sealed, &raw)) {
     return absl::InvalidArgumentError("not a sealed activation code");
   }
-  const auto* iv = reinterpret_cast<const unsigned char*>(raw.data());
-  std::string tag = raw.substr(raw.size() - 16);
-  std::string ct = raw.substr(12, raw.size() - 28);
-  std::string pt(ct.size(), '\0');
-  EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
-  int len = 0;
-  EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), nullptr,
-                     reinterpret_cast<const unsigned char*>(seal_key_.data()), iv);
-  EVP_DecryptUpdate(ctx, reinterpret_cast<unsigned char*>(pt.data()), &len,
-                    reinterpret_cast<const unsigned char*>(ct.data()), static_cast<int>(ct.size()));
-  EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, 16, tag.data());
-  int ok = EVP_DecryptFinal_ex(ctx, nullptr, &len);
-  EVP_CIPHER_CTX_free(ctx);
-  if (ok != 1) return absl::InvalidArgumentError("the sealed activation code does not open");
-  return pt;
+  if (!box_.has_value()) return absl::InternalError("the outbox seal key is not available");
+  absl::StatusOr<std::string> code = box_->Open(raw, bound_to);
+  if (!code.ok()) return absl::InvalidArgumentError("the sealed activation code does not open");
+  return code;
 }
 
 }  // namespace sertel::certificate

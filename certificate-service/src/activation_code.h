@@ -1,19 +1,23 @@
 // The one-time activation code of SOP step 6: the owner receives it (ACTIVATION_CODE message)
 // and types it with their passphrase, proving the request comes from them. Only a keyed hash
 // (HMAC-SHA256 under a service secret) is stored, compared in constant time. While the code
-// waits in the outbox for the notification service it is sealed (AES-256-GCM under a key derived
-// from the same secret), so no table holds it in clear.
+// waits in the outbox for the notification service it is sealed (common/sealed_box.h, under a
+// key derived from the same secret, bound to the message's request id), so no table holds it in
+// clear.
 //
 //   ActivationCodes codes(key_bytes);
 //   std::string code = codes.Generate();          // "K7QM2XPA"
 //   std::string hash = codes.Hash(code);          // store this
 //   bool ok = codes.Matches(typed, hash);
+//   absl::StatusOr<std::string> sealed = codes.SealForOutbox(code, request_id);
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/sealed_box.h"
 
 namespace sertel::certificate {
 
@@ -35,15 +39,21 @@ class ActivationCodes {
   std::string Hash(absl::string_view code) const;
   bool Matches(absl::string_view code, absl::string_view stored_hash) const;
 
-  std::string SealForOutbox(absl::string_view code) const;
-  absl::StatusOr<std::string> OpenFromOutbox(absl::string_view sealed) const;
+  // "sealed:v2:<base64url>", bound to `bound_to` (the notification's request id): the value
+  // opens only for the message it was sealed for. INTERNAL when OpenSSL fails.
+  absl::StatusOr<std::string> SealForOutbox(absl::string_view code,
+                                            absl::string_view bound_to) const;
+  // INVALID_ARGUMENT (permanent for the outbox: the row goes DEAD) when `sealed` is not such a
+  // value, was sealed under another key or for another message, or was tampered with.
+  absl::StatusOr<std::string> OpenFromOutbox(absl::string_view sealed,
+                                             absl::string_view bound_to) const;
 
   ActivationCodes(ActivationCodes&&) = default;
   ActivationCodes& operator=(ActivationCodes&&) = default;
 
  private:
   std::string key_;
-  std::string seal_key_;
+  std::optional<SealedBox> box_;  // set unless OpenSSL could not derive its key
 };
 
 }  // namespace sertel::certificate

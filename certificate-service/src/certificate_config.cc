@@ -21,7 +21,8 @@ absl::Duration DurationOrDays(EnvReader& env, const std::string& name, absl::Dur
   std::string text = env.String(name, def_text);
   absl::Duration d = def;
   if (!ParseDays(text, &d)) {
-    env.AddError(absl::StrCat(name, ": \"", text, "\" is not a positive duration (e.g. 730d, 72h)"));
+    env.AddError(
+        absl::StrCat(name, ": \"", text, "\" is not a positive duration (e.g. 730d, 72h)"));
     return def;
   }
   return d;
@@ -45,7 +46,8 @@ CertificateConfig CertificateConfig::FromEnv(EnvReader& env) {
       env.Int("SERTEL_CERTIFICATE_PKCS12_ITERATIONS", c.pkcs12_iterations, 2048, 10000000));
   c.pkcs12_legacy = env.Bool("SERTEL_CERTIFICATE_PKCS12_LEGACY", false);
   c.activation_key_file = env.RequiredString("SERTEL_CERTIFICATE_ACTIVATION_KEY_FILE");
-  c.activation_ttl = DurationOrDays(env, "SERTEL_CERTIFICATE_ACTIVATION_TTL", c.activation_ttl, "72h");
+  c.activation_ttl =
+      DurationOrDays(env, "SERTEL_CERTIFICATE_ACTIVATION_TTL", c.activation_ttl, "72h");
   c.activation_max_attempts =
       static_cast<int>(env.Int("SERTEL_CERTIFICATE_ACTIVATION_MAX_ATTEMPTS", 5, 1, 20));
   c.keystore_retention =

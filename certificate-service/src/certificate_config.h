@@ -16,20 +16,22 @@ namespace sertel::certificate {
 struct CertificateConfig {
   std::string ca_key_file;    // SERTEL_CERTIFICATE_CA_KEY (required)
   std::string ca_chain_file;  // SERTEL_CERTIFICATE_CA_CERT (required): issuing CA first, PEM
-  std::string organization = "Pemerintah Kota";  // SERTEL_CERTIFICATE_ORGANIZATION (subject O)
+  std::string organization = "Pemerintah Kota";     // SERTEL_CERTIFICATE_ORGANIZATION (subject O)
   absl::Duration validity = absl::Hours(24 * 730);  // SERTEL_CERTIFICATE_VALIDITY ("730d")
   KeyAlgorithm key_algorithm = KeyAlgorithm::kRsa2048;  // SERTEL_CERTIFICATE_KEY_ALGORITHM
-  int pkcs12_iterations = 600000;   // SERTEL_CERTIFICATE_PKCS12_ITERATIONS (OWASP 2023, PBKDF2-HMAC-SHA256)
+  // SERTEL_CERTIFICATE_PKCS12_ITERATIONS (OWASP 2023, PBKDF2-HMAC-SHA256)
+  int pkcs12_iterations = 600000;
   bool pkcs12_legacy = false;       // SERTEL_CERTIFICATE_PKCS12_LEGACY (3DES/SHA-1)
   std::string activation_key_file;  // SERTEL_CERTIFICATE_ACTIVATION_KEY_FILE (required, >= 32 B)
   absl::Duration activation_ttl = absl::Hours(72);  // SERTEL_CERTIFICATE_ACTIVATION_TTL
-  int activation_max_attempts = 5;  // SERTEL_CERTIFICATE_ACTIVATION_MAX_ATTEMPTS
-  absl::Duration keystore_retention = absl::Hours(24 * 30);  // SERTEL_CERTIFICATE_KEYSTORE_RETENTION
-  absl::Duration expiry_reminder = absl::Hours(24 * 30);     // SERTEL_CERTIFICATE_EXPIRY_REMINDER
-  absl::Duration job_interval = absl::Hours(1);              // SERTEL_CERTIFICATE_JOB_INTERVAL
-  std::string crl_url;                                       // SERTEL_CERTIFICATE_CRL_URL
-  absl::Duration crl_validity = absl::Hours(24 * 7);         // SERTEL_CERTIFICATE_CRL_VALIDITY
-  std::string notification_address = "127.0.0.1:50054";      // SERTEL_NOTIFICATION_ADDRESS
+  int activation_max_attempts = 5;                  // SERTEL_CERTIFICATE_ACTIVATION_MAX_ATTEMPTS
+  // SERTEL_CERTIFICATE_KEYSTORE_RETENTION
+  absl::Duration keystore_retention = absl::Hours(24 * 30);
+  absl::Duration expiry_reminder = absl::Hours(24 * 30);  // SERTEL_CERTIFICATE_EXPIRY_REMINDER
+  absl::Duration job_interval = absl::Hours(1);           // SERTEL_CERTIFICATE_JOB_INTERVAL
+  std::string crl_url;                                    // SERTEL_CERTIFICATE_CRL_URL
+  absl::Duration crl_validity = absl::Hours(24 * 7);      // SERTEL_CERTIFICATE_CRL_VALIDITY
+  std::string notification_address = "127.0.0.1:50054";   // SERTEL_NOTIFICATION_ADDRESS
 
   static CertificateConfig FromEnv(EnvReader& env);
 };

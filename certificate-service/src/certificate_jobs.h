@@ -3,7 +3,7 @@
 // before a certificate ends (once per serial), and a fresh CRL before the current one's
 // nextUpdate. Safe with several replicas (rows are claimed with SKIP LOCKED).
 //
-//   CertificateJobs jobs(&manager, absl::Hours(1));
+//   CertificateJobs jobs(&maintenance, &revocation, absl::Hours(1));
 //   jobs.Start();   // or jobs.RunOnce() in tests
 #pragma once
 
@@ -11,14 +11,16 @@
 
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
-#include "certificate_manager.h"
+#include "maintenance_manager.h"
+#include "revocation_manager.h"
 
 namespace sertel::certificate {
 
 class CertificateJobs {
  public:
-  CertificateJobs(CertificateManager* manager, absl::Duration interval)
-      : manager_(manager), interval_(interval) {}
+  CertificateJobs(MaintenanceManager* maintenance, RevocationManager* revocation,
+                  absl::Duration interval)
+      : maintenance_(maintenance), revocation_(revocation), interval_(interval) {}
   ~CertificateJobs() { Stop(); }
 
   // Runs every job once; logs and returns the first error (the others still ran).
@@ -27,7 +29,8 @@ class CertificateJobs {
   void Stop();
 
  private:
-  CertificateManager* manager_;
+  MaintenanceManager* maintenance_;
+  RevocationManager* revocation_;
   absl::Duration interval_;
   std::thread thread_;
   absl::Notification stop_;

@@ -12,16 +12,26 @@ namespace sertel::certificate {
 
 std::string FindingCodeName(FindingCode code) {
   switch (code) {
-    case FindingCode::kNotIssuedByCa: return "NOT_ISSUED_BY_CA";
-    case FindingCode::kExpired: return "EXPIRED";
-    case FindingCode::kNotYetValid: return "NOT_YET_VALID";
-    case FindingCode::kRevoked: return "REVOKED";
-    case FindingCode::kNameMismatch: return "NAME_MISMATCH";
-    case FindingCode::kNikMismatch: return "NIK_MISMATCH";
-    case FindingCode::kEmailMismatch: return "EMAIL_MISMATCH";
-    case FindingCode::kKeyUsageMissing: return "KEY_USAGE_MISSING";
-    case FindingCode::kUnknownHolder: return "UNKNOWN_HOLDER";
-    case FindingCode::kMalformed: return "MALFORMED";
+    case FindingCode::kNotIssuedByCa:
+      return "NOT_ISSUED_BY_CA";
+    case FindingCode::kExpired:
+      return "EXPIRED";
+    case FindingCode::kNotYetValid:
+      return "NOT_YET_VALID";
+    case FindingCode::kRevoked:
+      return "REVOKED";
+    case FindingCode::kNameMismatch:
+      return "NAME_MISMATCH";
+    case FindingCode::kNikMismatch:
+      return "NIK_MISMATCH";
+    case FindingCode::kEmailMismatch:
+      return "EMAIL_MISMATCH";
+    case FindingCode::kKeyUsageMissing:
+      return "KEY_USAGE_MISSING";
+    case FindingCode::kUnknownHolder:
+      return "UNKNOWN_HOLDER";
+    case FindingCode::kMalformed:
+      return "MALFORMED";
   }
   return "UNSPECIFIED";
 }
@@ -33,8 +43,8 @@ std::string NormalizeName(absl::string_view name) {
 }
 
 std::string FirstEmail(X509* cert) {
-  auto* names = static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
+  auto* names =
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
   if (names == nullptr) return "";
   std::string out;
   for (int i = 0; i < sk_GENERAL_NAME_num(names); ++i) {
@@ -95,10 +105,10 @@ std::vector<Finding> CertificateMatcher::CheckAgainstCa(X509* cert,
                                                                 absl::UTCTimeZone()))});
   }
   if (now < f.not_before) {
-    out.push_back({FindingCode::kNotYetValid,
-                   absl::StrCat("not valid before ", absl::FormatTime(absl::RFC3339_sec,
-                                                                      f.not_before,
-                                                                      absl::UTCTimeZone()))});
+    out.push_back(
+        {FindingCode::kNotYetValid,
+         absl::StrCat("not valid before ",
+                      absl::FormatTime(absl::RFC3339_sec, f.not_before, absl::UTCTimeZone()))});
   }
   if (!f.digital_signature || !f.non_repudiation) {
     out.push_back({FindingCode::kKeyUsageMissing,

@@ -69,8 +69,8 @@ class CertificateMatcher {
   // half (when given), is ours, valid now, and names the holder. FAILED_PRECONDITION listing
   // every finding otherwise.
   static absl::Status VerifyMatches(X509* cert, EVP_PKEY* expected_key,
-                                    const std::vector<X509Ptr>& chain,
-                                    const HolderIdentity& holder, absl::Time now);
+                                    const std::vector<X509Ptr>& chain, const HolderIdentity& holder,
+                                    absl::Time now);
 };
 
 }  // namespace sertel::certificate

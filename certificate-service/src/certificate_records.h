@@ -1,22 +1,63 @@
-// The rows certificate-service keeps (see migrations/V001__enrollments.sql), as plain structs
-// shared by the store, the rules and the gRPC layer.
+// certificate-service's plain data (see migrations/V001__enrollments.sql): an enrollment as it
+// travels SOP steps 5-7, its timeline, the issued certificate, the change one step makes (new
+// state + timeline entry + audit entry + outbox items, written by CertificateStore::Apply in one
+// transaction) and the figures of the reports. No protobuf, no SQL.
+//
+//   EnrollmentRecord e = ...;                       // from CertificateStore
+//   if (e.state == EnrollmentState::kIssued) { ... }
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "absl/status/status.h"
 #include "absl/time/time.h"
-#include "nlohmann/json.hpp"
+#include "certificate_matcher.h"
+#include "common/change_records.h"
 
 namespace sertel::certificate {
 
-enum class EnrollmentState { kAwaitingPassphrase, kIssued, kHandedOver, kRevoked };
+// The numbers equal sertel.v1.EnrollmentStatus.
+enum class EnrollmentState { kAwaitingPassphrase = 1, kIssued = 2, kHandedOver = 3, kRevoked = 4 };
 std::string EnrollmentStateName(EnrollmentState s);  // "AWAITING_PASSPHRASE", ...
 std::optional<EnrollmentState> ParseEnrollmentState(const std::string& s);
 
+// The numbers equal sertel.v1.CertificateStatus.
+enum class CertificateStatus { kValid = 1, kRevoked = 2, kExpired = 3 };
+
+// sertel.v1.RevocationReason's name for its number ("REVOCATION_REASON_KEY_COMPROMISE"), nullopt
+// for a number that is not an RFC 5280 reason we accept (0, 8 removeFromCRL, 9 unused).
+std::optional<std::string> RevocationReasonName(int reason);
+// The RFC 5280 CRLReason code of a sertel.v1.RevocationReason number (the enum is the code plus
+// one).
+int RfcReasonCode(int reason);
+
+// RFC 3339 in UTC to the second, as notification templates and audit details carry times.
+std::string Rfc3339(absl::Time t);
+
+// Who acts, as the timeline and the audit chain name them.
+struct Actor {
+  std::string sub;
+  std::string role;  // "VERIFIER", "APPLICANT", "SERVICE", ...
+};
+
 struct HolderRecord {
   std::string nik, nip, full_name, email, phone, unit, position;
+  bool operator==(const HolderRecord& other) const = default;
+};
+// What the certificate says of its holder: CN, serialNumber, SAN email and OU.
+HolderIdentity IdentityOf(const HolderRecord& holder);
+
+struct TimelineRecord {
+  int step = 0;
+  std::string action;
+  std::string actor_sub;
+  std::string actor_role;
+  std::string note;
+  absl::Time at;
+  absl::Duration duration;  // how long the enrollment waited at `step` before this
 };
 
 struct EnrollmentRecord {
@@ -30,52 +71,79 @@ struct EnrollmentRecord {
   int activation_attempts = 0;
   int activation_codes_sent = 1;
   std::string certificate_serial;
-  int handover_channel = 0;  // sertel.v1.Channel number
+  int handover_channel = 0;  // sertel.v1.Channel number (common/notification_order.h)
   std::optional<absl::Time> handed_over_at;
   std::optional<absl::Time> issued_at;
   bool keystore_available = false;
   absl::Time created_at;
   absl::Time updated_at;
-};
-
-struct TimelineRecord {
-  int step = 0;
-  std::string action;
-  std::string actor_sub;
-  std::string actor_role;
-  std::string note;
-  absl::Time at;
-  absl::Duration duration;
+  std::vector<TimelineRecord> timeline;  // oldest first; filled by reads that ask for it
 };
 
 struct CertificateRecord {
-  std::string serial;
-  std::string application_id;
-  std::string nik, full_name, email, unit;
-  std::string subject;
-  absl::Time not_before, not_after;
-  std::string sha256_fingerprint;
-  std::string certificate_pem;
-  std::string key_algorithm;
-  absl::Time issued_at;
-  std::optional<absl::Time> revoked_at;
+  std::string serial{};
+  std::string application_id{};
+  std::string nik{}, full_name{}, email{}, unit{};
+  std::string subject{};
+  absl::Time not_before{}, not_after{};
+  std::string sha256_fingerprint{};
+  std::string certificate_pem{};
+  std::string key_algorithm{};
+  absl::Time issued_at{};
+  std::optional<absl::Time> revoked_at{};
   int revocation_reason = 0;  // sertel.v1.RevocationReason number
 };
 
-// An audit record to append in the same transaction (common/audit_log.h). Never a secret.
-struct AuditNote {
-  std::string actor_sub;
-  std::string actor_role;
-  std::string action;
-  std::string entity_id;
-  nlohmann::json details = nlohmann::json::object();
+// A certificate with its status at the moment it was read.
+struct CertificateView {
+  CertificateRecord certificate;
+  CertificateStatus status = CertificateStatus::kValid;
 };
 
-// An outbox row to write in the same transaction (common/outbox.h).
-struct OutboxItem {
-  std::string topic;
-  std::string key;
-  std::string payload;
+// SOP step 6's result to store with the enrollment's change: the certificate and the PKCS#12
+// sealed under the owner's passphrase.
+struct Issuance {
+  CertificateRecord certificate;
+  std::string pkcs12;
+};
+
+// A revocation to write with the enrollment's change (the CRL is rebuilt in the same
+// transaction).
+struct Revocation {
+  std::string serial;
+  int reason = 0;  // sertel.v1.RevocationReason number
+  absl::Time at;
+};
+
+// What one step does to an enrollment; CertificateStore::Apply writes it in one transaction.
+struct EnrollmentChange {
+  enum class Kind { kNone, kInsert, kUpdate };
+  Kind kind = Kind::kNone;
+  EnrollmentRecord after{};      // the enrollment as it stands afterwards
+  int64_t expected_version = 0;  // kUpdate: the version the row must still have
+  std::optional<TimelineRecord> entry{};
+  std::optional<AuditEntry> audit{};
+  std::vector<OutboxItem> outbox{};
+  std::optional<Issuance> issuance{};
+  std::optional<Revocation> revocation{};
+  // Told to the caller once the change is written: a wrong activation code is counted and
+  // audited, and still refused.
+  absl::Status answer{};
+};
+
+// The outcome of CheckCertificate (the SOP's warning): every finding, and our record of the
+// certificate when it is one of ours.
+struct CheckOutcome {
+  std::vector<Finding> findings;
+  std::optional<CertificateView> certificate;
+  bool ok() const { return findings.empty(); }
+};
+
+// What DownloadKeystore hands out.
+struct KeystoreDownload {
+  std::string pkcs12;
+  std::string certificate_pem;
+  std::string chain_pem;
 };
 
 struct UnitFigures {
@@ -87,12 +155,25 @@ struct UnitFigures {
   int64_t awaiting_passphrase = 0;
 };
 
+// The SOP's recorded figures as of a moment: the totals and the same per unit.
+struct StatisticsReport {
+  absl::Time as_of{};
+  UnitFigures total{};
+  std::vector<UnitFigures> by_unit{};
+};
+
 // How long one SOP step took over a period (the SLA report's row for step 6 or 7).
 struct StepFigures {
   int step = 0;
   int64_t count = 0;
-  absl::Duration p50, p95, max;
+  absl::Duration p50{}, p95{}, max{};
   int64_t exceeded = 0;  // longer than the SOP's standard time
+  absl::Duration standard{};
+};
+
+struct SlaReportRecord {
+  absl::Time from, to;
+  std::vector<StepFigures> steps;  // steps 6 and 7, always both
 };
 
 }  // namespace sertel::certificate

@@ -2,46 +2,33 @@
 
 #include <openssl/crypto.h>
 
+#include "certificate_proto.h"
 #include "common/rpc.h"
 
 namespace sertel::certificate {
+namespace {
 
-const RoleTable& CertificateRoles() {
-  static const RoleSet kEveryone = {Role::kApplicant,      Role::kOperator,
-                                    Role::kHeadOfAgency,   Role::kHeadOfDivision,
-                                    Role::kHeadOfSection,  Role::kVerifier,
-                                    Role::kAuditor,        Role::kService};
-  static const RoleTable kTable = {
-      {"StartEnrollment", {Role::kService}},
-      {"GetEnrollment",
-       {Role::kVerifier, Role::kApplicant, Role::kAuditor, Role::kService, Role::kOperator,
-        Role::kHeadOfAgency, Role::kHeadOfDivision, Role::kHeadOfSection}},
-      {"SetPassphrase", {Role::kApplicant, Role::kVerifier}},
-      {"HandOver", {Role::kVerifier}},
-      {"DownloadKeystore", {Role::kVerifier, Role::kApplicant}},
-      {"GetCertificate", kEveryone},
-      {"CheckCertificate", kEveryone},
-      {"RevokeCertificate", {Role::kVerifier}},
-      {"GetStatistics",
-       {Role::kHeadOfAgency, Role::kHeadOfDivision, Role::kHeadOfSection, Role::kVerifier,
-        Role::kAuditor}},
-      {"GetSlaReport",
-       {Role::kService, Role::kHeadOfAgency, Role::kHeadOfDivision, Role::kHeadOfSection,
-        Role::kVerifier, Role::kAuditor}},
-  };
-  return kTable;
+// Writes `record`'s message into `*resp` when the call succeeded.
+template <typename Record, typename Message, typename ToProto>
+absl::Status Answer(absl::StatusOr<Record> record, Message* resp, ToProto to_proto) {
+  if (!record.ok()) return record.status();
+  *resp = to_proto(*record);
+  return absl::OkStatus();
 }
 
-CertificateServiceImpl::CertificateServiceImpl(CertificateManager* manager,
+}  // namespace
+
+CertificateServiceImpl::CertificateServiceImpl(CertificateManagers* managers,
                                                const Authenticator* authenticator)
-    : manager_(manager),
+    : managers_(managers),
       authz_(authenticator, "sertel.v1.CertificateService", CertificateRoles()) {}
 
 grpc::Status CertificateServiceImpl::StartEnrollment(grpc::ServerContext* ctx,
                                                      const v1::StartEnrollmentRequest* req,
                                                      v1::Enrollment* resp) {
   return HandleRpc(ctx, authz_, "StartEnrollment", [&](const Principal& caller) {
-    return manager_->StartEnrollment(caller, *req, resp);
+    return Answer(managers_->enrollment.StartEnrollment(caller, StartEnrollmentFromProto(*req)),
+                  resp, EnrollmentToProto);
   });
 }
 
@@ -49,7 +36,8 @@ grpc::Status CertificateServiceImpl::GetEnrollment(grpc::ServerContext* ctx,
                                                    const v1::GetEnrollmentRequest* req,
                                                    v1::Enrollment* resp) {
   return HandleRpc(ctx, authz_, "GetEnrollment", [&](const Principal& caller) {
-    return manager_->GetEnrollment(caller, req->application_id(), resp);
+    return Answer(managers_->enrollment.GetEnrollment(caller, req->application_id()), resp,
+                  EnrollmentToProto);
   });
 }
 
@@ -63,8 +51,9 @@ grpc::Status CertificateServiceImpl::SetPassphrase(grpc::ServerContext* ctx,
   std::string* original = mutable_req->mutable_passphrase();
   if (!original->empty()) OPENSSL_cleanse(original->data(), original->size());
   return HandleRpc(ctx, authz_, "SetPassphrase", [&](const Principal& caller) {
-    return manager_->SetPassphrase(caller, req->application_id(), req->activation_code(),
-                                   passphrase, resp);
+    return Answer(managers_->enrollment.SetPassphrase(caller, req->application_id(),
+                                                      req->activation_code(), passphrase),
+                  resp, CertificateToProto);
   });
 }
 
@@ -72,7 +61,8 @@ grpc::Status CertificateServiceImpl::HandOver(grpc::ServerContext* ctx,
                                               const v1::HandOverRequest* req,
                                               v1::Enrollment* resp) {
   return HandleRpc(ctx, authz_, "HandOver", [&](const Principal& caller) {
-    return manager_->HandOver(caller, req->application_id(), req->channel(), resp);
+    return Answer(managers_->handover.HandOver(caller, req->application_id(), req->channel()), resp,
+                  EnrollmentToProto);
   });
 }
 
@@ -80,44 +70,57 @@ grpc::Status CertificateServiceImpl::DownloadKeystore(grpc::ServerContext* ctx,
                                                       const v1::DownloadKeystoreRequest* req,
                                                       v1::DownloadKeystoreResponse* resp) {
   return HandleRpc(ctx, authz_, "DownloadKeystore", [&](const Principal& caller) {
-    return manager_->DownloadKeystore(caller, req->application_id(), resp);
+    return Answer(managers_->handover.DownloadKeystore(caller, req->application_id()), resp,
+                  KeystoreToProto);
   });
 }
 
 grpc::Status CertificateServiceImpl::GetCertificate(grpc::ServerContext* ctx,
                                                     const v1::GetCertificateRequest* req,
                                                     v1::Certificate* resp) {
-  return HandleRpc(ctx, authz_, "GetCertificate",
-                   [&](const Principal&) { return manager_->GetCertificate(*req, resp); });
+  return HandleRpc(ctx, authz_, "GetCertificate", [&](const Principal&) {
+    return Answer(managers_->checks.GetCertificate(req->application_id(), req->serial()), resp,
+                  CertificateToProto);
+  });
 }
 
 grpc::Status CertificateServiceImpl::CheckCertificate(grpc::ServerContext* ctx,
                                                       const v1::CheckCertificateRequest* req,
                                                       v1::CheckResult* resp) {
-  return HandleRpc(ctx, authz_, "CheckCertificate",
-                   [&](const Principal&) { return manager_->CheckCertificate(*req, resp); });
+  return HandleRpc(ctx, authz_, "CheckCertificate", [&](const Principal&) {
+    return Answer(managers_->checks.CheckCertificate(req->certificate_pem(), req->expected_nik()),
+                  resp, CheckResultToProto);
+  });
 }
 
 grpc::Status CertificateServiceImpl::RevokeCertificate(grpc::ServerContext* ctx,
                                                        const v1::RevokeCertificateRequest* req,
                                                        v1::Certificate* resp) {
   return HandleRpc(ctx, authz_, "RevokeCertificate", [&](const Principal& caller) {
-    return manager_->RevokeCertificate(caller, *req, resp);
+    return Answer(managers_->revocation.RevokeCertificate(caller, req->serial(), req->reason()),
+                  resp, CertificateToProto);
   });
 }
 
 grpc::Status CertificateServiceImpl::GetStatistics(grpc::ServerContext* ctx,
                                                    const v1::GetStatisticsRequest* req,
                                                    v1::Statistics* resp) {
-  return HandleRpc(ctx, authz_, "GetStatistics",
-                   [&](const Principal&) { return manager_->GetStatistics(*req, resp); });
+  return HandleRpc(ctx, authz_, "GetStatistics", [&](const Principal&) {
+    return Answer(managers_->reports.GetStatistics(
+                      req->unit(), OptionalTimeFromProto(req->has_as_of(), req->as_of())),
+                  resp, StatisticsToProto);
+  });
 }
 
 grpc::Status CertificateServiceImpl::GetSlaReport(grpc::ServerContext* ctx,
                                                   const v1::GetSlaReportRequest* req,
                                                   v1::SlaReport* resp) {
-  return HandleRpc(ctx, authz_, "GetSlaReport",
-                   [&](const Principal&) { return manager_->GetSlaReport(*req, resp); });
+  return HandleRpc(ctx, authz_, "GetSlaReport", [&](const Principal&) {
+    return Answer(
+        managers_->reports.GetSlaReport(OptionalTimeFromProto(req->has_from(), req->from()),
+                                        OptionalTimeFromProto(req->has_to(), req->to())),
+        resp, SlaReportToProto);
+  });
 }
 
 }  // namespace sertel::certificate

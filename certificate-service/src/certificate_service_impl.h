@@ -1,19 +1,18 @@
-// sertel.v1.CertificateService over gRPC: each handler is the role check (kCertificateRoles),
-// proto in, CertificateManager, proto out, through HandleRpc (common/rpc.h).
+// sertel.v1.CertificateService over gRPC: each handler is the role check (certificate_roles.h),
+// proto in, the right part of CertificateManagers, records out through certificate_proto.h, all
+// inside HandleRpc (common/rpc.h).
 #pragma once
 
-#include "certificate_manager.h"
+#include "certificate_managers.h"
+#include "certificate_roles.h"
 #include "common/auth.h"
 #include "sertel/v1/certificate.grpc.pb.h"
 
 namespace sertel::certificate {
 
-// Who may call what (api-contract.md, CertificateService).
-const RoleTable& CertificateRoles();
-
 class CertificateServiceImpl final : public v1::CertificateService::Service {
  public:
-  CertificateServiceImpl(CertificateManager* manager, const Authenticator* authenticator);
+  CertificateServiceImpl(CertificateManagers* managers, const Authenticator* authenticator);
   const Authorizer& authorizer() const { return authz_; }
 
   grpc::Status StartEnrollment(grpc::ServerContext* ctx, const v1::StartEnrollmentRequest* req,
@@ -30,8 +29,7 @@ class CertificateServiceImpl final : public v1::CertificateService::Service {
                               v1::Certificate* resp) override;
   grpc::Status CheckCertificate(grpc::ServerContext* ctx, const v1::CheckCertificateRequest* req,
                                 v1::CheckResult* resp) override;
-  grpc::Status RevokeCertificate(grpc::ServerContext* ctx,
-                                 const v1::RevokeCertificateRequest* req,
+  grpc::Status RevokeCertificate(grpc::ServerContext* ctx, const v1::RevokeCertificateRequest* req,
                                  v1::Certificate* resp) override;
   grpc::Status GetSlaReport(grpc::ServerContext* ctx, const v1::GetSlaReportRequest* req,
                             v1::SlaReport* resp) override;
@@ -39,7 +37,7 @@ class CertificateServiceImpl final : public v1::CertificateService::Service {
                              v1::Statistics* resp) override;
 
  private:
-  CertificateManager* manager_;
+  CertificateManagers* managers_;
   Authorizer authz_;
 };
 

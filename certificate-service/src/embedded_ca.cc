@@ -108,6 +108,34 @@ std::string EmbeddedCa::ChainPem() const {
   return out;
 }
 
+namespace {
+
+// The contract's certificate profile: an end entity for signing (RFC 9336 documentSigning), its
+// key identifiers, the holder's email, and where the CRL is published when configured.
+absl::Status AddProfileExtensions(X509* cert, X509* issuer, const std::string& email,
+                                  const std::string& crl_url) {
+  X509V3_CTX ctx;
+  X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
+  if (!AddExtension(cert, &ctx, NID_basic_constraints, "critical,CA:FALSE") ||
+      !AddExtension(cert, &ctx, NID_key_usage, "critical,digitalSignature,nonRepudiation") ||
+      // RFC 9336: id-kp-documentSigning.
+      !AddExtension(cert, &ctx, NID_ext_key_usage, "emailProtection,1.3.6.1.5.5.7.3.36") ||
+      !AddExtension(cert, &ctx, NID_subject_key_identifier, "hash") ||
+      !AddExtension(cert, &ctx, NID_authority_key_identifier, "keyid:always") ||
+      !AddEmailSan(cert, email)) {
+    return Fail("extensions");
+  }
+  if (!crl_url.empty()) {
+    std::string dp = absl::StrCat("URI:", crl_url);
+    if (!AddExtension(cert, &ctx, NID_crl_distribution_points, dp.c_str())) {
+      return Fail("CRL distribution point");
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<IssuedCertificate> EmbeddedCa::Issue(const IssueRequest& request) {
   if (request.public_key == nullptr) return absl::InvalidArgumentError("no public key");
   if (request.not_after <= request.not_before) {
@@ -142,22 +170,9 @@ absl::StatusOr<IssuedCertificate> EmbeddedCa::Issue(const IssueRequest& request)
     return Fail("issuer/public key");
   }
 
-  X509V3_CTX ctx;
-  X509V3_set_ctx(&ctx, issuer, cert.get(), nullptr, nullptr, 0);
-  if (!AddExtension(cert.get(), &ctx, NID_basic_constraints, "critical,CA:FALSE") ||
-      !AddExtension(cert.get(), &ctx, NID_key_usage, "critical,digitalSignature,nonRepudiation") ||
-      // RFC 9336: id-kp-documentSigning.
-      !AddExtension(cert.get(), &ctx, NID_ext_key_usage, "emailProtection,1.3.6.1.5.5.7.3.36") ||
-      !AddExtension(cert.get(), &ctx, NID_subject_key_identifier, "hash") ||
-      !AddExtension(cert.get(), &ctx, NID_authority_key_identifier, "keyid:always") ||
-      !AddEmailSan(cert.get(), h.email)) {
-    return Fail("extensions");
-  }
-  if (!options_.crl_url.empty()) {
-    std::string dp = absl::StrCat("URI:", options_.crl_url);
-    if (!AddExtension(cert.get(), &ctx, NID_crl_distribution_points, dp.c_str())) {
-      return Fail("CRL distribution point");
-    }
+  if (absl::Status s = AddProfileExtensions(cert.get(), issuer, h.email, options_.crl_url);
+      !s.ok()) {
+    return s;
   }
   if (X509_sign(cert.get(), key_.get(), DigestFor(key_.get())) <= 0) return Fail("signing");
 
@@ -217,8 +232,8 @@ absl::StatusOr<std::string> EmbeddedCa::MakeCrl(const std::vector<RevokedEntry>&
   ASN1_INTEGER_free(number);
   X509V3_CTX ctx;
   X509V3_set_ctx(&ctx, issuer, nullptr, nullptr, crl.get(), 0);
-  X509_EXTENSION* aki = X509V3_EXT_conf_nid(nullptr, &ctx, NID_authority_key_identifier,
-                                            "keyid:always");
+  X509_EXTENSION* aki =
+      X509V3_EXT_conf_nid(nullptr, &ctx, NID_authority_key_identifier, "keyid:always");
   if (aki == nullptr) return Fail("CRL AKI");
   X509_CRL_add_ext(crl.get(), aki, -1);
   X509_EXTENSION_free(aki);

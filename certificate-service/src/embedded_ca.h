@@ -1,4 +1,4 @@
-// The embedded CA (architecture.md, "The CA behind the certificate service"): the issuing CA's
+// The embedded CA (docs/architecture.md, "The CA behind the certificate service"): the issuing CA's
 // key and certificate chain are read from files (a Kubernetes Secret in production) and
 // certificates are signed here with OpenSSL 3, per the contract's profile:
 //   subject C=ID, O=<organisation>, OU=<unit>, CN=<full name>, serialNumber=<NIK>;
@@ -7,7 +7,8 @@
 //   basicConstraints critical CA:FALSE; SKI; AKI; optional CRL distribution point;
 //   a positive 128-bit random serial (RFC 5280 section 4.1.2.2: at most 20 octets).
 //
-//   auto ca = EmbeddedCa::Load({.key_file = k, .chain_file = c, .organization = "Pemerintah Kota"});
+//   auto ca = EmbeddedCa::Load({.key_file = k, .chain_file = c, .organization = "Pemerintah
+//   Kota"});
 #pragma once
 
 #include <memory>
@@ -24,7 +25,7 @@ class EmbeddedCa final : public CertificateAuthority {
     std::string key_file;    // PEM private key of the issuing CA
     std::string chain_file;  // PEM: the issuing CA certificate first, then its issuers
     std::string organization = "Pemerintah Kota";
-    std::string crl_url;     // optional CRL distribution point URI
+    std::string crl_url;  // optional CRL distribution point URI
   };
   // FAILED_PRECONDITION when the files do not load or the key does not match the certificate.
   static absl::StatusOr<std::unique_ptr<EmbeddedCa>> Load(const Options& options);

@@ -20,10 +20,14 @@ absl::StatusOr<KeyAlgorithm> ParseKeyAlgorithm(absl::string_view name) {
 
 std::string KeyAlgorithmName(KeyAlgorithm algorithm) {
   switch (algorithm) {
-    case KeyAlgorithm::kRsa2048: return "RSA-2048";
-    case KeyAlgorithm::kRsa3072: return "RSA-3072";
-    case KeyAlgorithm::kEcP256: return "EC-P256";
-    case KeyAlgorithm::kEcP384: return "EC-P384";
+    case KeyAlgorithm::kRsa2048:
+      return "RSA-2048";
+    case KeyAlgorithm::kRsa3072:
+      return "RSA-3072";
+    case KeyAlgorithm::kEcP256:
+      return "EC-P256";
+    case KeyAlgorithm::kEcP384:
+      return "EC-P384";
   }
   return "";
 }

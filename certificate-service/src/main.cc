@@ -1,10 +1,10 @@
 // certificate-service: SOP steps 5 (the CA), 6 and 7. Wiring only: configuration, the CA, the
-// crypto classes, the store, the rules, the outbox handler, the periodic jobs, /crl.der.
+// crypto classes, the store, the managers, the outbox handler, the periodic jobs, /crl.der.
 #include <openssl/crypto.h>
 
 #include "certificate_config.h"
 #include "certificate_jobs.h"
-#include "certificate_manager.h"
+#include "certificate_managers.h"
 #include "certificate_service_impl.h"
 #include "certificate_store.h"
 #include "common/audit_log.h"
@@ -12,12 +12,38 @@
 #include "common/log.h"
 #include "common/service_runtime.h"
 #include "embedded_ca.h"
+#include "kdf_self_test.h"
 #include "notification_client.h"
 
 namespace sertel::certificate {
 const std::vector<Migration>& Migrations();
-}  // namespace sertel::certificate
 
+namespace {
+
+// The activation-code secret (SOP step 6), read and wiped from the read buffer.
+absl::StatusOr<ActivationCodes> LoadActivationCodes(const std::string& file) {
+  absl::StatusOr<std::string> key = ReadFile(file);
+  if (!key.ok()) return key.status();
+  absl::StatusOr<ActivationCodes> codes = ActivationCodes::FromKey(*key);
+  OPENSSL_cleanse(key->data(), key->size());
+  if (!codes.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("SERTEL_CERTIFICATE_ACTIVATION_KEY_FILE: ", codes.status().message()));
+  }
+  return codes;
+}
+
+ManagerSettings SettingsFrom(const CertificateConfig& own) {
+  return {.validity = own.validity,
+          .activation_ttl = own.activation_ttl,
+          .activation_max_attempts = own.activation_max_attempts,
+          .keystore_retention = own.keystore_retention,
+          .expiry_reminder = own.expiry_reminder,
+          .crl_validity = own.crl_validity};
+}
+
+}  // namespace
+}  // namespace sertel::certificate
 
 int main(int argc, char** argv) {
   using namespace sertel;
@@ -25,38 +51,29 @@ int main(int argc, char** argv) {
   EnvReader env;
   CommonConfig common = CommonConfig::FromEnv("certificate", 50053, env);
   CertificateConfig own = CertificateConfig::FromEnv(env);
-  auto rt = ServiceRuntime::Create(std::move(common), env, certificate::Migrations(), argc, argv,
-                                   [](pqxx::connection& c) { CertificateStore::Prepare(c); });
+  auto rt = ServiceRuntime::Create(std::move(common), env, certificate::Migrations(), argc, argv);
   if (!rt.ok()) return ServiceRuntime::ExitWith(rt.status());
   if ((*rt)->migrate_only()) return 0;
+
+  // The hand-written PKCS#12 KDFs (fast_kdf.h) must agree with OpenSSL before any keystore is
+  // sealed with them: otherwise refuse to start.
+  if (absl::Status s = FastKdfSelfTest(); !s.ok()) return ServiceRuntime::ExitWith(s);
 
   auto ca = EmbeddedCa::Load({.key_file = own.ca_key_file,
                               .chain_file = own.ca_chain_file,
                               .organization = own.organization,
                               .crl_url = own.crl_url});
   if (!ca.ok()) return ServiceRuntime::ExitWith(ca.status());
-  absl::StatusOr<std::string> key = ReadFile(own.activation_key_file);
-  if (!key.ok()) return ServiceRuntime::ExitWith(key.status());
-  absl::StatusOr<ActivationCodes> codes = ActivationCodes::FromKey(*key);
-  OPENSSL_cleanse(key->data(), key->size());
-  if (!codes.ok()) {
-    return ServiceRuntime::ExitWith(absl::InvalidArgumentError(
-        absl::StrCat("SERTEL_CERTIFICATE_ACTIVATION_KEY_FILE: ", codes.status().message())));
-  }
+  absl::StatusOr<ActivationCodes> codes = LoadActivationCodes(own.activation_key_file);
+  if (!codes.ok()) return ServiceRuntime::ExitWith(codes.status());
 
   AuditLog audit;
   CertificateStore store(&(*rt)->pool(), &audit);
-  CertificateManager manager(
+  CertificateManagers managers(
       &store, ca->get(), &*codes, KeyGenerator(own.key_algorithm),
       Pkcs12Sealer({.iterations = own.pkcs12_iterations, .legacy = own.pkcs12_legacy}),
-      {.validity = own.validity,
-       .activation_ttl = own.activation_ttl,
-       .activation_max_attempts = own.activation_max_attempts,
-       .keystore_retention = own.keystore_retention,
-       .expiry_reminder = own.expiry_reminder,
-       .crl_validity = own.crl_validity},
-      SystemClock::Default());
-  if (absl::StatusOr<std::string> crl = manager.CurrentCrl(); !crl.ok()) {
+      SettingsFrom(own), SystemClock::Default());
+  if (absl::StatusOr<std::string> crl = managers.revocation.CurrentCrl(); !crl.ok()) {
     return ServiceRuntime::ExitWith(crl.status());
   }
 
@@ -68,18 +85,18 @@ int main(int argc, char** argv) {
   });
 
   if (MetricsHttpServer* http = (*rt)->http(); http != nullptr) {
-    http->AddRoute("/crl.der", [&manager]() -> MetricsHttpServer::Response {
-      absl::StatusOr<std::string> crl = manager.CurrentCrl();
+    http->AddRoute("/crl.der", [&managers]() -> MetricsHttpServer::Response {
+      absl::StatusOr<std::string> crl = managers.revocation.CurrentCrl();
       if (!crl.ok()) return {"text/plain", "CRL unavailable\n"};
       return {"application/pkix-crl", *crl};
     });
   }
 
-  CertificateServiceImpl impl(&manager, &(*rt)->authenticator());
+  CertificateServiceImpl impl(&managers, &(*rt)->authenticator());
   if (absl::Status s = impl.authorizer().CheckCoversService(); !s.ok()) {
     return ServiceRuntime::ExitWith(s);
   }
-  CertificateJobs jobs(&manager, own.job_interval);
+  CertificateJobs jobs(&managers.maintenance, &managers.revocation, own.job_interval);
   jobs.Start();
   int code = (*rt)->Serve({&impl});
   jobs.Stop();

@@ -15,7 +15,7 @@ absl::Status SealedNotificationClient::Unseal(v1::SendNotificationRequest& reque
   auto& params = *request.mutable_params();
   auto it = params.find("activation_code");
   if (it == params.end() || !absl::StartsWith(it->second, "sealed:")) return absl::OkStatus();
-  absl::StatusOr<std::string> code = codes_->OpenFromOutbox(it->second);
+  absl::StatusOr<std::string> code = codes_->OpenFromOutbox(it->second, request.request_id());
   if (!code.ok()) return code.status();  // INVALID_ARGUMENT: permanent, the row goes DEAD
   it->second = std::move(*code);
   return absl::OkStatus();

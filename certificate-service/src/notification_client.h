@@ -1,6 +1,6 @@
 // Delivers certificate-service's outbox rows for topic "notification.SendNotification" through
-// common/notification_client.h. An ACTIVATION_CODE row carries the code sealed (see
-// activation_code.h); it is opened here, in memory, just before the call, and wiped after.
+// common/notification_client.h. An ACTIVATION_CODE row carries the code sealed for its request id
+// (see activation_code.h); it is opened here, in memory, just before the call, and wiped after.
 //
 //   SealedNotificationClient client(channel, config.client, &codes);
 //   runtime.outbox().Register(SealedNotificationClient::kTopic,

@@ -5,13 +5,13 @@
 //   std::string fp = Sha256FingerprintHex(cert.get());
 #pragma once
 
-#include <memory>
-#include <string>
-#include <vector>
-
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
+
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -41,6 +41,5 @@ std::string NameEntry(const X509_NAME* name, int nid);
 absl::Time Asn1TimeToAbsl(const ASN1_TIME* t);
 // Sets `t` (in place) from an absl::Time; UTCTime before 2050, GeneralizedTime after (RFC 5280).
 bool SetAsn1Time(ASN1_TIME* t, absl::Time when);
-
 
 }  // namespace sertel::certificate

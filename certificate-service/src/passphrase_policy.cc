@@ -12,19 +12,19 @@ namespace {
 // The most common passwords of 10+ characters in public breach lists, plus Indonesian
 // favourites; compared case-insensitively against the whole passphrase.
 constexpr const char* kCommon[] = {
-    "1234567890",    "12345678910",   "123456789a",    "0987654321",    "1q2w3e4r5t",
-    "1qaz2wsx3edc",  "qwertyuiop",    "qwerty12345",   "qwerty123!",    "qwerty123456",
-    "password1",     "password12",    "password123",   "password123!",  "password1234",
-    "passw0rd123",   "p@ssw0rd123",   "p@ssw0rd123!",  "p@ssword123",   "passw0rd!23",
-    "iloveyou12",    "iloveyou123",   "abcdefghij",    "abcd123456",    "abc1234567",
-    "admin12345",    "admin123456",   "admin12345!",   "administrator", "welcome123",
-    "welcome123!",   "welcome@123",   "letmein123",    "football123",   "princess123",
-    "sunshine123",   "superman123",   "1234567890a",   "aa12345678",    "zxcvbnm123",
-    "asdfghjkl1",    "indonesia1",    "indonesia123",  "indonesia45",   "indonesia@123",
-    "bismillah1",    "bismillah123",  "bismillah123!", "alhamdulillah", "sayangku123",
-    "rahasia123",    "rahasia123!",   "jakarta123",    "jakarta123!",   "merdeka1945",
-    "merahputih1",   "garuda12345",   "pancasila45",   "kominfo123",    "kominfo123!",
-    "Sertifikat1!",  "sertifikat123", "pemkot12345",   "pegawai12345",  "Pa$$w0rd123",
+    "1234567890",   "12345678910",   "123456789a",    "0987654321",    "1q2w3e4r5t",
+    "1qaz2wsx3edc", "qwertyuiop",    "qwerty12345",   "qwerty123!",    "qwerty123456",
+    "password1",    "password12",    "password123",   "password123!",  "password1234",
+    "passw0rd123",  "p@ssw0rd123",   "p@ssw0rd123!",  "p@ssword123",   "passw0rd!23",
+    "iloveyou12",   "iloveyou123",   "abcdefghij",    "abcd123456",    "abc1234567",
+    "admin12345",   "admin123456",   "admin12345!",   "administrator", "welcome123",
+    "welcome123!",  "welcome@123",   "letmein123",    "football123",   "princess123",
+    "sunshine123",  "superman123",   "1234567890a",   "aa12345678",    "zxcvbnm123",
+    "asdfghjkl1",   "indonesia1",    "indonesia123",  "indonesia45",   "indonesia@123",
+    "bismillah1",   "bismillah123",  "bismillah123!", "alhamdulillah", "sayangku123",
+    "rahasia123",   "rahasia123!",   "jakarta123",    "jakarta123!",   "merdeka1945",
+    "merahputih1",  "garuda12345",   "pancasila45",   "kominfo123",    "kominfo123!",
+    "Sertifikat1!", "sertifikat123", "pemkot12345",   "pegawai12345",  "Pa$$w0rd123",
 };
 
 bool ContainsFolded(const std::string& haystack_lower, absl::string_view needle) {
@@ -78,10 +78,14 @@ std::vector<std::string> PassphrasePolicy::Check(absl::string_view passphrase,
   }
   bool lower = false, upper = false, digit = false, symbol = false;
   for (unsigned char c : passphrase) {
-    if (std::islower(c)) lower = true;
-    else if (std::isupper(c)) upper = true;
-    else if (std::isdigit(c)) digit = true;
-    else symbol = true;
+    if (std::islower(c))
+      lower = true;
+    else if (std::isupper(c))
+      upper = true;
+    else if (std::isdigit(c))
+      digit = true;
+    else
+      symbol = true;
   }
   if (lower + upper + digit + symbol < kMinClasses) {
     broken.push_back(absl::StrCat("must mix at least ", kMinClasses,

@@ -1,17 +1,20 @@
 #include "pkcs12_sealer.h"
 
+#include <openssl/asn1.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/pkcs12.h>
 #include <openssl/rand.h>
+#include <openssl/x509.h>
 
 #include <cstring>
 #include <future>
 #include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "pbkdf2_sha256.h"
+#include "fast_kdf.h"
+#include "kdf_self_test.h"
 
 namespace sertel::certificate {
 namespace {
@@ -45,6 +48,12 @@ struct P8Deleter {
 struct CipherCtxDeleter {
   void operator()(EVP_CIPHER_CTX* p) const { EVP_CIPHER_CTX_free(p); }
 };
+struct OctetStringDeleter {
+  void operator()(ASN1_OCTET_STRING* p) const { ASN1_OCTET_STRING_free(p); }
+};
+struct IntegerDeleter {
+  void operator()(ASN1_INTEGER* p) const { ASN1_INTEGER_free(p); }
+};
 using SafebagStack = std::unique_ptr<STACK_OF(PKCS12_SAFEBAG), SafebagStackDeleter>;
 using Pkcs7Stack = std::unique_ptr<STACK_OF(PKCS7), Pkcs7StackDeleter>;
 using Pkcs12Ptr = std::unique_ptr<PKCS12, Pkcs12Deleter>;
@@ -55,9 +64,7 @@ struct Secret {
   ~Secret() { OPENSSL_cleanse(bytes.data(), bytes.size()); }
   std::string bytes;
   unsigned char* data() { return reinterpret_cast<unsigned char*>(bytes.data()); }
-  const unsigned char* data() const {
-    return reinterpret_cast<const unsigned char*>(bytes.data());
-  }
+  const unsigned char* data() const { return reinterpret_cast<const unsigned char*>(bytes.data()); }
 };
 
 absl::Status Internal(absl::string_view what) {
@@ -77,12 +84,32 @@ void AppendDerLength(std::string* out, size_t len) {
   while (n > 0) out->push_back(buf[--n]);
 }
 
+// A DER SEQUENCE around already encoded members.
+std::string DerSequence(absl::string_view members) {
+  std::string out = "\x30";
+  AppendDerLength(&out, members.size());
+  out.append(members.data(), members.size());
+  return out;
+}
+
+// Appends OpenSSL's DER encoding of `value`.
+template <typename T>
+absl::Status AppendDer(int (*i2d)(const T*, unsigned char**), const T* value,
+                       absl::string_view what, std::string* out) {
+  unsigned char* der = nullptr;
+  int n = i2d(value, &der);
+  if (n <= 0) return Internal(what);
+  out->append(reinterpret_cast<char*>(der), static_cast<size_t>(n));
+  OPENSSL_free(der);
+  return absl::OkStatus();
+}
+
 // The certificate and the chain as certificate bags (encrypted as a whole by
 // EncryptedCertificateSafe), the holder's with the
 // friendly name and local key id that tie it to the key bag, as PKCS12_create does.
 absl::StatusOr<SafebagStack> CertificateBags(X509* cert, const std::vector<X509Ptr>& chain,
                                              const std::string& friendly_name,
-                                             const unsigned char* key_id, int key_id_len) {
+                                             unsigned char* key_id, int key_id_len) {
   STACK_OF(PKCS12_SAFEBAG)* raw = nullptr;
   PKCS12_SAFEBAG* bag = PKCS12_add_cert(&raw, cert);
   SafebagStack bags(raw);
@@ -90,7 +117,7 @@ absl::StatusOr<SafebagStack> CertificateBags(X509* cert, const std::vector<X509P
   if (!friendly_name.empty() && PKCS12_add_friendlyname_utf8(bag, friendly_name.c_str(), -1) != 1) {
     return Internal("PKCS12_add_friendlyname");
   }
-  if (PKCS12_add_localkeyid(bag, const_cast<unsigned char*>(key_id), key_id_len) != 1) {
+  if (PKCS12_add_localkeyid(bag, key_id, key_id_len) != 1) {
     return Internal("PKCS12_add_localkeyid");
   }
   for (const X509Ptr& c : chain) {
@@ -118,19 +145,20 @@ absl::Status Pbes2Encrypt(const Pbes2Key& k, const unsigned char* plain, int pla
                           std::unique_ptr<X509_ALGOR, AlgorDeleter>* algor, std::string* enc) {
   unsigned char iv[kAesIvBytes];
   if (RAND_bytes(iv, sizeof iv) != 1) return Internal("RAND_bytes");
-  algor->reset(PKCS5_pbe2_set_iv_ex(EVP_aes_256_cbc(), k.iterations,
-                                    const_cast<unsigned char*>(k.salt), sizeof k.salt, iv,
+  unsigned char salt[kKeyBagSaltBytes];  // PKCS5_pbe2_set_iv_ex takes it non-const; it copies
+  std::memcpy(salt, k.salt, sizeof salt);
+  algor->reset(PKCS5_pbe2_set_iv_ex(EVP_aes_256_cbc(), k.iterations, salt, sizeof salt, iv,
                                     NID_hmacWithSHA256, nullptr));
   if (*algor == nullptr) return Internal("PKCS5_pbe2_set_iv");
   enc->assign(static_cast<size_t>(plain_len) + kAesIvBytes, '\0');
   int n1 = 0, n2 = 0;
   std::unique_ptr<EVP_CIPHER_CTX, CipherCtxDeleter> cctx(EVP_CIPHER_CTX_new());
-  bool ok = cctx != nullptr &&
-            EVP_EncryptInit_ex(cctx.get(), EVP_aes_256_cbc(), nullptr, k.key.data(), iv) == 1 &&
-            EVP_EncryptUpdate(cctx.get(), reinterpret_cast<unsigned char*>(enc->data()), &n1,
-                              plain, plain_len) == 1 &&
-            EVP_EncryptFinal_ex(cctx.get(), reinterpret_cast<unsigned char*>(enc->data()) + n1,
-                                &n2) == 1;
+  bool ok =
+      cctx != nullptr &&
+      EVP_EncryptInit_ex(cctx.get(), EVP_aes_256_cbc(), nullptr, k.key.data(), iv) == 1 &&
+      EVP_EncryptUpdate(cctx.get(), reinterpret_cast<unsigned char*>(enc->data()), &n1, plain,
+                        plain_len) == 1 &&
+      EVP_EncryptFinal_ex(cctx.get(), reinterpret_cast<unsigned char*>(enc->data()) + n1, &n2) == 1;
   if (!ok) return Internal("AES-256-CBC");
   enc->resize(static_cast<size_t>(n1 + n2));
   return absl::OkStatus();
@@ -139,10 +167,11 @@ absl::Status Pbes2Encrypt(const Pbes2Key& k, const unsigned char* plain, int pla
 // The certificate bags as an encryptedData ContentInfo (RFC 7292 5.1, as PKCS12_pack_p7encdata
 // makes it) under the keystore's PBES2 key: the certificate names the holder (name, NIK, unit),
 // which is personal data, so it is not left readable in a file sent by email or WhatsApp.
-absl::StatusOr<PKCS7*> EncryptedCertificateSafe(STACK_OF(PKCS12_SAFEBAG) * bags, const Pbes2Key& k) {
+absl::StatusOr<PKCS7*> EncryptedCertificateSafe(STACK_OF(PKCS12_SAFEBAG) * bags,
+                                                const Pbes2Key& k) {
   unsigned char* der = nullptr;
-  int der_len = ASN1_item_i2d(reinterpret_cast<ASN1_VALUE*>(bags), &der,
-                              ASN1_ITEM_rptr(PKCS12_SAFEBAGS));
+  int der_len =
+      ASN1_item_i2d(reinterpret_cast<ASN1_VALUE*>(bags), &der, ASN1_ITEM_rptr(PKCS12_SAFEBAGS));
   if (der_len <= 0) return Internal("i2d SafeContents");
   std::unique_ptr<X509_ALGOR, AlgorDeleter> algor;
   std::string enc;
@@ -171,9 +200,8 @@ absl::StatusOr<PKCS7*> EncryptedCertificateSafe(STACK_OF(PKCS12_SAFEBAG) * bags,
 
 // The private key as a PKCS#8 shrouded key bag under the keystore's PBES2 key.
 absl::StatusOr<SafebagStack> ShroudedKeyBag(EVP_PKEY* key, const Pbes2Key& k,
-                                            const std::string& friendly_name,
-                                            const unsigned char* key_id, int key_id_len) {
-
+                                            const std::string& friendly_name, unsigned char* key_id,
+                                            int key_id_len) {
   std::unique_ptr<PKCS8_PRIV_KEY_INFO, P8Deleter> p8(EVP_PKEY2PKCS8(key));
   if (p8 == nullptr) return Internal("EVP_PKEY2PKCS8");
   unsigned char* der = nullptr;
@@ -210,10 +238,109 @@ absl::StatusOr<SafebagStack> ShroudedKeyBag(EVP_PKEY* key, const Pbes2Key& k,
   if (!friendly_name.empty() && PKCS12_add_friendlyname_utf8(bag, friendly_name.c_str(), -1) != 1) {
     return Internal("PKCS12_add_friendlyname");
   }
-  if (PKCS12_add_localkeyid(bag, const_cast<unsigned char*>(key_id), key_id_len) != 1) {
+  if (PKCS12_add_localkeyid(bag, key_id, key_id_len) != 1) {
     return Internal("PKCS12_add_localkeyid");
   }
   return bags;
+}
+
+// MacData ::= SEQUENCE { mac DigestInfo, macSalt OCTET STRING, iterations INTEGER DEFAULT 1 }
+// (RFC 7292 section 4), DER from OpenSSL's own encoders and exactly as PKCS12_set_mac writes it:
+// digest algorithm sha256 with NULL parameters, `iterations` left out when 1 (X.690 11.5: DER
+// omits a DEFAULT value; PKCS12_setup_mac does the same).
+absl::StatusOr<std::string> MacDataDer(const unsigned char* mac, unsigned int mac_len,
+                                       const unsigned char* salt, int salt_len, int iterations) {
+  std::unique_ptr<X509_SIG, X509SigDeleter> digest_info(X509_SIG_new());
+  if (digest_info == nullptr) return Internal("X509_SIG_new");
+  X509_ALGOR* alg = nullptr;
+  ASN1_OCTET_STRING* digest = nullptr;
+  X509_SIG_getm(digest_info.get(), &alg, &digest);
+  ASN1_OBJECT* sha256 = OBJ_nid2obj(NID_sha256);
+  if (alg == nullptr || digest == nullptr || sha256 == nullptr ||
+      X509_ALGOR_set0(alg, sha256, V_ASN1_NULL, nullptr) != 1 ||
+      ASN1_OCTET_STRING_set(digest, mac, static_cast<int>(mac_len)) != 1) {
+    return Internal("MAC DigestInfo");
+  }
+  std::unique_ptr<ASN1_OCTET_STRING, OctetStringDeleter> mac_salt(ASN1_OCTET_STRING_new());
+  if (mac_salt == nullptr || ASN1_OCTET_STRING_set(mac_salt.get(), salt, salt_len) != 1) {
+    return Internal("MAC salt");
+  }
+  std::string members;
+  if (absl::Status s = AppendDer(i2d_X509_SIG, digest_info.get(), "i2d DigestInfo", &members);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = AppendDer(i2d_ASN1_OCTET_STRING, mac_salt.get(), "i2d macSalt", &members);
+      !s.ok()) {
+    return s;
+  }
+  if (iterations > 1) {
+    std::unique_ptr<ASN1_INTEGER, IntegerDeleter> iter(ASN1_INTEGER_new());
+    if (iter == nullptr || ASN1_INTEGER_set(iter.get(), iterations) != 1) {
+      return Internal("MAC iterations");
+    }
+    if (absl::Status s = AppendDer(i2d_ASN1_INTEGER, iter.get(), "i2d iterations", &members);
+        !s.ok()) {
+      return s;
+    }
+  }
+  return DerSequence(members);
+}
+
+// PFX ::= SEQUENCE { version, authSafe ContentInfo, macData MacData OPTIONAL } (RFC 7292 4):
+// `p12` (built without a MAC) re-encoded with `mac_data` appended, then parsed back by OpenSSL,
+// which must find exactly that MAC, salt and count in it and re-encode it to the same bytes.
+// OpenSSL 3.0 has no public way to put a MAC computed elsewhere into a PKCS12 object
+// (PKCS12_set_mac derives its own key, on the slow path; PKCS12_get0_mac is read-only), so the
+// MAC is placed by DER, and the parse is the proof that the result is a well-formed PFX.
+absl::StatusOr<std::string> PfxWithMac(const PKCS12* p12, const std::string& mac_data,
+                                       const unsigned char* mac, unsigned int mac_len,
+                                       const unsigned char* salt, int salt_len, int iterations) {
+  std::string unmaced;
+  if (absl::Status s = AppendDer(i2d_PKCS12, p12, "i2d_PKCS12", &unmaced); !s.ok()) return s;
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(unmaced.data());
+  long body_len = 0;
+  int tag = 0, xclass = 0;
+  int ret = ASN1_get_object(&p, &body_len, &tag, &xclass, static_cast<long>(unmaced.size()));
+  size_t header_len =
+      static_cast<size_t>(p - reinterpret_cast<const unsigned char*>(unmaced.data()));
+  if ((ret & 0x80) != 0 || ret != V_ASN1_CONSTRUCTED || tag != V_ASN1_SEQUENCE ||
+      xclass != V_ASN1_UNIVERSAL || header_len + static_cast<size_t>(body_len) != unmaced.size()) {
+    return absl::InternalError("PKCS12: unexpected PFX encoding");
+  }
+  std::string out =
+      DerSequence(absl::StrCat(absl::string_view(unmaced).substr(header_len), mac_data));
+
+  p = reinterpret_cast<const unsigned char*>(out.data());
+  Pkcs12Ptr parsed(d2i_PKCS12(nullptr, &p, static_cast<long>(out.size())));
+  if (parsed == nullptr || p != reinterpret_cast<const unsigned char*>(out.data()) + out.size()) {
+    return Internal("PKCS12: the MAC'd PFX does not parse");
+  }
+  const ASN1_OCTET_STRING* got_mac = nullptr;
+  const X509_ALGOR* got_alg = nullptr;
+  const ASN1_OCTET_STRING* got_salt = nullptr;
+  const ASN1_INTEGER* got_iter = nullptr;
+  PKCS12_get0_mac(&got_mac, &got_alg, &got_salt, &got_iter, parsed.get());
+  const ASN1_OBJECT* got_md = nullptr;
+  if (got_alg != nullptr) X509_ALGOR_get0(&got_md, nullptr, nullptr, got_alg);
+  long parsed_iter = got_iter == nullptr ? 1 : ASN1_INTEGER_get(got_iter);
+  auto same = [](const ASN1_OCTET_STRING* o, const unsigned char* v, int n) {
+    return o != nullptr && ASN1_STRING_length(o) == n &&
+           std::memcmp(ASN1_STRING_get0_data(o), v, static_cast<size_t>(n)) == 0;
+  };
+  if (PKCS12_mac_present(parsed.get()) != 1 || !same(got_mac, mac, static_cast<int>(mac_len)) ||
+      !same(got_salt, salt, salt_len) || got_md == nullptr || OBJ_obj2nid(got_md) != NID_sha256 ||
+      parsed_iter != iterations) {
+    return absl::InternalError("PKCS12: the parsed MAC is not the one written");
+  }
+  std::string reencoded;
+  if (absl::Status s =
+          AppendDer(i2d_PKCS12, static_cast<const PKCS12*>(parsed.get()), "i2d_PKCS12", &reencoded);
+      !s.ok()) {
+    return s;
+  }
+  if (reencoded != out) return absl::InternalError("PKCS12: the PFX is not in DER");
+  return out;
 }
 
 // The modern keystore, built piece by piece so that (a) the certificate safe is encrypted under
@@ -221,7 +348,8 @@ absl::StatusOr<SafebagStack> ShroudedKeyBag(EVP_PKEY* key, const Pbes2Key& k,
 // stays private, yet costs no third password derivation,
 // (b) the two derivations that protect a secret - the key bag's PBKDF2 and the MAC's PKCS#12
 // KDF, both at the full iteration count - run at the same time on two cores, and (c) both run
-// on Pbkdf2HmacSha256 / Pkcs12KdfSha256 instead of OpenSSL's per-iteration EVP loop.
+// on fast_kdf.h (checked against OpenSSL by FastKdfSelfTest) instead of OpenSSL's per-iteration
+// EVP loop.
 absl::StatusOr<std::string> SealModern(EVP_PKEY* key, X509* cert, const std::vector<X509Ptr>& chain,
                                        const std::string& passphrase,
                                        const std::string& friendly_name, int iterations) {
@@ -239,16 +367,20 @@ absl::StatusOr<std::string> SealModern(EVP_PKEY* key, X509* cert, const std::vec
   unsigned char mac_salt[kMacSaltBytes];
   if (RAND_bytes(mac_salt, sizeof mac_salt) != 1) return Internal("RAND_bytes");
   // The MAC key on another core while this one derives the key bag's key.
-  auto mac_key_future = std::async(std::launch::async, [&bmp_pass, &mac_salt, iterations] {
-    auto k = std::make_unique<Secret>(kMacKeyBytes);
-    Pkcs12KdfSha256(bmp_pass.bytes,
-                    absl::string_view(reinterpret_cast<char*>(mac_salt), sizeof mac_salt), 3,
-                    static_cast<uint32_t>(iterations), k->data(), kMacKeyBytes);
-    return k;
-  });
+  auto mac_key_future = std::async(
+      std::launch::async,
+      [&bmp_pass, &mac_salt, iterations]() -> absl::StatusOr<std::unique_ptr<Secret>> {
+        auto k = std::make_unique<Secret>(kMacKeyBytes);
+        absl::Status s = fast_kdf::Pkcs12KdfSha256(
+            bmp_pass.bytes, absl::string_view(reinterpret_cast<char*>(mac_salt), sizeof mac_salt),
+            fast_kdf::Pkcs12KdfPurpose::kMac, static_cast<uint32_t>(iterations),
+            absl::MakeSpan(k->data(), kMacKeyBytes));
+        if (!s.ok()) return s;
+        return k;
+      });
   // Whatever happens below, wait for the derivation before its inputs go out of scope.
   struct Joiner {
-    std::future<std::unique_ptr<Secret>>* f;
+    std::future<absl::StatusOr<std::unique_ptr<Secret>>>* f;
     ~Joiner() {
       if (f->valid()) f->wait();
     }
@@ -264,9 +396,12 @@ absl::StatusOr<std::string> SealModern(EVP_PKEY* key, X509* cert, const std::vec
   Pbes2Key pbes2;
   pbes2.iterations = iterations;
   if (RAND_bytes(pbes2.salt, sizeof pbes2.salt) != 1) return Internal("RAND_bytes");
-  Pbkdf2HmacSha256(passphrase,
-                   absl::string_view(reinterpret_cast<char*>(pbes2.salt), sizeof pbes2.salt),
-                   static_cast<uint32_t>(iterations), pbes2.key.data(), kAes256KeyBytes);
+  if (absl::Status s = fast_kdf::Pbkdf2HmacSha256(
+          passphrase, absl::string_view(reinterpret_cast<char*>(pbes2.salt), sizeof pbes2.salt),
+          static_cast<uint32_t>(iterations), absl::MakeSpan(pbes2.key.data(), kAes256KeyBytes));
+      !s.ok()) {
+    return s;
+  }
   absl::StatusOr<SafebagStack> key_bags =
       ShroudedKeyBag(key, pbes2, friendly_name, key_id, static_cast<int>(key_id_len));
   if (!key_bags.ok()) return key_bags.status();
@@ -274,7 +409,10 @@ absl::StatusOr<std::string> SealModern(EVP_PKEY* key, X509* cert, const std::vec
   if (!cert_safe.ok()) return cert_safe.status();
 
   Pkcs7Stack safes(sk_PKCS7_new_null());
-  if (safes == nullptr) return Internal("sk_PKCS7_new_null");
+  if (safes == nullptr) {
+    PKCS7_free(*cert_safe);
+    return Internal("sk_PKCS7_new_null");
+  }
   if (sk_PKCS7_push(safes.get(), *cert_safe) <= 0) {
     PKCS7_free(*cert_safe);
     return Internal("sk_PKCS7_push");
@@ -287,45 +425,37 @@ absl::StatusOr<std::string> SealModern(EVP_PKEY* key, X509* cert, const std::vec
   // AuthenticatedSafe ::= SEQUENCE OF ContentInfo (RFC 7292 4.1): the bytes the MAC covers.
   std::string content;
   for (int i = 0; i < sk_PKCS7_num(safes.get()); ++i) {
-    unsigned char* p = nullptr;
-    int n = i2d_PKCS7(sk_PKCS7_value(safes.get(), i), &p);
-    if (n <= 0) return Internal("i2d_PKCS7");
-    content.append(reinterpret_cast<char*>(p), static_cast<size_t>(n));
-    OPENSSL_free(p);
+    if (absl::Status s =
+            AppendDer(i2d_PKCS7, static_cast<const PKCS7*>(sk_PKCS7_value(safes.get(), i)),
+                      "i2d_PKCS7", &content);
+        !s.ok()) {
+      return s;
+    }
   }
-  std::string auth_safe = "\x30";
-  AppendDerLength(&auth_safe, content.size());
-  auth_safe += content;
+  std::string auth_safe = DerSequence(content);
 
   Pkcs12Ptr p12(PKCS12_add_safes(safes.get(), NID_pkcs7_data));
   if (p12 == nullptr) return Internal("PKCS12_add_safes");
-  if (PKCS12_setup_mac(p12.get(), iterations, mac_salt, sizeof mac_salt, EVP_sha256()) != 1) {
-    return Internal("PKCS12_setup_mac");
-  }
-  std::unique_ptr<Secret> mac_key = mac_key_future.get();
+  absl::StatusOr<std::unique_ptr<Secret>> mac_key = mac_key_future.get();
+  if (!mac_key.ok()) return mac_key.status();
+  // RFC 7292 appendix B.1 / 4: HMAC-SHA256 under the PKCS#12 KDF (ID 3) key of the
+  // AuthenticatedSafe's content octets.
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int mac_len = 0;
-  if (HMAC(EVP_sha256(), mac_key->data(), kMacKeyBytes,
+  if (HMAC(EVP_sha256(), (*mac_key)->data(), kMacKeyBytes,
            reinterpret_cast<const unsigned char*>(auth_safe.data()), auth_safe.size(), mac,
            &mac_len) == nullptr) {
     return Internal("HMAC");
   }
-  const ASN1_OCTET_STRING* mac_field = nullptr;
-  PKCS12_get0_mac(&mac_field, nullptr, nullptr, nullptr, p12.get());
-  if (mac_field == nullptr ||
-      ASN1_OCTET_STRING_set(const_cast<ASN1_OCTET_STRING*>(mac_field), mac,
-                            static_cast<int>(mac_len)) != 1) {
-    return Internal("PKCS12 MAC");
-  }
-
-  unsigned char* der = nullptr;
-  int len = i2d_PKCS12(p12.get(), &der);
-  if (len <= 0) return Internal("i2d_PKCS12");
-  std::string out(reinterpret_cast<char*>(der), static_cast<size_t>(len));
-  OPENSSL_free(der);
+  absl::StatusOr<std::string> mac_data =
+      MacDataDer(mac, mac_len, mac_salt, sizeof mac_salt, iterations);
+  if (!mac_data.ok()) return mac_data.status();
+  absl::StatusOr<std::string> out =
+      PfxWithMac(p12.get(), *mac_data, mac, mac_len, mac_salt, sizeof mac_salt, iterations);
+  if (!out.ok()) return out.status();
   // Self-check, no derivation: the bytes the MAC covers are the ones in the file (they are the
   // DER of the same ContentInfos; a mismatch would make the keystore fail to open).
-  if (out.find(auth_safe) == std::string::npos) {
+  if (out->find(auth_safe) == std::string::npos) {
     return absl::InternalError("PKCS12: the MAC does not cover the encoded authenticated safe");
   }
   return out;
@@ -336,10 +466,16 @@ absl::StatusOr<std::string> SealLegacy(EVP_PKEY* key, X509* cert, const std::vec
                                        const std::string& passphrase,
                                        const std::string& friendly_name, int iterations) {
   STACK_OF(X509)* ca = sk_X509_new_null();
-  for (const X509Ptr& c : chain) sk_X509_push(ca, c.get());  // borrowed; freed with sk_X509_free
+  if (ca == nullptr) return Internal("sk_X509_new_null");
+  for (const X509Ptr& c : chain) {
+    if (sk_X509_push(ca, c.get()) <= 0) {  // borrowed; freed with sk_X509_free
+      sk_X509_free(ca);
+      return Internal("sk_X509_push");
+    }
+  }
   int nid = NID_pbe_WithSHA1And3_Key_TripleDES_CBC;
-  PKCS12* p12 = PKCS12_create_ex(passphrase.c_str(), friendly_name.c_str(), key, cert, ca, nid,
-                                 nid, iterations, -1, 0, nullptr, nullptr);
+  PKCS12* p12 = PKCS12_create_ex(passphrase.c_str(), friendly_name.c_str(), key, cert, ca, nid, nid,
+                                 iterations, -1, 0, nullptr, nullptr);
   sk_X509_free(ca);
   if (p12 == nullptr) return Internal("PKCS12_create");
   if (PKCS12_set_mac(p12, passphrase.c_str(), -1, nullptr, 0, iterations, EVP_sha1()) != 1) {
@@ -366,6 +502,9 @@ absl::StatusOr<std::string> Pkcs12Sealer::Seal(EVP_PKEY* key, X509* cert,
   if (options_.legacy) {
     return SealLegacy(key, cert, chain, passphrase, friendly_name, options_.iterations);
   }
+  // The modern keystore is sealed on the hand-written KDFs: never unless they agree with OpenSSL
+  // (checked once per process; main() normally has already).
+  if (absl::Status s = FastKdfSelfTest(); !s.ok()) return s;
   return SealModern(key, cert, chain, passphrase, friendly_name, options_.iterations);
 }
 

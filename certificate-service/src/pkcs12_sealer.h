@@ -4,9 +4,10 @@
 // HMAC-SHA256 MAC (PKCS#12 KDF), both at the configured iteration count; the certificates (they
 // name the holder: name, NIK, unit) encrypted too, under the same PBES2 key - same salt and
 // count, own IV - so they cost no third password derivation.
-// The two derivations run concurrently on two threads, on pbkdf2_sha256.h's block-level loops
-// (docs/performance.md). `legacy` (for older clients such as Windows 7 or old Java keystores):
-// 3DES + SHA-1, as PKCS#12 files were made before OpenSSL 3.
+// The two derivations run concurrently on two threads, on fast_kdf.h's block-level loops
+// (docs/performance.md); Seal refuses (FAILED_PRECONDITION) unless FastKdfSelfTest() passes
+// (kdf_self_test.h). `legacy` (for older clients such as Windows 7 or old Java keystores):
+// 3DES + SHA-1, as PKCS#12 files were made before OpenSSL 3, on OpenSSL's own KDFs.
 //
 //   Pkcs12Sealer sealer({.iterations = 100000});
 //   absl::StatusOr<std::string> der = sealer.Seal(key.get(), cert.get(), ca->chain(),
@@ -30,7 +31,8 @@ class Pkcs12Sealer {
   };
   explicit Pkcs12Sealer(Options options) : options_(options) {}
 
-  // The DER PKCS#12. `passphrase` is only read; the caller wipes it.
+  // The DER PKCS#12. `passphrase` is only read; the caller wipes it. FAILED_PRECONDITION (modern
+  // keystores) if the fast KDFs disagree with OpenSSL in this process.
   absl::StatusOr<std::string> Seal(EVP_PKEY* key, X509* cert, const std::vector<X509Ptr>& chain,
                                    const std::string& passphrase,
                                    const std::string& friendly_name) const;

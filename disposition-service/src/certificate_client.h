@@ -8,18 +8,18 @@
 //   });
 #pragma once
 
-#include <memory>
-#include <string>
-
 #include <grpcpp/channel.h>
 
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "case_records.h"
 #include "common/config.h"
+#include "disposition_payloads.h"  // kStartEnrollmentTopic
+#include "disposition_records.h"
 #include "sertel/v1/certificate.grpc.pb.h"
 
 namespace sertel::disposition {

@@ -1,40 +1,58 @@
 #include "disposition_chain.h"
 
 #include <algorithm>
-#include <set>
+#include <map>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "common/field_violations.h"
+#include "common/notification_order.h"
 #include "common/sop.h"
-#include "common/validators.h"
+#include "disposition_payloads.h"
+#include "disposition_roles.h"
+#include "disposition_validation.h"
 
 namespace sertel::disposition {
 namespace {
 
-constexpr size_t kMaxIdChars = 128;
+// Intake's calls (open, resume, withdraw) are recorded as the SERVICE role's.
+std::string ServiceRole() { return std::string(RoleName(Role::kService)); }
 
-void CheckId(FieldViolations& v, const std::string& field, absl::string_view value) {
-  if (value.empty()) {
-    v.Add(field, "is required");
-  } else if (value.size() > kMaxIdChars) {
-    v.Add(field, absl::StrCat("must be at most ", kMaxIdChars, " characters"));
-  } else {
-    v.AddIfError(field, ValidateText(value, kMaxIdChars, /*allow_newlines=*/false));
-  }
+// The audit entry of a change to case `c`.
+AuditEntry CaseAudit(const CaseRecord& c, const std::string& actor_sub,
+                     const std::string& actor_role, const char* action, nlohmann::json details) {
+  return AuditEntry{.actor_sub = actor_sub,
+                    .actor_role = actor_role,
+                    .action = action,
+                    .entity_type = kCaseEntityType,
+                    .entity_id = c.application_id,
+                    .details = std::move(details)};
 }
 
-void CheckVersion(FieldViolations& v, int64_t expected_version) {
-  if (expected_version < 1) v.Add("expected_version", "is required (the version you saw, >= 1)");
+// The applicant hears about a return or a rejection by email (applicant.email).
+OutboxItem ApplicantNotice(const CaseRecord& c, std::string request_id, NotifyTemplate tmpl,
+                           std::map<std::string, std::string> params) {
+  params.emplace("full_name", c.applicant.full_name);
+  params.emplace("application_id", c.application_id);
+  return NotificationOutboxItem({.request_id = std::move(request_id),
+                                 .application_id = c.application_id,
+                                 .channel = NotifyChannel::kEmail,
+                                 .recipient = c.applicant.email,
+                                 .template_name = tmpl,
+                                 .params = std::move(params),
+                                 .attachments = {}});
 }
 
-void CheckText(FieldViolations& v, const std::string& field, absl::string_view text,
-               bool required) {
-  if (required && text.find_first_not_of(" \t\n") == absl::string_view::npos) {
-    v.Add(field, "is required");
-    return;
+// A request id used before: for the same case and kind it is a repeat (answered with the case
+// as it stands); anything else reuses the key for a different request.
+absl::StatusOr<bool> IsRepeat(const std::optional<SeenRequest>& seen,
+                              const std::string& application_id, absl::string_view kind) {
+  if (!seen.has_value()) return false;
+  if (seen->application_id != application_id || seen->kind != kind) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("request_id was already used for another ", "request (", seen->kind, ")"));
   }
-  v.AddIfError(field, ValidateText(text, DispositionChain::kMaxTextChars, /*allow_newlines=*/true));
+  return true;
 }
 
 }  // namespace
@@ -56,13 +74,13 @@ absl::string_view CaseActionName(CaseAction action) {
 std::optional<Role> DispositionChain::RoleForStep(int step) {
   switch (step) {
     case 2:
-      return Role::kHeadOfAgency;  // SOP step 2: Kepala Dinas
+      return kStep2Role;
     case 3:
-      return Role::kHeadOfDivision;  // SOP step 3: Kabid TKPBET
+      return kStep3Role;
     case 4:
-      return Role::kHeadOfSection;  // SOP step 4: Kasi PKSI
+      return kStep4Role;
     case 5:
-      return Role::kVerifier;  // SOP step 5: Verifikator Sertifikat Elektronik
+      return kStep5Role;
     default:
       return std::nullopt;
   }
@@ -84,121 +102,13 @@ std::optional<int> DispositionChain::InboxStep(const RoleSet& roles) {
 
 absl::Duration DispositionChain::StandardTime(int step) { return SopStandardTime(step); }
 
-std::optional<std::string> DispositionChain::DocumentKindName(int kind) {
-  switch (kind) {
-    case 1:
-      return "REQUEST_LETTER";
-    case 2:
-      return "BSRE_FORM";
-    case 3:
-      return "KTP_COPY";
-    case 4:
-      return "SK_COPY";
-    default:
-      return std::nullopt;
-  }
-}
-
-absl::Status DispositionChain::ValidateOpen(const OpenInput& in) {
-  FieldViolations v;
-  CheckId(v, "application_id", in.application_id);
-  CheckId(v, "request_id", in.request_id);
-  // The chain shows who applies and notifies them (Return/Reject), so a name and an address
-  // are needed; intake has validated the rest at step 1.
-  if (in.applicant.full_name.empty()) {
-    v.Add("applicant.full_name", "is required");
-  } else {
-    v.AddIfError("applicant.full_name", ValidateText(in.applicant.full_name, 128, false));
-  }
-  if (in.applicant.email.empty()) {
-    v.Add("applicant.email", "is required");
-  } else {
-    v.AddIfError("applicant.email", ValidateEmail(in.applicant.email));
-  }
-  if (!v.empty()) return v.ToStatus("the OpenCase request is invalid");
-  return absl::OkStatus();
-}
-
-absl::Status DispositionChain::ValidateRequestKey(absl::string_view application_id,
-                                                  absl::string_view request_id,
-                                                  absl::string_view reason) {
-  FieldViolations v;
-  CheckId(v, "application_id", application_id);
-  CheckId(v, "request_id", request_id);
-  CheckText(v, "reason", reason, /*required=*/false);
-  if (!v.empty()) return v.ToStatus("the request is invalid");
-  return absl::OkStatus();
-}
-
-absl::Status DispositionChain::ValidateForward(absl::string_view application_id,
-                                               int64_t expected_version, absl::string_view note) {
-  FieldViolations v;
-  CheckId(v, "application_id", application_id);
-  CheckVersion(v, expected_version);
-  CheckText(v, "note", note, /*required=*/false);
-  if (!v.empty()) return v.ToStatus("the Forward request is invalid");
-  return absl::OkStatus();
-}
-
-absl::Status DispositionChain::ValidateVerify(absl::string_view application_id,
-                                              int64_t expected_version, const Checklist& checklist,
-                                              absl::string_view note) {
-  FieldViolations v;
-  CheckId(v, "application_id", application_id);
-  CheckVersion(v, expected_version);
-  // SOP step 5: the verifier checks the completeness of the application; every item must be
-  // confirmed, and each one that is not is named.
-  constexpr absl::string_view kUnconfirmed = "must be confirmed before the request goes to the CA";
-  if (!checklist.request_letter_ok) v.Add("checklist.request_letter_ok", std::string(kUnconfirmed));
-  if (!checklist.bsre_form_ok) v.Add("checklist.bsre_form_ok", std::string(kUnconfirmed));
-  if (!checklist.ktp_copy_ok) v.Add("checklist.ktp_copy_ok", std::string(kUnconfirmed));
-  if (!checklist.sk_copy_ok) v.Add("checklist.sk_copy_ok", std::string(kUnconfirmed));
-  if (!checklist.identity_matches_documents) {
-    v.Add("checklist.identity_matches_documents", std::string(kUnconfirmed));
-  }
-  CheckText(v, "note", note, /*required=*/false);
-  if (!v.empty()) return v.ToStatus("the Verify request is invalid");
-  return absl::OkStatus();
-}
-
-absl::Status DispositionChain::ValidateReturn(absl::string_view application_id,
-                                              int64_t expected_version, absl::string_view reason,
-                                              const std::vector<int>& kinds) {
-  FieldViolations v;
-  CheckId(v, "application_id", application_id);
-  CheckVersion(v, expected_version);
-  CheckText(v, "reason", reason, /*required=*/true);
-  if (kinds.empty()) v.Add("missing_documents", "name at least one document to resubmit");
-  std::set<int> seen;
-  for (size_t i = 0; i < kinds.size(); ++i) {
-    std::string field = absl::StrCat("missing_documents[", i, "]");
-    if (!DocumentKindName(kinds[i]).has_value()) {
-      v.Add(field, "must be REQUEST_LETTER, BSRE_FORM, KTP_COPY or SK_COPY");
-    } else if (!seen.insert(kinds[i]).second) {
-      v.Add(field, "is listed twice");
-    }
-  }
-  if (!v.empty()) return v.ToStatus("the Return request is invalid");
-  return absl::OkStatus();
-}
-
-absl::Status DispositionChain::ValidateReject(absl::string_view application_id,
-                                              int64_t expected_version, absl::string_view reason) {
-  FieldViolations v;
-  CheckId(v, "application_id", application_id);
-  CheckVersion(v, expected_version);
-  CheckText(v, "reason", reason, /*required=*/true);
-  if (!v.empty()) return v.ToStatus("the Reject request is invalid");
-  return absl::OkStatus();
-}
-
 absl::Status DispositionChain::CheckAction(const CaseRecord* current, int64_t expected_version,
                                            const RoleSet& caller, CaseAction action) {
   if (current == nullptr) return absl::NotFoundError("no such case");
   if (expected_version != current->version) {
     // The loser of a race always learns that its view is stale.
-    return absl::AbortedError(absl::StrCat("the case is at version ", current->version,
-                                           ", not ", expected_version, "; reload it"));
+    return absl::AbortedError(absl::StrCat("the case is at version ", current->version, ", not ",
+                                           expected_version, "; reload it"));
   }
   std::optional<Role> step_role = RoleForStep(current->current_step);
   if (!step_role.has_value() || !caller.Contains(*step_role)) {
@@ -207,9 +117,9 @@ absl::Status DispositionChain::CheckAction(const CaseRecord* current, int64_t ex
                      step_role.has_value() ? RoleName(*step_role) : "nobody"));
   }
   if (current->status != CaseStatus::kInReview) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the case is ", CaseStatusName(current->status), "; ", CaseActionName(action),
-        " needs it IN_REVIEW"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("the case is ", CaseStatusName(current->status), "; ", CaseActionName(action),
+                     " needs it IN_REVIEW"));
   }
   const int step = current->current_step;
   switch (action) {
@@ -250,14 +160,13 @@ TimelineEntry DispositionChain::OfficialEntry(const CaseRecord& c, absl::string_
   return e;
 }
 
-TimelineEntry DispositionChain::ServiceEntry(int step, absl::string_view action,
-                                             const Actor& actor, const std::string& note,
-                                             absl::Time now) {
+TimelineEntry DispositionChain::ServiceEntry(int step, absl::string_view action, const Actor& actor,
+                                             const std::string& note, absl::Time now) {
   TimelineEntry e;
   e.step = step;
   e.action = std::string(action);
   e.actor_sub = actor.sub;
-  e.actor_role = std::string(RoleName(Role::kService));
+  e.actor_role = ServiceRole();
   e.note = note;
   e.at = now;
   e.counts_for_sla = false;
@@ -275,25 +184,33 @@ CaseChange DispositionChain::UpdateOf(const CaseRecord& current, absl::Time now)
   return ch;
 }
 
-absl::StatusOr<CaseChange> DispositionChain::Forward(const CaseRecord* current,
-                                                     int64_t expected_version, const Actor& actor,
-                                                     const std::string& note) const {
-  if (absl::Status s = CheckAction(current, expected_version, actor.roles, CaseAction::kForward);
-      !s.ok()) {
+absl::StatusOr<CaseChange> DispositionChain::OfficialChange(const CaseRecord* current,
+                                                            int64_t expected_version,
+                                                            const Actor& actor, CaseAction action,
+                                                            const char* entry_action,
+                                                            const std::string& note) const {
+  if (absl::Status s = CheckAction(current, expected_version, actor.roles, action); !s.ok()) {
     return s;
   }
   const absl::Time now = clock_->Now();
   CaseChange ch = UpdateOf(*current, now);
+  ch.entry = OfficialEntry(*current, entry_action, actor, note, now);
+  ch.audit = CaseAudit(*current, actor.sub, ch.entry->actor_role, entry_action,
+                       {{"version", ch.after.version}});
+  return ch;
+}
+
+absl::StatusOr<CaseChange> DispositionChain::Forward(const CaseRecord* current,
+                                                     int64_t expected_version, const Actor& actor,
+                                                     const std::string& note) const {
+  absl::StatusOr<CaseChange> ch =
+      OfficialChange(current, expected_version, actor, CaseAction::kForward, "FORWARDED", note);
+  if (!ch.ok()) return ch;
   // SOP steps 2-4: review done; disposition to the next role with the note as instruction.
-  ch.entry = OfficialEntry(*current, "FORWARDED", actor, note, now);
-  ch.after.current_step = current->current_step + 1;
-  ch.after.step_entered_at = now;
-  ch.audit = AuditNote{.actor_sub = actor.sub,
-                       .actor_role = ch.entry->actor_role,
-                       .action = "FORWARDED",
-                       .details = {{"from_step", current->current_step},
-                                   {"to_step", ch.after.current_step},
-                                   {"version", ch.after.version}}};
+  ch->after.current_step = current->current_step + 1;
+  ch->after.step_entered_at = ch->entry->at;
+  ch->audit->details["from_step"] = current->current_step;
+  ch->audit->details["to_step"] = ch->after.current_step;
   return ch;
 }
 
@@ -301,88 +218,60 @@ absl::StatusOr<CaseChange> DispositionChain::Verify(const CaseRecord* current,
                                                     int64_t expected_version, const Actor& actor,
                                                     const Checklist& checklist,
                                                     const std::string& note) const {
-  if (absl::Status s = CheckAction(current, expected_version, actor.roles, CaseAction::kVerify);
-      !s.ok()) {
-    return s;
-  }
+  absl::StatusOr<CaseChange> ch =
+      OfficialChange(current, expected_version, actor, CaseAction::kVerify, "VERIFIED", note);
+  if (!ch.ok()) return ch;
   if (absl::Status s = ValidateVerify(current->application_id, expected_version, checklist, note);
       !s.ok()) {
     return s;
   }
-  const absl::Time now = clock_->Now();
-  CaseChange ch = UpdateOf(*current, now);
   // SOP step 5: completeness checked; the request goes to the BSrE service (the CA).
-  ch.entry = OfficialEntry(*current, "VERIFIED", actor, note, now);
-  ch.after.status = CaseStatus::kSentToCa;
-  ch.after.checklist_confirmed = true;
-  ch.audit = AuditNote{.actor_sub = actor.sub,
-                       .actor_role = ch.entry->actor_role,
-                       .action = "VERIFIED",
-                       .details = {{"step", current->current_step},
-                                   {"checklist", "all confirmed"},
-                                   {"version", ch.after.version}}};
+  ch->after.status = CaseStatus::kSentToCa;
+  ch->after.checklist_confirmed = true;
+  ch->audit->details["step"] = current->current_step;
+  ch->audit->details["checklist"] = "all confirmed";
+  // "Sends it to the BSrE service": through the outbox, in this same transaction, retried until
+  // the certificate service takes it.
+  ch->outbox.push_back(
+      StartEnrollmentItem(absl::StrCat("disposition:enroll:", current->application_id), ch->after));
   return ch;
 }
 
 absl::StatusOr<CaseChange> DispositionChain::Return(
     const CaseRecord* current, int64_t expected_version, const Actor& actor,
     const std::string& reason, const std::vector<std::string>& missing_documents) const {
-  if (absl::Status s = CheckAction(current, expected_version, actor.roles, CaseAction::kReturn);
-      !s.ok()) {
-    return s;
-  }
-  const absl::Time now = clock_->Now();
-  CaseChange ch = UpdateOf(*current, now);
-  ch.entry = OfficialEntry(*current, "RETURNED", actor, reason, now);
+  absl::StatusOr<CaseChange> ch =
+      OfficialChange(current, expected_version, actor, CaseAction::kReturn, "RETURNED", reason);
+  if (!ch.ok()) return ch;
   // The case stays at the step that returned it, so ResumeCase brings it back there.
-  ch.after.status = CaseStatus::kReturned;
-  ch.after.return_reason = reason;
-  ch.after.missing_documents = missing_documents;
-  ch.audit = AuditNote{.actor_sub = actor.sub,
-                       .actor_role = ch.entry->actor_role,
-                       .action = "RETURNED",
-                       .details = {{"step", current->current_step},
-                                   {"reason", reason},
-                                   {"missing_documents", absl::StrJoin(missing_documents, ",")},
-                                   {"version", ch.after.version}}};
+  ch->after.status = CaseStatus::kReturned;
+  ch->after.return_reason = reason;
+  ch->after.missing_documents = missing_documents;
+  const std::string missing = absl::StrJoin(missing_documents, ",");
+  ch->audit->details["step"] = current->current_step;
+  ch->audit->details["reason"] = reason;
+  ch->audit->details["missing_documents"] = missing;
+  ch->outbox.push_back(ApplicantNotice(
+      ch->after,
+      absl::StrCat("disposition:returned:", current->application_id, ":", ch->after.version),
+      NotifyTemplate::kApplicationReturned, {{"reason", reason}, {"missing_documents", missing}}));
   return ch;
 }
 
 absl::StatusOr<CaseChange> DispositionChain::Reject(const CaseRecord* current,
                                                     int64_t expected_version, const Actor& actor,
                                                     const std::string& reason) const {
-  if (absl::Status s = CheckAction(current, expected_version, actor.roles, CaseAction::kReject);
-      !s.ok()) {
-    return s;
-  }
-  const absl::Time now = clock_->Now();
-  CaseChange ch = UpdateOf(*current, now);
-  ch.entry = OfficialEntry(*current, "REJECTED", actor, reason, now);
-  ch.after.status = CaseStatus::kRejected;  // final
-  ch.audit = AuditNote{.actor_sub = actor.sub,
-                       .actor_role = ch.entry->actor_role,
-                       .action = "REJECTED",
-                       .details = {{"step", current->current_step},
-                                   {"reason", reason},
-                                   {"version", ch.after.version}}};
+  absl::StatusOr<CaseChange> ch =
+      OfficialChange(current, expected_version, actor, CaseAction::kReject, "REJECTED", reason);
+  if (!ch.ok()) return ch;
+  ch->after.status = CaseStatus::kRejected;  // final
+  ch->audit->details["step"] = current->current_step;
+  ch->audit->details["reason"] = reason;
+  ch->outbox.push_back(
+      ApplicantNotice(ch->after, absl::StrCat("disposition:rejected:", current->application_id),
+                      NotifyTemplate::kApplicationRejected, {{"reason", reason}}));
   return ch;
 }
-
-namespace {
-
-// A request id used before: for the same case and kind it is a repeat (answered with the case
-// as it stands); anything else reuses the key for a different request.
-absl::StatusOr<bool> IsRepeat(const std::optional<SeenRequest>& seen,
-                              const std::string& application_id, absl::string_view kind) {
-  if (!seen.has_value()) return false;
-  if (seen->application_id != application_id || seen->kind != kind) {
-    return absl::AlreadyExistsError(absl::StrCat("request_id was already used for another ",
-                                                 "request (", seen->kind, ")"));
-  }
-  return true;
-}
-
-}  // namespace
 
 absl::StatusOr<CaseChange> DispositionChain::Open(const CaseRecord* current,
                                                   const std::optional<SeenRequest>& seen,
@@ -412,10 +301,8 @@ absl::StatusOr<CaseChange> DispositionChain::Open(const CaseRecord* current,
   c.applicant = in.applicant;
   c.updated_at = now;
   ch.entry = ServiceEntry(kFirstStep, "OPENED", actor, "", now);
-  ch.audit = AuditNote{.actor_sub = actor.sub,
-                       .actor_role = "SERVICE",
-                       .action = "OPENED",
-                       .details = {{"step", kFirstStep}, {"request_id", in.request_id}}};
+  ch.audit = CaseAudit(c, actor.sub, ServiceRole(), "OPENED",
+                       {{"step", kFirstStep}, {"request_id", in.request_id}});
   return ch;
 }
 
@@ -443,12 +330,9 @@ absl::StatusOr<CaseChange> DispositionChain::Resume(const CaseRecord* current,
   ch.after.return_reason.clear();
   ch.after.missing_documents.clear();
   ch.entry = ServiceEntry(current->current_step, "RESUMED", actor, "", now);
-  ch.audit = AuditNote{.actor_sub = actor.sub,
-                       .actor_role = "SERVICE",
-                       .action = "RESUMED",
-                       .details = {{"step", current->current_step},
-                                   {"request_id", request_id},
-                                   {"version", ch.after.version}}};
+  ch.audit = CaseAudit(
+      *current, actor.sub, ServiceRole(), "RESUMED",
+      {{"step", current->current_step}, {"request_id", request_id}, {"version", ch.after.version}});
   return ch;
 }
 
@@ -470,9 +354,9 @@ absl::StatusOr<CaseChange> DispositionChain::Withdraw(const CaseRecord* current,
     return none;
   }
   if (current->status != CaseStatus::kInReview && current->status != CaseStatus::kReturned) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the case is ", CaseStatusName(current->status), "; only a case not yet sent to the CA ",
-        "can be withdrawn"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("the case is ", CaseStatusName(current->status),
+                     "; only a case not yet sent to the CA ", "can be withdrawn"));
   }
   const absl::Time now = clock_->Now();
   CaseChange ch = UpdateOf(*current, now);
@@ -480,12 +364,9 @@ absl::StatusOr<CaseChange> DispositionChain::Withdraw(const CaseRecord* current,
   ch.request_kind = "WITHDRAW";
   ch.after.status = CaseStatus::kWithdrawn;
   ch.entry = ServiceEntry(current->current_step, "WITHDRAWN", actor, reason, now);
-  ch.audit = AuditNote{.actor_sub = actor.sub,
-                       .actor_role = "SERVICE",
-                       .action = "WITHDRAWN",
-                       .details = {{"step", current->current_step},
-                                   {"request_id", request_id},
-                                   {"version", ch.after.version}}};
+  ch.audit = CaseAudit(
+      *current, actor.sub, ServiceRole(), "WITHDRAWN",
+      {{"step", current->current_step}, {"request_id", request_id}, {"version", ch.after.version}});
   return ch;
 }
 

@@ -1,7 +1,8 @@
 // The SOP's disposition chain (steps 2-5) as a plain state machine: which role acts at which
 // step, which action fits which step and status, the contract's order of checks, the SOP's
-// standard times, and the change each action makes (new state + timeline entry + audit note).
-// No SQL, no gRPC: DispositionManager runs these inside DispositionStore::Apply's transaction.
+// standard times, and the decision each action makes (a CaseChange: new state + timeline entry
+// + audit entry + the outbox items owed to the certificate and notification services).
+// No SQL, no gRPC, no protobuf: DispositionManager runs these inside DispositionStore::Apply.
 //
 //   DispositionChain chain(&clock);
 //   absl::StatusOr<CaseChange> c = chain.Forward(&current, /*expected_version=*/3,
@@ -18,9 +19,9 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "case_records.h"
 #include "common/auth.h"
 #include "common/clock.h"
+#include "disposition_records.h"
 
 namespace sertel::disposition {
 
@@ -32,24 +33,16 @@ struct Actor {
   RoleSet roles;
 };
 
-// What intake sends with OpenCase.
-struct OpenInput {
-  std::string application_id;
-  std::string request_id;
-  ApplicantInfo applicant;
-  std::optional<absl::Time> submitted_at;
-};
-
 class DispositionChain {
  public:
   static constexpr int kFirstStep = 2;  // SOP step 2: head of agency
   static constexpr int kLastStep = 5;   // SOP step 5: verifier
-  static constexpr size_t kMaxTextChars = 1000;
 
   explicit DispositionChain(const Clock* clock) : clock_(clock) {}
   const Clock* clock() const { return clock_; }
 
-  // SOP "Pelaksana": 2 head of agency, 3 head of division, 4 head of section, 5 verifier.
+  // SOP "Pelaksana" (disposition_roles.h): 2 head of agency, 3 head of division, 4 head of
+  // section, 5 verifier.
   static std::optional<Role> RoleForStep(int step);
   static std::optional<int> StepForRole(Role role);
   // The inbox a caller sees: the lowest step any of their roles acts at (nullopt: none).
@@ -59,23 +52,8 @@ class DispositionChain {
   static absl::Time DueAt(const CaseRecord& c) {
     return c.step_entered_at + StandardTime(c.current_step);
   }
-  // "REQUEST_LETTER", "BSRE_FORM", "KTP_COPY", "SK_COPY" for sertel.v1.DocumentKind 1-4.
-  static std::optional<std::string> DocumentKindName(int kind);
 
-  // Input checks: INVALID_ARGUMENT listing every bad field (nothing is read or written first).
-  static absl::Status ValidateOpen(const OpenInput& in);
-  static absl::Status ValidateRequestKey(absl::string_view application_id,
-                                         absl::string_view request_id, absl::string_view reason);
-  static absl::Status ValidateForward(absl::string_view application_id, int64_t expected_version,
-                                      absl::string_view note);
-  static absl::Status ValidateVerify(absl::string_view application_id, int64_t expected_version,
-                                     const Checklist& checklist, absl::string_view note);
-  static absl::Status ValidateReturn(absl::string_view application_id, int64_t expected_version,
-                                     absl::string_view reason, const std::vector<int>& kinds);
-  static absl::Status ValidateReject(absl::string_view application_id, int64_t expected_version,
-                                     absl::string_view reason);
-
-  // The contract's order (api-contract.md "Errors"), after the RPC's role table: the case exists
+  // The contract's order (docs/api.md, "Errors"), after the RPC's role table: the case exists
   // (NOT_FOUND), expected_version is current (ABORTED), the caller holds the current step's role
   // (PERMISSION_DENIED), the action fits the step and status (FAILED_PRECONDITION).
   static absl::Status CheckAction(const CaseRecord* current, int64_t expected_version,
@@ -85,9 +63,11 @@ class DispositionChain {
   // CheckAction first.
   absl::StatusOr<CaseChange> Forward(const CaseRecord* current, int64_t expected_version,
                                      const Actor& actor, const std::string& note) const;
+  // Also owes certificate.StartEnrollment (SOP step 5: "sends it to the BSrE service").
   absl::StatusOr<CaseChange> Verify(const CaseRecord* current, int64_t expected_version,
                                     const Actor& actor, const Checklist& checklist,
                                     const std::string& note) const;
+  // Return and Reject also owe the applicant an email (notification.SendNotification).
   absl::StatusOr<CaseChange> Return(const CaseRecord* current, int64_t expected_version,
                                     const Actor& actor, const std::string& reason,
                                     const std::vector<std::string>& missing_documents) const;
@@ -116,6 +96,12 @@ class DispositionChain {
   static TimelineEntry ServiceEntry(int step, absl::string_view action, const Actor& actor,
                                     const std::string& note, absl::Time now);
   CaseChange UpdateOf(const CaseRecord& current, absl::Time now) const;
+  // An official's action: CheckAction, then the update of `current` with the official's timeline
+  // entry and audit entry `entry_action` ("FORWARDED", ...); the action adds the rest.
+  absl::StatusOr<CaseChange> OfficialChange(const CaseRecord* current, int64_t expected_version,
+                                            const Actor& actor, CaseAction action,
+                                            const char* entry_action,
+                                            const std::string& note) const;
 
   const Clock* clock_;
 };

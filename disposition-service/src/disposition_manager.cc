@@ -1,44 +1,49 @@
 #include "disposition_manager.h"
 
-#include "absl/strings/escaping.h"
+#include "common/sla_window.h"
+
+#include <algorithm>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
-#include "case_proto.h"
 #include "common/field_violations.h"
 #include "common/sop.h"
-#include "sertel/v1/certificate.pb.h"
-#include "sertel/v1/notification.pb.h"
+#include "disposition_validation.h"
 
 namespace sertel::disposition {
 namespace {
 
+using Seen = std::optional<SeenRequest>;
+
 Actor ActorOf(const Principal& p) { return Actor{.sub = p.sub, .roles = p.roles}; }
 
-// The applicant hears about a return or a rejection by email (applicant.email).
-OutboxItem Notify(const CaseRecord& c, const std::string& request_id,
-                  v1::NotificationTemplate tmpl,
-                  std::vector<std::pair<std::string, std::string>> params) {
-  v1::SendNotificationRequest r;
-  r.set_request_id(request_id);
-  r.set_application_id(c.application_id);
-  r.set_channel(v1::CHANNEL_EMAIL);
-  r.set_recipient(c.applicant.email);
-  r.set_template_(tmpl);
-  auto& map = *r.mutable_params();
-  map["full_name"] = c.applicant.full_name;
-  map["application_id"] = c.application_id;
-  for (auto& [k, v] : params) map[k] = v;
-  return OutboxItem{kSendNotificationTopic, request_id, r.SerializeAsString()};
+// A page token is bound to the inbox it pages: one step's token cannot page another's. A caller
+// without a step gets a scope no token was made for (and PERMISSION_DENIED after the checks).
+std::string InboxScope(std::optional<int> step) {
+  return step.has_value() ? absl::StrCat("inbox:step=", *step) : "inbox:none";
+}
+
+// The SLA rows of steps 1..last_step in order, a zero row where `found` has none.
+std::vector<StepSla> EveryStep(const std::vector<StepSla>& found, int last_step) {
+  std::vector<StepSla> out;
+  for (int step = 1; step <= last_step; ++step) {
+    StepSla row;
+    row.step = step;
+    for (const StepSla& s : found) {
+      if (s.step == step) row = s;
+    }
+    out.push_back(row);
+  }
+  return out;
 }
 
 }  // namespace
 
 absl::StatusOr<CaseRecord> DispositionManager::OpenCase(const Principal& caller,
                                                         const OpenInput& in) {
-  if (absl::Status s = DispositionChain::ValidateOpen(in); !s.ok()) return s;
+  if (absl::Status s = ValidateOpen(in); !s.ok()) return s;
   return store_->Apply(in.application_id, in.request_id,
-                       [&](const CaseRecord* current, const std::optional<SeenRequest>& seen) {
+                       [&](const CaseRecord* current, const Seen& seen) {
                          return chain_.Open(current, seen, in, ActorOf(caller));
                        });
 }
@@ -46,31 +51,24 @@ absl::StatusOr<CaseRecord> DispositionManager::OpenCase(const Principal& caller,
 absl::StatusOr<CaseRecord> DispositionManager::ResumeCase(const Principal& caller,
                                                           const std::string& id,
                                                           const std::string& request_id) {
-  if (absl::Status s = DispositionChain::ValidateRequestKey(id, request_id, ""); !s.ok()) return s;
-  return store_->Apply(id, request_id,
-                       [&](const CaseRecord* current, const std::optional<SeenRequest>& seen) {
-                         return chain_.Resume(current, seen, id, request_id, ActorOf(caller));
-                       });
+  if (absl::Status s = ValidateRequestKey(id, request_id, ""); !s.ok()) return s;
+  return store_->Apply(id, request_id, [&](const CaseRecord* current, const Seen& seen) {
+    return chain_.Resume(current, seen, id, request_id, ActorOf(caller));
+  });
 }
 
 absl::StatusOr<CaseRecord> DispositionManager::WithdrawCase(const Principal& caller,
                                                             const std::string& id,
                                                             const std::string& request_id,
                                                             const std::string& reason) {
-  if (absl::Status s = DispositionChain::ValidateRequestKey(id, request_id, reason); !s.ok()) {
-    return s;
-  }
-  return store_->Apply(id, request_id,
-                       [&](const CaseRecord* current, const std::optional<SeenRequest>& seen) {
-                         return chain_.Withdraw(current, seen, id, request_id, reason,
-                                                ActorOf(caller));
-                       });
+  if (absl::Status s = ValidateRequestKey(id, request_id, reason); !s.ok()) return s;
+  return store_->Apply(id, request_id, [&](const CaseRecord* current, const Seen& seen) {
+    return chain_.Withdraw(current, seen, id, request_id, reason, ActorOf(caller));
+  });
 }
 
 absl::StatusOr<CaseRecord> DispositionManager::GetCase(const std::string& id) {
-  FieldViolations v;
-  if (id.empty()) v.Add("application_id", "is required");
-  if (!v.empty()) return v.ToStatus("the GetCase request is invalid");
+  if (absl::Status s = ValidateGetCase(id); !s.ok()) return s;
   return store_->Get(id);
 }
 
@@ -78,10 +76,8 @@ absl::StatusOr<CaseRecord> DispositionManager::Forward(const Principal& caller,
                                                        const std::string& id,
                                                        int64_t expected_version,
                                                        const std::string& note) {
-  if (absl::Status s = DispositionChain::ValidateForward(id, expected_version, note); !s.ok()) {
-    return s;
-  }
-  return store_->Apply(id, "", [&](const CaseRecord* current, const std::optional<SeenRequest>&) {
+  if (absl::Status s = ValidateForward(id, expected_version, note); !s.ok()) return s;
+  return store_->Apply(id, "", [&](const CaseRecord* current, const Seen&) {
     return chain_.Forward(current, expected_version, ActorOf(caller), note);
   });
 }
@@ -91,26 +87,10 @@ absl::StatusOr<CaseRecord> DispositionManager::Verify(const Principal& caller,
                                                       int64_t expected_version,
                                                       const Checklist& checklist,
                                                       const std::string& note) {
-  if (absl::Status s = DispositionChain::ValidateVerify(id, expected_version, checklist, note);
-      !s.ok()) {
-    return s;
-  }
-  return store_->Apply(
-      id, "",
-      [&](const CaseRecord* current,
-          const std::optional<SeenRequest>&) -> absl::StatusOr<CaseChange> {
-        absl::StatusOr<CaseChange> ch =
-            chain_.Verify(current, expected_version, ActorOf(caller), checklist, note);
-        if (!ch.ok()) return ch;
-        // SOP step 5: "sends it to the BSrE service" - through the outbox, in this same
-        // transaction, retried until the certificate service takes it.
-        v1::StartEnrollmentRequest r;
-        r.set_application_id(id);
-        *r.mutable_applicant() = ToProto(ch->after.applicant);
-        r.set_request_id(absl::StrCat("disposition:enroll:", id));
-        ch->outbox.push_back({kStartEnrollmentTopic, r.request_id(), r.SerializeAsString()});
-        return ch;
-      });
+  if (absl::Status s = ValidateVerify(id, expected_version, checklist, note); !s.ok()) return s;
+  return store_->Apply(id, "", [&](const CaseRecord* current, const Seen&) {
+    return chain_.Verify(current, expected_version, ActorOf(caller), checklist, note);
+  });
 }
 
 absl::StatusOr<CaseRecord> DispositionManager::Return(const Principal& caller,
@@ -118,83 +98,51 @@ absl::StatusOr<CaseRecord> DispositionManager::Return(const Principal& caller,
                                                       int64_t expected_version,
                                                       const std::string& reason,
                                                       const std::vector<int>& kinds) {
-  if (absl::Status s = DispositionChain::ValidateReturn(id, expected_version, reason, kinds);
-      !s.ok()) {
-    return s;
-  }
+  if (absl::Status s = ValidateReturn(id, expected_version, reason, kinds); !s.ok()) return s;
   std::vector<std::string> names;
-  for (int k : kinds) names.push_back(*DispositionChain::DocumentKindName(k));
-  return store_->Apply(
-      id, "",
-      [&](const CaseRecord* current,
-          const std::optional<SeenRequest>&) -> absl::StatusOr<CaseChange> {
-        absl::StatusOr<CaseChange> ch =
-            chain_.Return(current, expected_version, ActorOf(caller), reason, names);
-        if (!ch.ok()) return ch;
-        ch->outbox.push_back(
-            Notify(ch->after,
-                   absl::StrCat("disposition:returned:", id, ":", ch->after.version),
-                   v1::NOTIFICATION_TEMPLATE_APPLICATION_RETURNED,
-                   {{"reason", reason}, {"missing_documents", absl::StrJoin(names, ",")}}));
-        return ch;
-      });
+  for (int k : kinds) names.push_back(*DocumentKindName(k));
+  return store_->Apply(id, "", [&](const CaseRecord* current, const Seen&) {
+    return chain_.Return(current, expected_version, ActorOf(caller), reason, names);
+  });
 }
 
 absl::StatusOr<CaseRecord> DispositionManager::Reject(const Principal& caller,
                                                       const std::string& id,
                                                       int64_t expected_version,
                                                       const std::string& reason) {
-  if (absl::Status s = DispositionChain::ValidateReject(id, expected_version, reason); !s.ok()) {
-    return s;
-  }
-  return store_->Apply(
-      id, "",
-      [&](const CaseRecord* current,
-          const std::optional<SeenRequest>&) -> absl::StatusOr<CaseChange> {
-        absl::StatusOr<CaseChange> ch =
-            chain_.Reject(current, expected_version, ActorOf(caller), reason);
-        if (!ch.ok()) return ch;
-        ch->outbox.push_back(Notify(ch->after, absl::StrCat("disposition:rejected:", id),
-                                    v1::NOTIFICATION_TEMPLATE_APPLICATION_REJECTED,
-                                    {{"reason", reason}}));
-        return ch;
-      });
+  if (absl::Status s = ValidateReject(id, expected_version, reason); !s.ok()) return s;
+  return store_->Apply(id, "", [&](const CaseRecord* current, const Seen&) {
+    return chain_.Reject(current, expected_version, ActorOf(caller), reason);
+  });
 }
 
-std::string DispositionManager::EncodePageToken(const InboxCursor& cursor) {
-  return absl::WebSafeBase64Escape(absl::StrCat(absl::ToUnixMicros(cursor.step_entered_at), ":",
-                                                cursor.application_id));
-}
-
-absl::StatusOr<InboxCursor> DispositionManager::DecodePageToken(const std::string& token) {
-  std::string raw;
-  auto bad = [] { return InvalidField("page_token", "is not a token this service issued"); };
-  if (!absl::WebSafeBase64Unescape(token, &raw)) return bad();
-  size_t colon = raw.find(':');
+std::optional<InboxCursor> DispositionManager::DecodeCursor(std::optional<int> step,
+                                                            const std::string& token) const {
+  absl::StatusOr<std::vector<std::string>> fields =
+      page_tokens_->Decode(InboxScope(step), token, /*expected_fields=*/2);
   int64_t micros = 0;
-  if (colon == std::string::npos || colon + 1 >= raw.size() ||
-      !absl::SimpleAtoi(absl::string_view(raw).substr(0, colon), &micros)) {
-    return bad();
-  }
+  if (!fields.ok() || !absl::SimpleAtoi((*fields)[0], &micros)) return std::nullopt;
   return InboxCursor{.step_entered_at = absl::FromUnixMicros(micros),
-                     .application_id = raw.substr(colon + 1)};
+                     .application_id = (*fields)[1]};
+}
+
+std::string DispositionManager::EncodeCursor(int step, const CaseRecord& last) const {
+  return page_tokens_->Encode(
+      InboxScope(step),
+      {absl::StrCat(absl::ToUnixMicros(last.step_entered_at)), last.application_id});
 }
 
 absl::StatusOr<InboxPage> DispositionManager::ListInbox(const Principal& caller, int page_size,
                                                         const std::string& page_token) {
+  const std::optional<int> step = DispositionChain::InboxStep(caller.roles);
   FieldViolations v;
   if (page_size < 0) v.Add("page_size", "must not be negative");
   std::optional<InboxCursor> after;
   if (!page_token.empty()) {
-    absl::StatusOr<InboxCursor> c = DecodePageToken(page_token);
-    if (c.ok()) {
-      after = *c;
-    } else {
-      v.Add("page_token", "is not a token this service issued");
-    }
+    after = DecodeCursor(step, page_token);
+    if (!after.has_value()) v.Add("page_token", "is not a token this service issued");
   }
   if (!v.empty()) return v.ToStatus("the ListInbox request is invalid");
-  std::optional<int> step = DispositionChain::InboxStep(caller.roles);
   if (!step.has_value()) {
     return absl::PermissionDeniedError("only the role of a step (2-5) has an inbox");
   }
@@ -206,41 +154,35 @@ absl::StatusOr<InboxPage> DispositionManager::ListInbox(const Principal& caller,
   page.cases = std::move(*rows);
   if (static_cast<int>(page.cases.size()) > size) {
     page.cases.resize(size);
-    const CaseRecord& last = page.cases.back();
-    page.next_page_token = EncodePageToken({last.step_entered_at, last.application_id});
+    page.next_page_token = EncodeCursor(*step, page.cases.back());
   }
   return page;
 }
 
 absl::StatusOr<SlaResult> DispositionManager::GetSlaReport(std::optional<absl::Time> from,
                                                            std::optional<absl::Time> to) {
+  absl::StatusOr<SlaWindow> window = ResolveSlaWindow(from, to, clock_->Now());
+  if (!window.ok()) return window.status();
   SlaResult r;
-  r.to = to.value_or(clock_->Now());
-  r.from = from.value_or(r.to - absl::Hours(24 * 30));
-  if (r.from >= r.to) return InvalidField("from", "must be before `to`");
-  absl::StatusOr<std::vector<StepSla>> found = store_->SlaReport(r.from, r.to, DispositionChain::StandardTime(1));
+  r.from = window->from;
+  r.to = window->to;
+  absl::StatusOr<std::vector<StepSla>> found =
+      store_->SlaReport(r.from, r.to, DispositionChain::StandardTime(1));
   if (!found.ok()) return found.status();
-  int last_step = 5;  // without the certificate service: steps 1-5
+  int last_step = DispositionChain::kLastStep;  // without the certificate service: steps 1-5
   if (later_steps_) {
     absl::StatusOr<std::vector<StepSla>> later = later_steps_(r.from, r.to);
     if (!later.ok()) {
-      return absl::UnavailableError(absl::StrCat(
-          "steps 6-7 come from the certificate service, which did not answer: ",
-          later.status().message()));
+      return absl::UnavailableError(
+          absl::StrCat("steps 6-7 come from the certificate service, which did not answer: ",
+                       later.status().message()));
     }
     for (const StepSla& s : *later) {
       if (s.step == 6 || s.step == 7) found->push_back(s);
     }
     last_step = kLastSopStep;
   }
-  for (int step = 1; step <= last_step; ++step) {
-    StepSla row;
-    row.step = step;
-    for (const StepSla& s : *found) {
-      if (s.step == step) row = s;
-    }
-    r.steps.push_back(row);
-  }
+  r.steps = EveryStep(*found, last_step);
   return r;
 }
 

@@ -1,5 +1,6 @@
 // The gRPC face of disposition-service (SOP steps 2-5): every handler runs through HandleRpc with
-// the role table below and hands the call to DispositionManager; the per-step role check (only the
+// the role table of disposition_roles.h, maps the request to records (disposition_proto.h), calls
+// DispositionManager and maps its records into the response. The per-step role check (only the
 // current step's role may act) is the chain's, after existence and version.
 //
 //   DispositionServiceImpl impl(&manager, &runtime->authenticator());
@@ -11,9 +12,6 @@
 #include "sertel/v1/disposition.grpc.pb.h"
 
 namespace sertel::disposition {
-
-// Who may call each RPC at all (api-contract.md, DispositionService).
-const RoleTable& DispositionRoles();
 
 class DispositionServiceImpl final : public v1::DispositionService::Service {
  public:

@@ -1,12 +1,13 @@
 // disposition-service: SOP steps 2-5. Wiring only: configuration, the store, the chain's manager,
 // the downstream clients, the outbox handlers and the gRPC service.
 #include "certificate_client.h"
-#include "common/notification_client.h"
 #include "common/audit_log.h"
 #include "common/grpc_client.h"
+#include "common/notification_client.h"
 #include "common/service_runtime.h"
 #include "disposition_config.h"
 #include "disposition_manager.h"
+#include "disposition_payloads.h"
 #include "disposition_service_impl.h"
 #include "disposition_store.h"
 
@@ -20,8 +21,7 @@ int main(int argc, char** argv) {
   EnvReader env;
   CommonConfig common = CommonConfig::FromEnv("disposition", 50052, env);
   DispositionConfig own = DispositionConfig::FromEnv(env);
-  auto rt = ServiceRuntime::Create(std::move(common), env, disposition::Migrations(), argc, argv,
-                                   [](pqxx::connection& c) { DispositionStore::Prepare(c); });
+  auto rt = ServiceRuntime::Create(std::move(common), env, disposition::Migrations(), argc, argv);
   if (!rt.ok()) return ServiceRuntime::ExitWith(rt.status());
   if ((*rt)->migrate_only()) return 0;
   const ClientConfig& client = (*rt)->config().client;
@@ -41,10 +41,12 @@ int main(int argc, char** argv) {
 
   AuditLog audit;
   DispositionStore store(&(*rt)->pool(), &audit);
-  DispositionManager manager(&store, SystemClock::Default(),
-                             [&certificate](absl::Time from, absl::Time to) {
-                               return certificate.LaterStepsSla(from, to);
-                             });
+  DispositionManager manager(
+      &store, SystemClock::Default(),
+      [&certificate](absl::Time from, absl::Time to) {
+        return certificate.LaterStepsSla(from, to);
+      },
+      (*rt)->page_tokens());
   DispositionServiceImpl impl(&manager, &(*rt)->authenticator());
   if (absl::Status s = impl.authorizer().CheckCoversService(); !s.ok()) {
     return ServiceRuntime::ExitWith(s);

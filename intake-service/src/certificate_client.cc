@@ -3,6 +3,7 @@
 #include "absl/time/clock.h"
 #include "common/grpc_client.h"
 #include "common/grpc_status.h"
+#include "intake_proto.h"
 
 namespace sertel::intake {
 
@@ -12,7 +13,7 @@ CertificateClient::CertificateClient(std::shared_ptr<grpc::Channel> channel, Cli
       config_(std::move(config)),
       lookup_deadline_(lookup_deadline) {}
 
-absl::StatusOr<std::optional<v1::Enrollment>> CertificateClient::GetEnrollment(
+absl::StatusOr<std::optional<EnrollmentView>> CertificateClient::GetEnrollment(
     const std::string& application_id) {
   auto ctx = MakeClientContext(config_);
   ctx->set_deadline(absl::ToChronoTime(absl::Now() + lookup_deadline_));
@@ -20,9 +21,9 @@ absl::StatusOr<std::optional<v1::Enrollment>> CertificateClient::GetEnrollment(
   request.set_application_id(application_id);
   v1::Enrollment reply;
   grpc::Status s = stub_->GetEnrollment(ctx.get(), request, &reply);
-  if (s.error_code() == grpc::StatusCode::NOT_FOUND) return std::optional<v1::Enrollment>();
+  if (s.error_code() == grpc::StatusCode::NOT_FOUND) return std::optional<EnrollmentView>();
   if (!s.ok()) return FromGrpcStatus(s);
-  return std::optional<v1::Enrollment>(std::move(reply));
+  return std::optional<EnrollmentView>(FromProto(reply));
 }
 
 }  // namespace sertel::intake

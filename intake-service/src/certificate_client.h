@@ -2,11 +2,11 @@
 // short deadline. One channel, made once.
 #pragma once
 
+#include <grpcpp/channel.h>
+
 #include <memory>
 #include <optional>
 #include <string>
-
-#include <grpcpp/channel.h>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -20,7 +20,7 @@ class CertificateClient final : public EnrollmentReader {
  public:
   CertificateClient(std::shared_ptr<grpc::Channel> channel, ClientConfig config,
                     absl::Duration lookup_deadline);
-  absl::StatusOr<std::optional<v1::Enrollment>> GetEnrollment(
+  absl::StatusOr<std::optional<EnrollmentView>> GetEnrollment(
       const std::string& application_id) override;
 
  private:

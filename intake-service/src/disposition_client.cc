@@ -4,7 +4,8 @@
 #include "absl/time/clock.h"
 #include "common/grpc_client.h"
 #include "common/grpc_status.h"
-#include "intake_manager.h"
+#include "intake_payloads.h"
+#include "intake_proto.h"
 
 namespace sertel::intake {
 
@@ -14,7 +15,7 @@ DispositionClient::DispositionClient(std::shared_ptr<grpc::Channel> channel, Cli
       config_(std::move(config)),
       lookup_deadline_(lookup_deadline) {}
 
-absl::StatusOr<std::optional<v1::Case>> DispositionClient::GetCase(
+absl::StatusOr<std::optional<CaseView>> DispositionClient::GetCase(
     const std::string& application_id) {
   auto ctx = MakeClientContext(config_);
   ctx->set_deadline(absl::ToChronoTime(absl::Now() + lookup_deadline_));
@@ -22,9 +23,9 @@ absl::StatusOr<std::optional<v1::Case>> DispositionClient::GetCase(
   request.set_application_id(application_id);
   v1::Case reply;
   grpc::Status s = stub_->GetCase(ctx.get(), request, &reply);
-  if (s.error_code() == grpc::StatusCode::NOT_FOUND) return std::optional<v1::Case>();
+  if (s.error_code() == grpc::StatusCode::NOT_FOUND) return std::optional<CaseView>();
   if (!s.ok()) return FromGrpcStatus(s);
-  return std::optional<v1::Case>(std::move(reply));
+  return std::optional<CaseView>(FromProto(reply));
 }
 
 absl::Status DispositionClient::Deliver(const std::string& topic, const std::string& payload) {

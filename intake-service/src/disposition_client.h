@@ -7,11 +7,11 @@
 //     return disposition.Deliver(m.topic, m.payload); });
 #pragma once
 
+#include <grpcpp/channel.h>
+
 #include <memory>
 #include <optional>
 #include <string>
-
-#include <grpcpp/channel.h>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -26,7 +26,7 @@ class DispositionClient final : public CaseReader {
   DispositionClient(std::shared_ptr<grpc::Channel> channel, ClientConfig config,
                     absl::Duration lookup_deadline);
 
-  absl::StatusOr<std::optional<v1::Case>> GetCase(const std::string& application_id) override;
+  absl::StatusOr<std::optional<CaseView>> GetCase(const std::string& application_id) override;
 
   // Sends one outbox row (topic disposition.OpenCase / ResumeCase / WithdrawCase).
   absl::Status Deliver(const std::string& topic, const std::string& payload);

@@ -1,14 +1,14 @@
-// The read-only questions intake asks the services after it (architecture.md: read-only
-// intake -> disposition and intake -> certificate), as interfaces so that the rules can be
-// tested without a network. DispositionClient and CertificateClient implement them over gRPC.
+// The read-only questions intake asks the services after it (docs/architecture.md: read-only
+// intake -> disposition and intake -> certificate), as interfaces on plain records so that the
+// rules can be tested without a network. DispositionClient and CertificateClient implement them
+// over gRPC (mapping with intake_proto.h).
 #pragma once
 
 #include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "sertel/v1/certificate.pb.h"
-#include "sertel/v1/disposition.pb.h"
+#include "intake_records.h"
 
 namespace sertel::intake {
 
@@ -17,14 +17,14 @@ class CaseReader {
   virtual ~CaseReader() = default;
   // The case of an application; nullopt when disposition has none (not opened yet).
   // UNAVAILABLE (or DEADLINE_EXCEEDED) when disposition cannot answer.
-  virtual absl::StatusOr<std::optional<v1::Case>> GetCase(const std::string& application_id) = 0;
+  virtual absl::StatusOr<std::optional<CaseView>> GetCase(const std::string& application_id) = 0;
 };
 
 class EnrollmentReader {
  public:
   virtual ~EnrollmentReader() = default;
   // The enrollment of an application; nullopt when certificate has none yet.
-  virtual absl::StatusOr<std::optional<v1::Enrollment>> GetEnrollment(
+  virtual absl::StatusOr<std::optional<EnrollmentView>> GetEnrollment(
       const std::string& application_id) = 0;
 };
 

@@ -1,32 +1,33 @@
-// SOP step 1 as intake-service does it: accepts an application with its four documents, keeps
-// every document version, answers where the application stands across the whole SOP, and lets
-// the applicant resubmit (when RETURNED) or withdraw (before SENT_TO_CA). Handlers call it with
-// the authenticated caller (RPC roles were checked already); it returns absl::Status. No gRPC,
-// no SQL: the store, the downstream readers and the clock are injected.
+// SOP step 1 as intake-service does it, one method per RPC: accepts an application with its four
+// documents, keeps every document version, answers where the application stands across the
+// whole SOP, and lets the applicant resubmit (when RETURNED) or withdraw (before SENT_TO_CA).
+// Handlers call it with the authenticated caller (the RPC's roles were checked already) and
+// input records (intake_proto.h); it answers records. It validates, reads, asks the services
+// after it, and runs the rules (application_lifecycle.h) inside IntakeStore::Apply. No gRPC, no
+// SQL, no protobuf: the store, the downstream readers, the clock and the page-token codec are
+// injected.
 //
 //   IntakeManager intake(&store, &case_client, &enrollment_client, SystemClock::Default(),
-//                        {.max_document_bytes = 5 << 20});
-//   absl::Status s = intake.Submit(caller, request, &application);
+//                        {.max_document_bytes = 5 << 20}, runtime->page_tokens());
+//   absl::StatusOr<ApplicationView> v = intake.Submit(caller, FromProto(request));
 #pragma once
 
+#include <functional>
 #include <string>
 
-#include "absl/status/status.h"
-#include "common/notification_client.h"  // kSendNotificationTopic
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "application_lifecycle.h"
+#include "application_views.h"
 #include "common/auth.h"
 #include "common/clock.h"
+#include "common/page_token.h"
 #include "downstream.h"
+#include "intake_records.h"
 #include "intake_store.h"
-#include "sertel/v1/intake.pb.h"
-#include "sop_status.h"
 #include "submission_rules.h"
 
 namespace sertel::intake {
-
-// Outbox topics (`<callee>.<Rpc>`); the payload is the serialized request.
-inline constexpr char kOpenCaseTopic[] = "disposition.OpenCase";
-inline constexpr char kResumeCaseTopic[] = "disposition.ResumeCase";
-inline constexpr char kWithdrawCaseTopic[] = "disposition.WithdrawCase";
 
 class IntakeManager {
  public:
@@ -34,39 +35,40 @@ class IntakeManager {
     int64_t max_document_bytes = 5 << 20;
   };
   IntakeManager(IntakeStore* store, CaseReader* cases, EnrollmentReader* enrollments,
-                const Clock* clock, Options options);
+                const Clock* clock, Options options,
+                const PageTokenCodec* page_tokens = PageTokenCodec::ProcessDefault());
 
-  absl::Status Submit(const Principal& caller, const v1::SubmitApplicationRequest& request,
-                      v1::Application* out);
+  absl::StatusOr<ApplicationView> Submit(const Principal& caller, const SubmissionInput& input);
   // Intake's view merged with the case and the enrollment (best effort: when they cannot be
   // asked, intake's own view).
-  absl::Status Get(const Principal& caller, const std::string& id, v1::Application* out);
-  // Intake's own status; newest first; keyset paging.
-  absl::Status List(const Principal& caller, const v1::ListApplicationsRequest& request,
-                    v1::ListApplicationsResponse* out);
-  absl::Status GetDocument(const Principal& caller, const v1::GetDocumentRequest& request,
-                           v1::Document* out);
-  absl::Status Resubmit(const Principal& caller, const v1::ResubmitDocumentsRequest& request,
-                        v1::Application* out);
-  absl::Status Withdraw(const Principal& caller, const v1::WithdrawApplicationRequest& request,
-                        v1::Application* out);
-
-  // Keyset page tokens: base64url of "<created_at micros>|<id>".
-  static std::string EncodePageToken(int64_t created_micros, const std::string& id);
-  static bool DecodePageToken(const std::string& token, int64_t* created_micros, std::string* id);
-  static bool IsUuid(absl::string_view s);
+  absl::StatusOr<ApplicationView> Get(const Principal& caller, const std::string& id);
+  // Intake's own status; newest first; keyset paging with a signed token bound to the filters.
+  absl::StatusOr<ApplicationPage> List(const Principal& caller, const ListQuery& query);
+  absl::StatusOr<DocumentRecord> GetDocument(const Principal& caller, const DocumentQuery& query);
+  absl::StatusOr<ApplicationView> Resubmit(const Principal& caller, const ResubmissionInput& input);
+  absl::StatusOr<ApplicationView> Withdraw(const Principal& caller, const WithdrawalInput& input);
 
  private:
+  // The application `id` (a UUID, else INVALID_ARGUMENT on `field`), which an APPLICANT acting
+  // as such may touch only when it is theirs (PERMISSION_DENIED).
   absl::StatusOr<ApplicationRecord> LoadOwned(const Principal& caller, const std::string& id,
                                               RoleSet privileged, absl::string_view field);
-  void Fill(const ApplicationRecord& a, const SopView& view, v1::Application* out) const;
-  SopView OwnView(const ApplicationRecord& a) const;
+  // The store's filter for `query`, the page-token scope it is bound to, every bad field at once.
+  absl::StatusOr<ListFilter> ListFilterFor(const Principal& caller, const ListQuery& query,
+                                           std::string* scope) const;
+
+  // Runs `decide` on the locked application `id` for `caller` (acting as an operator or as its
+  // applicant) and answers with the whole view.
+  using ChangeRule = std::function<absl::StatusOr<ApplicationChange>(
+      const ApplicationRecord* current, const Actor& actor)>;
+  absl::StatusOr<ApplicationView> ChangeAndAnswer(const Principal& caller, const std::string& id,
+                                                  const ChangeRule& decide);
 
   IntakeStore* store_;
-  CaseReader* cases_;
-  EnrollmentReader* enrollments_;
-  const Clock* clock_;
+  ApplicationViews views_;
+  ApplicationLifecycle lifecycle_;
   SubmissionRules rules_;
+  const PageTokenCodec* page_tokens_;
 };
 
 }  // namespace sertel::intake

@@ -1,26 +1,23 @@
 #include "intake_service_impl.h"
 
+#include <utility>
+
 #include "common/rpc.h"
+#include "intake_proto.h"
+#include "intake_roles.h"
 
 namespace sertel::intake {
+namespace {
 
-const RoleTable& IntakeRoles() {
-  static const RoleTable kTable = {
-      {"SubmitApplication", {Role::kApplicant, Role::kOperator}},
-      {"GetApplication",
-       {Role::kApplicant, Role::kHeadOfAgency, Role::kHeadOfDivision, Role::kHeadOfSection,
-        Role::kVerifier, Role::kOperator, Role::kAuditor, Role::kService}},
-      {"ListApplications",
-       {Role::kApplicant, Role::kHeadOfAgency, Role::kHeadOfDivision, Role::kHeadOfSection,
-        Role::kVerifier, Role::kOperator, Role::kAuditor}},
-      {"GetDocument",
-       {Role::kApplicant, Role::kHeadOfAgency, Role::kHeadOfDivision, Role::kHeadOfSection,
-        Role::kVerifier}},
-      {"ResubmitDocuments", {Role::kApplicant, Role::kOperator}},
-      {"WithdrawApplication", {Role::kApplicant, Role::kOperator}},
-  };
-  return kTable;
+// The manager's answer into the response, or its error.
+template <typename Record, typename Message>
+absl::Status Answer(absl::StatusOr<Record> result, Message* out) {
+  if (!result.ok()) return result.status();
+  ToProto(*std::move(result), out);
+  return absl::OkStatus();
 }
+
+}  // namespace
 
 IntakeServiceImpl::IntakeServiceImpl(IntakeManager* manager, const Authenticator* authenticator)
     : manager_(manager), authz_(authenticator, "sertel.v1.IntakeService", IntakeRoles()) {}
@@ -29,7 +26,7 @@ grpc::Status IntakeServiceImpl::SubmitApplication(grpc::ServerContext* ctx,
                                                   const v1::SubmitApplicationRequest* req,
                                                   v1::Application* resp) {
   return HandleRpc(ctx, authz_, "SubmitApplication", [&](const Principal& caller) {
-    return manager_->Submit(caller, *req, resp);
+    return Answer(manager_->Submit(caller, FromProto(*req)), resp);
   });
 }
 
@@ -37,7 +34,7 @@ grpc::Status IntakeServiceImpl::GetApplication(grpc::ServerContext* ctx,
                                                const v1::GetApplicationRequest* req,
                                                v1::Application* resp) {
   return HandleRpc(ctx, authz_, "GetApplication", [&](const Principal& caller) {
-    return manager_->Get(caller, req->id(), resp);
+    return Answer(manager_->Get(caller, req->id()), resp);
   });
 }
 
@@ -45,15 +42,14 @@ grpc::Status IntakeServiceImpl::ListApplications(grpc::ServerContext* ctx,
                                                  const v1::ListApplicationsRequest* req,
                                                  v1::ListApplicationsResponse* resp) {
   return HandleRpc(ctx, authz_, "ListApplications", [&](const Principal& caller) {
-    return manager_->List(caller, *req, resp);
+    return Answer(manager_->List(caller, FromProto(*req)), resp);
   });
 }
 
 grpc::Status IntakeServiceImpl::GetDocument(grpc::ServerContext* ctx,
-                                            const v1::GetDocumentRequest* req,
-                                            v1::Document* resp) {
+                                            const v1::GetDocumentRequest* req, v1::Document* resp) {
   return HandleRpc(ctx, authz_, "GetDocument", [&](const Principal& caller) {
-    return manager_->GetDocument(caller, *req, resp);
+    return Answer(manager_->GetDocument(caller, FromProto(*req)), resp);
   });
 }
 
@@ -61,7 +57,7 @@ grpc::Status IntakeServiceImpl::ResubmitDocuments(grpc::ServerContext* ctx,
                                                   const v1::ResubmitDocumentsRequest* req,
                                                   v1::Application* resp) {
   return HandleRpc(ctx, authz_, "ResubmitDocuments", [&](const Principal& caller) {
-    return manager_->Resubmit(caller, *req, resp);
+    return Answer(manager_->Resubmit(caller, FromProto(*req)), resp);
   });
 }
 
@@ -69,7 +65,7 @@ grpc::Status IntakeServiceImpl::WithdrawApplication(grpc::ServerContext* ctx,
                                                     const v1::WithdrawApplicationRequest* req,
                                                     v1::Application* resp) {
   return HandleRpc(ctx, authz_, "WithdrawApplication", [&](const Principal& caller) {
-    return manager_->Withdraw(caller, *req, resp);
+    return Answer(manager_->Withdraw(caller, FromProto(*req)), resp);
   });
 }
 

@@ -1,5 +1,6 @@
 // The gRPC face of intake-service (SOP step 1): every handler runs through HandleRpc with the
-// role table below and hands the call to IntakeManager.
+// role table of intake_roles.h, maps the request to records (intake_proto.h), calls
+// IntakeManager and maps its answer back. Nothing else.
 //
 //   IntakeServiceImpl impl(&manager, &runtime->authenticator());
 //   runtime->Serve({&impl});
@@ -11,10 +12,6 @@
 
 namespace sertel::intake {
 
-// Who may call each RPC (api-contract.md, IntakeService). "Own only" for APPLICANT is checked
-// by IntakeManager.
-const RoleTable& IntakeRoles();
-
 class IntakeServiceImpl final : public v1::IntakeService::Service {
  public:
   IntakeServiceImpl(IntakeManager* manager, const Authenticator* authenticator);
@@ -24,13 +21,11 @@ class IntakeServiceImpl final : public v1::IntakeService::Service {
                                  v1::Application* resp) override;
   grpc::Status GetApplication(grpc::ServerContext* ctx, const v1::GetApplicationRequest* req,
                               v1::Application* resp) override;
-  grpc::Status ListApplications(grpc::ServerContext* ctx,
-                                const v1::ListApplicationsRequest* req,
+  grpc::Status ListApplications(grpc::ServerContext* ctx, const v1::ListApplicationsRequest* req,
                                 v1::ListApplicationsResponse* resp) override;
   grpc::Status GetDocument(grpc::ServerContext* ctx, const v1::GetDocumentRequest* req,
                            v1::Document* resp) override;
-  grpc::Status ResubmitDocuments(grpc::ServerContext* ctx,
-                                 const v1::ResubmitDocumentsRequest* req,
+  grpc::Status ResubmitDocuments(grpc::ServerContext* ctx, const v1::ResubmitDocumentsRequest* req,
                                  v1::Application* resp) override;
   grpc::Status WithdrawApplication(grpc::ServerContext* ctx,
                                    const v1::WithdrawApplicationRequest* req,

@@ -1,22 +1,23 @@
 // The only place with SQL for intake-service: applications, their document versions (bytea with
-// SHA-256 and size) and intake's timeline. Every state change writes its new state, its audit
-// record and its outbox rows in one transaction (architecture.md). Statements are prepared once
-// per connection (pass IntakeStore::Prepare as the pool's on_connect).
+// SHA-256 and size) and intake's timeline. Every change goes through Apply, which locks the
+// application, lets the rules (application_lifecycle.h) decide, and writes the new state, its
+// timeline entry, its outbox rows and its audit record in one transaction (docs/architecture.md).
+// The statements are intake-service/queries/*.sql.
 //
 //   IntakeStore store(&pool, &audit);
-//   absl::StatusOr<ApplicationRecord> a = store.Get(id);
+//   absl::StatusOr<ApplicationRecord> a = store.Apply(id, "", [&](const ApplicationRecord* cur,
+//                                                                  const auto&) {
+//     return lifecycle.Withdraw(cur, input, actor);
+//   });
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "intake_records.h"
-
-namespace pqxx {
-class connection_base;
-}  // namespace pqxx
 
 namespace sertel {
 class PgPool;
@@ -29,17 +30,17 @@ class IntakeStore {
  public:
   IntakeStore(PgPool* pool, const AuditLog* audit) : pool_(pool), audit_(audit) {}
 
-  static void Prepare(pqxx::connection_base& conn);
+  // `current` is null when there is no application `id` (and comes with its current documents
+  // otherwise); `seen` is what the submission `request_id` (when not empty) made before.
+  using Decide = std::function<absl::StatusOr<ApplicationChange>(
+      const ApplicationRecord* current, const std::optional<SeenRequest>& seen)>;
 
-  struct CreateResult {
-    std::string id;
-    bool created = false;  // false: the same request was seen before
-  };
-  // Inserts the application with version 1 of its documents and the timeline entry, the audit
-  // record and the outbox rows. Idempotent on request_id: when one exists with the same
-  // request_hash its id is returned (created = false); with another hash ALREADY_EXISTS.
-  absl::StatusOr<CreateResult> Create(const ApplicationRecord& a, const TimelineRecord& t,
-                                      const AuditNote& audit, const std::vector<OutboxItem>& out);
+  // Looks up `request_id`, locks application `id` (SELECT ... FOR UPDATE), asks `decide` and
+  // writes its change; returns the application as it stands afterwards, with its documents and
+  // timeline. An error from `decide` rolls everything back. When a concurrent submission
+  // inserted the same request_id first, `decide` is asked again with what it made.
+  absl::StatusOr<ApplicationRecord> Apply(const std::string& id, const std::string& request_id,
+                                          const Decide& decide);
 
   // NOT_FOUND when there is none. With its current documents and intake's timeline.
   absl::StatusOr<ApplicationRecord> Get(const std::string& id);
@@ -47,21 +48,6 @@ class IntakeStore {
   absl::StatusOr<std::vector<ApplicationRecord>> List(const ListFilter& filter);
   // The current version of one document, with its bytes. NOT_FOUND when there is none.
   absl::StatusOr<DocumentRecord> GetDocument(const std::string& id, int kind);
-
-  // Adds version n+1 of each given kind (old versions stay), bumps the resubmission counter and
-  // writes timeline, audit (with the replaced versions' SHA-256) and the outbox row that
-  // `outbox_for(n)` builds for resubmission n. FAILED_PRECONDITION when not SUBMITTED. When
-  // `resubmit_key` is not empty and equals the previous resubmission's key, nothing changes.
-  absl::StatusOr<ApplicationRecord> Resubmit(
-      const std::string& id, const std::vector<DocumentRecord>& docs,
-      const std::string& resubmit_key, const TimelineRecord& t, AuditNote audit,
-      const std::function<OutboxItem(int n)>& outbox_for);
-
-  // SUBMITTED -> WITHDRAWN with timeline, audit and outbox. FAILED_PRECONDITION when already
-  // withdrawn.
-  absl::StatusOr<ApplicationRecord> Withdraw(const std::string& id, const std::string& reason,
-                                             const TimelineRecord& t, const AuditNote& audit,
-                                             const OutboxItem& out);
 
  private:
   PgPool* pool_;

@@ -1,13 +1,14 @@
 // intake-service: SOP step 1. Wiring only: configuration, the store, the rules, the downstream
 // clients, the outbox handlers and the gRPC service.
 #include "certificate_client.h"
-#include "common/notification_client.h"
 #include "common/audit_log.h"
 #include "common/grpc_client.h"
+#include "common/notification_client.h"
 #include "common/service_runtime.h"
 #include "disposition_client.h"
 #include "intake_config.h"
 #include "intake_manager.h"
+#include "intake_payloads.h"
 #include "intake_service_impl.h"
 #include "intake_store.h"
 
@@ -21,8 +22,7 @@ int main(int argc, char** argv) {
   EnvReader env;
   CommonConfig common = CommonConfig::FromEnv("intake", 50051, env);
   IntakeConfig own = IntakeConfig::FromEnv(env);
-  auto rt = ServiceRuntime::Create(std::move(common), env, intake::Migrations(), argc, argv,
-                                   [](pqxx::connection& c) { IntakeStore::Prepare(c); });
+  auto rt = ServiceRuntime::Create(std::move(common), env, intake::Migrations(), argc, argv);
   if (!rt.ok()) return ServiceRuntime::ExitWith(rt.status());
   if ((*rt)->migrate_only()) return 0;
   const ClientConfig& client = (*rt)->config().client;
@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
   AuditLog audit;
   IntakeStore store(&(*rt)->pool(), &audit);
   IntakeManager manager(&store, &disposition, &certificate, SystemClock::Default(),
-                        {.max_document_bytes = own.max_document_bytes});
+                        {.max_document_bytes = own.max_document_bytes}, (*rt)->page_tokens());
   IntakeServiceImpl impl(&manager, &(*rt)->authenticator());
   if (absl::Status s = impl.authorizer().CheckCoversService(); !s.ok()) {
     return ServiceRuntime::ExitWith(s);

@@ -1,4 +1,5 @@
 #include "submission_rules.h"
+#include "common/sop.h"
 
 #include <openssl/evp.h>
 
@@ -17,9 +18,8 @@
 namespace sertel::intake {
 namespace {
 
-constexpr std::array<v1::DocumentKind, 4> kRequiredKinds = {
-    v1::DOCUMENT_KIND_REQUEST_LETTER, v1::DOCUMENT_KIND_BSRE_FORM, v1::DOCUMENT_KIND_KTP_COPY,
-    v1::DOCUMENT_KIND_SK_COPY};
+// sertel.v1.DocumentKind: REQUEST_LETTER, BSRE_FORM, KTP_COPY, SK_COPY.
+constexpr std::array<int, 4> kRequiredKinds = {1, 2, 3, 4};
 
 bool KnownKind(int kind) { return kind >= 1 && kind <= 4; }
 
@@ -29,23 +29,23 @@ std::string MiB(int64_t bytes) {
 }
 
 // Checks documents[i]; `seen` collects the kinds, duplicates are reported on the later one.
-void CheckDocuments(const google::protobuf::RepeatedPtrField<v1::Document>& docs,
-                    int64_t max_bytes, FieldViolations& v, std::vector<bool>& seen) {
-  for (int i = 0; i < docs.size(); ++i) {
-    const v1::Document& d = docs[i];
+void CheckDocuments(const std::vector<DocumentInput>& docs, int64_t max_bytes, FieldViolations& v,
+                    std::vector<bool>& seen) {
+  for (size_t i = 0; i < docs.size(); ++i) {
+    const DocumentInput& d = docs[i];
     std::string f = absl::StrCat("documents[", i, "]");
-    if (!KnownKind(d.kind())) {
+    if (!KnownKind(d.kind)) {
       v.Add(f + ".kind", "must be REQUEST_LETTER, BSRE_FORM, KTP_COPY or SK_COPY");
-    } else if (seen[d.kind()]) {
-      v.Add(f + ".kind", absl::StrCat(DocumentKindName(d.kind()), " is given more than once"));
+    } else if (seen[d.kind]) {
+      v.Add(f + ".kind", absl::StrCat(DocumentKindName(d.kind), " is given more than once"));
     } else {
-      seen[d.kind()] = true;
+      seen[d.kind] = true;
     }
-    v.AddIfError(f + ".filename", CheckText(d.filename(), 255, /*required=*/false));
-    if (absl::StrContains(d.filename(), "/") || absl::StrContains(d.filename(), "\\")) {
+    v.AddIfError(f + ".filename", CheckText(d.filename, 255, /*required=*/false));
+    if (absl::StrContains(d.filename, "/") || absl::StrContains(d.filename, "\\")) {
       v.Add(f + ".filename", "must not contain a path");
     }
-    const std::string& content = d.content();
+    const std::string& content = d.content;
     if (content.empty()) {
       v.Add(f + ".content", "is empty");
       continue;
@@ -58,11 +58,10 @@ void CheckDocuments(const google::protobuf::RepeatedPtrField<v1::Document>& docs
     std::string sniffed = SniffDocumentType(content);
     if (sniffed.empty()) {
       v.Add(f + ".content", "is not a PDF, JPEG or PNG file (judged by its bytes)");
-    } else if (!d.content_type().empty() &&
-               absl::AsciiStrToLower(d.content_type()) != sniffed &&
-               !(sniffed == "image/jpeg" && absl::AsciiStrToLower(d.content_type()) == "image/jpg")) {
+    } else if (!d.content_type.empty() && absl::AsciiStrToLower(d.content_type) != sniffed &&
+               !(sniffed == "image/jpeg" && absl::AsciiStrToLower(d.content_type) == "image/jpg")) {
       v.Add(f + ".content_type",
-            absl::StrCat("says ", d.content_type(), " but the content is ", sniffed));
+            absl::StrCat("says ", d.content_type, " but the content is ", sniffed));
     }
   }
 }
@@ -80,14 +79,9 @@ std::string Sha256Hex(absl::string_view bytes) {
   return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(md), len));
 }
 
-std::string DocumentKindName(v1::DocumentKind kind) {
-  switch (kind) {
-    case v1::DOCUMENT_KIND_REQUEST_LETTER: return "REQUEST_LETTER";
-    case v1::DOCUMENT_KIND_BSRE_FORM: return "BSRE_FORM";
-    case v1::DOCUMENT_KIND_KTP_COPY: return "KTP_COPY";
-    case v1::DOCUMENT_KIND_SK_COPY: return "SK_COPY";
-    default: return absl::StrCat("UNKNOWN_", static_cast<int>(kind));
-  }
+std::string DocumentKindName(int kind) {
+  std::optional<absl::string_view> name = SopDocumentKindName(kind);
+  return name ? std::string(*name) : absl::StrCat("UNKNOWN_", kind);
 }
 
 absl::Status CheckRequestId(absl::string_view id, bool required) {
@@ -96,37 +90,37 @@ absl::Status CheckRequestId(absl::string_view id, bool required) {
   }
   if (id.size() > 128) return absl::InvalidArgumentError("longer than 128 characters");
   for (char c : id) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' &&
-        c != ':' && c != '-') {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != ':' &&
+        c != '-') {
       return absl::InvalidArgumentError("may contain only A-Z a-z 0-9 . _ : -");
     }
   }
   return absl::OkStatus();
 }
 
-absl::Status SubmissionRules::CheckSubmission(const v1::SubmitApplicationRequest& r,
+absl::Status SubmissionRules::CheckSubmission(const SubmissionInput& r,
                                               absl::string_view token_nik) const {
   FieldViolations v;
-  v.AddIfError("request_id", CheckRequestId(r.request_id(), /*required=*/true));
-  const v1::Applicant& a = r.applicant();
-  v.AddIfError("applicant.nik", CheckNik(a.nik()));
+  v.AddIfError("request_id", CheckRequestId(r.request_id, /*required=*/true));
+  const ApplicantRecord& a = r.applicant;
+  v.AddIfError("applicant.nik", CheckNik(a.nik));
   // An applicant applies for themselves: the NIK must be the one in their token.
-  if (!token_nik.empty() && !a.nik().empty() && a.nik() != token_nik) {
+  if (!token_nik.empty() && !a.nik.empty() && a.nik != token_nik) {
     v.Add("applicant.nik", "does not match the NIK of the caller's token");
   }
-  v.AddIfError("applicant.nip", CheckNip(a.nip()));
-  v.AddIfError("applicant.full_name", CheckFullName(a.full_name()));
-  v.AddIfError("applicant.email", CheckEmail(a.email()));
-  v.AddIfError("applicant.phone", CheckPhone(a.phone()));
-  v.AddIfError("applicant.unit", CheckText(a.unit(), 200, /*required=*/true));
-  v.AddIfError("applicant.position", CheckText(a.position(), 200, /*required=*/true));
-  v.AddIfError("note", CheckText(r.note(), 1000, /*required=*/false, /*multiline=*/true));
+  v.AddIfError("applicant.nip", CheckNip(a.nip));
+  v.AddIfError("applicant.full_name", CheckFullName(a.full_name));
+  v.AddIfError("applicant.email", CheckEmail(a.email));
+  v.AddIfError("applicant.phone", CheckPhone(a.phone));
+  v.AddIfError("applicant.unit", CheckText(a.unit, 200, /*required=*/true));
+  v.AddIfError("applicant.position", CheckText(a.position, 200, /*required=*/true));
+  v.AddIfError("note", CheckText(r.note, 1000, /*required=*/false, /*multiline=*/true));
 
   // SOP step 1: the request letter, the BSrE form, a KTP copy and an SK copy, each exactly once.
   std::vector<bool> seen(5, false);
-  CheckDocuments(r.documents(), options_.max_document_bytes, v, seen);
+  CheckDocuments(r.documents, options_.max_document_bytes, v, seen);
   std::vector<std::string> missing;
-  for (v1::DocumentKind k : kRequiredKinds) {
+  for (int k : kRequiredKinds) {
     if (!seen[k]) missing.push_back(DocumentKindName(k));
   }
   if (!missing.empty()) {
@@ -137,39 +131,39 @@ absl::Status SubmissionRules::CheckSubmission(const v1::SubmitApplicationRequest
   return absl::OkStatus();
 }
 
-absl::Status SubmissionRules::CheckResubmission(const v1::ResubmitDocumentsRequest& r) const {
+absl::Status SubmissionRules::CheckResubmission(const ResubmissionInput& r) const {
   FieldViolations v;
-  v.AddIfError("request_id", CheckRequestId(r.request_id(), /*required=*/false));
-  if (r.documents().empty()) v.Add("documents", "at least one document is required");
+  v.AddIfError("request_id", CheckRequestId(r.request_id, /*required=*/false));
+  if (r.documents.empty()) v.Add("documents", "at least one document is required");
   std::vector<bool> seen(5, false);
-  CheckDocuments(r.documents(), options_.max_document_bytes, v, seen);
+  CheckDocuments(r.documents, options_.max_document_bytes, v, seen);
   if (!v.empty()) return v.ToStatus("the resubmission is invalid");
   return absl::OkStatus();
 }
 
-absl::Status SubmissionRules::CheckWithdrawal(const v1::WithdrawApplicationRequest& r) const {
+absl::Status SubmissionRules::CheckWithdrawal(const WithdrawalInput& r) const {
   FieldViolations v;
-  v.AddIfError("reason", CheckText(r.reason(), 1000, /*required=*/false, /*multiline=*/true));
+  v.AddIfError("reason", CheckText(r.reason, 1000, /*required=*/false, /*multiline=*/true));
   if (!v.empty()) return v.ToStatus("the withdrawal is invalid");
   return absl::OkStatus();
 }
 
-std::string SubmissionRules::CanonicalHash(const v1::SubmitApplicationRequest& r) {
+std::string SubmissionRules::CanonicalHash(const SubmissionInput& r) {
   std::string out = "sertel.intake.submit.v1;";
-  AppendField(out, r.request_id());
-  const v1::Applicant& a = r.applicant();
-  for (const std::string* s : {&a.nik(), &a.nip(), &a.full_name(), &a.email(), &a.phone(),
-                               &a.unit(), &a.position()}) {
+  AppendField(out, r.request_id);
+  const ApplicantRecord& a = r.applicant;
+  for (const std::string* s :
+       {&a.nik, &a.nip, &a.full_name, &a.email, &a.phone, &a.unit, &a.position}) {
     AppendField(out, *s);
   }
-  AppendField(out, r.note());
+  AppendField(out, r.note);
   std::vector<std::string> docs;
-  for (const v1::Document& d : r.documents()) {
+  for (const DocumentInput& d : r.documents) {
     std::string one;
-    AppendField(one, absl::StrCat(static_cast<int>(d.kind())));
-    AppendField(one, d.filename());
-    AppendField(one, d.content_type());
-    AppendField(one, Sha256Hex(d.content()));
+    AppendField(one, absl::StrCat(d.kind));
+    AppendField(one, d.filename);
+    AppendField(one, d.content_type);
+    AppendField(one, Sha256Hex(d.content));
     docs.push_back(std::move(one));
   }
   std::sort(docs.begin(), docs.end());

@@ -1,11 +1,11 @@
 // The rules of SOP step 1 on what an applicant hands in: the applicant's identity and exactly
 // the four documents (request letter, BSrE form, KTP copy, SK copy), each really a PDF, JPEG or
-// PNG and within the size limit. Every problem is reported at once as a field violation.
-// Plain C++ on the API messages: no gRPC, no SQL.
+// PNG and within the size limit. Every problem is reported at once as a field violation, named
+// as the API names the field. Plain C++ on the input records: no gRPC, no SQL, no protobuf.
 //
 //   SubmissionRules rules({.max_document_bytes = 5 << 20});
-//   absl::Status s = rules.CheckSubmission(request, caller_nik_or_empty);
-//   std::string hash = SubmissionRules::CanonicalHash(request);   // for idempotency
+//   absl::Status s = rules.CheckSubmission(input, caller_nik_or_empty);
+//   std::string hash = SubmissionRules::CanonicalHash(input);   // for idempotency
 #pragma once
 
 #include <cstdint>
@@ -13,7 +13,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include "sertel/v1/intake.pb.h"
+#include "intake_records.h"
 
 namespace sertel::intake {
 
@@ -26,15 +26,15 @@ class SubmissionRules {
 
   // INVALID_ARGUMENT listing every bad field. `token_nik` is the caller's NIK when the caller is
   // an APPLICANT (they may only apply for themselves), empty otherwise.
-  absl::Status CheckSubmission(const v1::SubmitApplicationRequest& request,
-                               absl::string_view token_nik) const;
+  absl::Status CheckSubmission(const SubmissionInput& input, absl::string_view token_nik) const;
   // A resubmission: one or more documents, each kind at most once, same content rules.
-  absl::Status CheckResubmission(const v1::ResubmitDocumentsRequest& request) const;
-  absl::Status CheckWithdrawal(const v1::WithdrawApplicationRequest& request) const;
+  absl::Status CheckResubmission(const ResubmissionInput& input) const;
+  absl::Status CheckWithdrawal(const WithdrawalInput& input) const;
 
-  // SHA-256 (hex) over a canonical form of the request: the same request sent again hashes the
-  // same whatever the order of its documents; any change of a field or byte changes it.
-  static std::string CanonicalHash(const v1::SubmitApplicationRequest& request);
+  // SHA-256 (hex) over a canonical form of the request (stored as request_hash: it must not
+  // change): the same request sent again hashes the same whatever the order of its documents; any
+  // change of a field or byte changes it.
+  static std::string CanonicalHash(const SubmissionInput& input);
 
   int64_t max_document_bytes() const { return options_.max_document_bytes; }
 
@@ -45,7 +45,7 @@ class SubmissionRules {
 // Lowercase hex SHA-256.
 std::string Sha256Hex(absl::string_view bytes);
 // "REQUEST_LETTER", "BSRE_FORM", "KTP_COPY", "SK_COPY" (the enum name without its prefix).
-std::string DocumentKindName(v1::DocumentKind kind);
+std::string DocumentKindName(int kind);
 // A request_id / idempotency key: 1-128 characters of [A-Za-z0-9._:-].
 absl::Status CheckRequestId(absl::string_view id, bool required);
 

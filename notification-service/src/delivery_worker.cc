@@ -1,50 +1,62 @@
 #include "delivery_worker.h"
 
-#include <openssl/rand.h>
+#include <algorithm>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
 #include "common/metrics.h"
+#include "common/uuid.h"
 
 namespace sertel::notification {
 namespace {
 
-std::string NewClaimToken() {
-  unsigned char b[16];
-  RAND_bytes(b, sizeof(b));
-  b[6] = (b[6] & 0x0F) | 0x40;
-  b[8] = (b[8] & 0x3F) | 0x80;
-  std::string hex =
-      absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(b), sizeof(b)));
-  return absl::StrCat(hex.substr(0, 8), "-", hex.substr(8, 4), "-", hex.substr(12, 4), "-",
-                      hex.substr(16, 4), "-", hex.substr(20));
+// The metric, the log line and its level for one attempt's outcome.
+void Report(const NotificationRecord& record, const DeliveryChange& change, nlohmann::json fields) {
+  const MetricLabels labels = {{"channel", record.channel}};
+  switch (change.outcome) {
+    case DeliveryOutcome::kDelivered:
+      Metrics::Global().Increment("sertel_notification_delivered_total", labels);
+      Log::Info("notification_delivered", fields);
+      return;
+    case DeliveryOutcome::kFailed:
+      fields["error"] = change.error;
+      Metrics::Global().Increment("sertel_notification_failed_total", labels);
+      fields["permanent"] = change.permanent;
+      Log::Error("notification_failed", fields);
+      return;
+    case DeliveryOutcome::kRetry:
+      fields["error"] = change.error;
+      Metrics::Global().Increment("sertel_notification_retries_total", labels);
+      fields["retry_in_ms"] = absl::ToInt64Milliseconds(change.retry_in);
+      Log::Warn("notification_retry", fields);
+      return;
+  }
 }
 
 }  // namespace
 
 DeliveryWorker::DeliveryWorker(NotificationStore* store, const NotificationManager* manager,
-                               Sender* email, Sender* whatsapp, Options options,
-                               const Clock* clock)
+                               Sender* email, Sender* whatsapp, Options options, const Clock* clock)
     : store_(store),
       manager_(manager),
       email_(email),
       whatsapp_(whatsapp),
       options_(options),
+      lifecycle_({.max_attempts = options.max_attempts,
+                  .base_backoff = options.base_backoff,
+                  .max_backoff = options.max_backoff}),
       clock_(clock) {}
 
 DeliveryWorker::~DeliveryWorker() { Stop(); }
 
 absl::Duration DeliveryWorker::Backoff(int attempts) {
-  absl::Duration cap = options_.base_backoff;
-  for (int i = 0; i < attempts && cap < options_.max_backoff; ++i) cap *= 2;
-  if (cap > options_.max_backoff) cap = options_.max_backoff;
+  absl::Duration cap = lifecycle_.BackoffCap(attempts);
   absl::MutexLock lock(&rng_mu_);
   return cap * absl::Uniform(rng_, 0.0, 1.0);
 }
 
 absl::StatusOr<int> DeliveryWorker::RunOnce() {
-  std::string token = NewClaimToken();
+  std::string token = NewUuid();
   absl::StatusOr<std::vector<NotificationRecord>> claimed =
       store_->Claim(clock_->Now(), options_.lease, options_.batch_size, token);
   if (!claimed.ok()) return claimed.status();
@@ -52,55 +64,38 @@ absl::StatusOr<int> DeliveryWorker::RunOnce() {
   return static_cast<int>(claimed->size());
 }
 
-void DeliveryWorker::Deliver(const NotificationRecord& record, const std::string& token) {
-  int attempts = record.attempts + 1;
-  nlohmann::json fields = {{"notification_id", record.id},
-                           {"channel", record.channel},
-                           {"template", record.template_name},
-                           {"attempt", attempts}};
-  absl::Status result;
+absl::Status DeliveryWorker::Attempt(const NotificationRecord& record) {
   Sender* sender = record.channel == "WHATSAPP" ? whatsapp_ : email_;
   if (sender == nullptr) {
-    result = PermanentDeliveryError(absl::StrCat("the ", record.channel,
-                                                 " channel is not configured"));
-  } else {
-    absl::StatusOr<OutgoingMessage> message = manager_->PrepareDelivery(record);
-    if (!message.ok()) {
-      result = message.status();
-    } else {
-      try {
-        result = sender->Send(*message);
-      } catch (const std::exception& e) {
-        result = TemporaryDeliveryError(absl::StrCat("sender threw: ", e.what()));
-      }
-      for (auto& a : message->attachments) std::fill(a.content.begin(), a.content.end(), '\0');
-    }
+    return PermanentDeliveryError(
+        absl::StrCat("the ", record.channel, " channel is not configured"));
   }
+  absl::StatusOr<OutgoingMessage> message = manager_->PrepareDelivery(record);
+  if (!message.ok()) return message.status();
+  absl::Status result;
+  try {
+    result = sender->Send(*message);
+  } catch (const std::exception& e) {
+    result = TemporaryDeliveryError(absl::StrCat("sender threw: ", e.what()));
+  }
+  for (auto& a : message->attachments) std::fill(a.content.begin(), a.content.end(), '\0');
+  return result;
+}
+
+void DeliveryWorker::Deliver(const NotificationRecord& record, const std::string& token) {
+  absl::Status result = Attempt(record);
   absl::Time now = clock_->Now();
-  absl::Status saved;
-  if (result.ok()) {
-    saved = store_->MarkDelivered(record.id, token, attempts, now);
-    Metrics::Global().Increment("sertel_notification_delivered_total",
-                                {{"channel", record.channel}});
-    Log::Info("notification_delivered", fields);
-  } else {
-    std::string error(result.message());
-    fields["error"] = error;
-    if (IsPermanentDeliveryError(result) || attempts >= options_.max_attempts) {
-      saved = store_->MarkFailed(record.id, token, attempts, error, now);
-      Metrics::Global().Increment("sertel_notification_failed_total",
-                                  {{"channel", record.channel}});
-      fields["permanent"] = IsPermanentDeliveryError(result);
-      Log::Error("notification_failed", fields);
-    } else {
-      absl::Duration wait = Backoff(record.attempts);
-      saved = store_->MarkRetry(record.id, token, attempts, error, now + wait, now);
-      Metrics::Global().Increment("sertel_notification_retries_total",
-                                  {{"channel", record.channel}});
-      fields["retry_in_ms"] = absl::ToInt64Milliseconds(wait);
-      Log::Warn("notification_retry", fields);
-    }
-  }
+  absl::Duration wait = Backoff(record.attempts);
+  absl::Status saved = store_->Apply(record.id, token, [&](const NotificationRecord& current) {
+    return lifecycle_.AfterAttempt(current, result, now, wait);
+  });
+  // The same rule on the claimed copy for the metric and the log line: the attempt happened
+  // even when its outcome could not be saved.
+  Report(record, lifecycle_.AfterAttempt(record, result, now, wait),
+         {{"notification_id", record.id},
+          {"channel", record.channel},
+          {"template", record.template_name},
+          {"attempt", record.attempts + 1}});
   if (!saved.ok()) {
     // The lease ran out and another worker took the message, or the database is down: the row
     // stays claimed until its lease ends and is then handled again (at-least-once; the email

@@ -1,8 +1,9 @@
 // Delivers queued messages: claims due rows (FOR UPDATE SKIP LOCKED, then a lease so the send
 // happens outside any transaction and a crashed worker's rows come back), sends each through its
-// channel, then marks it DELIVERED (attachment bytes deleted), schedules a retry with exponential
-// backoff and full jitter, or marks it FAILED (permanent error or max_attempts reached) with
-// last_error and an audit record. Several workers, in one process or many, never send one
+// channel, and lets NotificationLifecycle decide what follows - DELIVERED (attachment bytes
+// deleted), a retry with exponential backoff and full jitter, or FAILED (permanent error or
+// max_attempts reached) with last_error and an audit record - which NotificationStore::Apply
+// writes while the claim still holds. Several workers, in one process or many, never send one
 // message twice at once.
 //
 //   DeliveryWorker worker(&store, &manager, &smtp, &whatsapp, {.max_attempts = 8}, clock);
@@ -19,6 +20,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
+#include "notification_lifecycle.h"
 #include "notification_manager.h"
 #include "notification_store.h"
 #include "sender.h"
@@ -53,12 +55,15 @@ class DeliveryWorker {
 
  private:
   void Deliver(const NotificationRecord& record, const std::string& claim_token);
+  // Sends `record` through its channel: OK, or a temporary or permanent delivery error.
+  absl::Status Attempt(const NotificationRecord& record);
 
   NotificationStore* store_;
   const NotificationManager* manager_;
   Sender* email_;
   Sender* whatsapp_;
   Options options_;
+  NotificationLifecycle lifecycle_;
   const Clock* clock_;
   absl::Mutex rng_mu_;
   absl::BitGen rng_ ABSL_GUARDED_BY(rng_mu_);

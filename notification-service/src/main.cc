@@ -2,20 +2,42 @@
 // configuration, the store, the rules, the two channels, the delivery worker, the server.
 #include <memory>
 
+#include "absl/strings/str_cat.h"
 #include "common/audit_log.h"
 #include "common/log.h"
+#include "common/sealed_box.h"
 #include "common/service_runtime.h"
 #include "delivery_worker.h"
 #include "notification_config.h"
 #include "notification_manager.h"
 #include "notification_service_impl.h"
 #include "notification_store.h"
-#include "secret_box.h"
 #include "smtp_sender.h"
 #include "whatsapp_sender.h"
 
 namespace sertel::notification {
 const std::vector<Migration>& Migrations();
+namespace {
+
+// The key of the sealed parameters (the activation code of SOP step 6), from
+// SERTEL_NOTIFICATION_SECRET_KEY_FILE; a random one, with a warning, when none is configured.
+absl::StatusOr<SealedBox> LoadSealedBox(const std::string& key_material) {
+  if (key_material.empty()) {
+    Log::Warn("notification_ephemeral_secret_key",
+              {{"detail",
+                "SERTEL_NOTIFICATION_SECRET_KEY_FILE is not set: activation codes "
+                "queued before a restart cannot be delivered after it"}});
+    return SealedBox::Ephemeral();
+  }
+  absl::StatusOr<SealedBox> loaded = SealedBox::FromKeyMaterial(key_material);
+  if (!loaded.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("SERTEL_NOTIFICATION_SECRET_KEY_FILE: ", loaded.status().message()));
+  }
+  return loaded;
+}
+
+}  // namespace
 }  // namespace sertel::notification
 
 int main(int argc, char** argv) {
@@ -24,32 +46,19 @@ int main(int argc, char** argv) {
   EnvReader env;
   CommonConfig common = CommonConfig::FromEnv("notification", 50054, env);
   NotificationConfig own = NotificationConfig::FromEnv(env);
-  auto rt = ServiceRuntime::Create(std::move(common), env, notification::Migrations(), argc, argv,
-                                   [](pqxx::connection& c) { NotificationStore::Prepare(c); });
+  auto rt = ServiceRuntime::Create(std::move(common), env, notification::Migrations(), argc, argv);
   if (!rt.ok()) return ServiceRuntime::ExitWith(rt.status());
   if ((*rt)->migrate_only()) return 0;
 
-  std::unique_ptr<SecretBox> box;
-  if (own.secret_key.empty()) {
-    Log::Warn("notification_ephemeral_secret_key",
-              {{"detail", "SERTEL_NOTIFICATION_SECRET_KEY_FILE is not set: activation codes "
-                          "queued before a restart cannot be delivered after it"}});
-    box = std::make_unique<SecretBox>(SecretBox::Ephemeral());
-  } else {
-    auto loaded = SecretBox::FromKeyMaterial(own.secret_key);
-    if (!loaded.ok()) {
-      return ServiceRuntime::ExitWith(absl::InvalidArgumentError(
-          absl::StrCat("SERTEL_NOTIFICATION_SECRET_KEY_FILE: ", loaded.status().message())));
-    }
-    box = std::make_unique<SecretBox>(*loaded);
-  }
+  absl::StatusOr<SealedBox> box = LoadSealedBox(own.secret_key);
+  if (!box.ok()) return ServiceRuntime::ExitWith(box.status());
 
   AuditLog audit;
   NotificationStore store(&(*rt)->pool(), &audit);
-  NotificationManager manager(&store, box.get(),
-                              {.max_attachment_bytes = own.max_attachment_bytes,
-                               .whatsapp_enabled = own.whatsapp_enabled},
-                              SystemClock::Default());
+  NotificationManager manager(
+      &store, &*box,
+      {.max_attachment_bytes = own.max_attachment_bytes, .whatsapp_enabled = own.whatsapp_enabled},
+      SystemClock::Default(), (*rt)->page_tokens());
   SmtpSender smtp(own.smtp);
   std::unique_ptr<WhatsAppSender> whatsapp;
   if (own.whatsapp_enabled) whatsapp = std::make_unique<WhatsAppSender>(own.whatsapp);

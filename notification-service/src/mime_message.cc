@@ -137,9 +137,9 @@ absl::StatusOr<std::string> MimeMessage::Build() const {
                            : EncodeHeaderText(from_name);
     from_header = absl::StrCat(name, " <", from, ">");
   }
-  absl::StrAppend(&out, "Date: ",
-                  absl::FormatTime("%a, %d %b %Y %H:%M:%S +0000", date, absl::UTCTimeZone()),
-                  "\r\n");
+  absl::StrAppend(
+      &out, "Date: ", absl::FormatTime("%a, %d %b %Y %H:%M:%S +0000", date, absl::UTCTimeZone()),
+      "\r\n");
   absl::StrAppend(&out, "From: ", from_header, "\r\n");
   absl::StrAppend(&out, "To: ", to, "\r\n");
   absl::StrAppend(&out, "Subject: ", EncodeHeaderText(subject), "\r\n");

@@ -26,13 +26,10 @@ std::string ReadSecretFile(EnvReader& env, const std::string& var, const std::st
   return s;
 }
 
-}  // namespace
-
-NotificationConfig NotificationConfig::FromEnv(EnvReader& env) {
-  NotificationConfig c;
+// The delivery worker's retries, lease and batches, and the attachment size limit.
+void ReadWorker(EnvReader& env, NotificationConfig& c) {
   c.worker_enabled = env.Bool("SERTEL_NOTIFICATION_WORKER", true);
-  c.worker.max_attempts =
-      static_cast<int>(env.Int("SERTEL_NOTIFICATION_MAX_ATTEMPTS", 8, 1, 1000));
+  c.worker.max_attempts = static_cast<int>(env.Int("SERTEL_NOTIFICATION_MAX_ATTEMPTS", 8, 1, 1000));
   c.worker.base_backoff = env.Duration("SERTEL_NOTIFICATION_BASE_BACKOFF", absl::Seconds(5));
   c.worker.max_backoff = env.Duration("SERTEL_NOTIFICATION_MAX_BACKOFF", absl::Minutes(30));
   c.worker.lease = env.Duration("SERTEL_NOTIFICATION_LEASE", absl::Minutes(10));
@@ -45,62 +42,66 @@ NotificationConfig NotificationConfig::FromEnv(EnvReader& env) {
       c.worker.max_backoff < c.worker.base_backoff) {
     env.AddError("SERTEL_NOTIFICATION_BASE_BACKOFF / _MAX_BACKOFF: need 0 < base <= max");
   }
+}
 
-  // Email.
-  c.smtp.url = env.String("SERTEL_NOTIFICATION_SMTP_URL", "smtp://127.0.0.1:2525");
-  c.smtp.from = env.String("SERTEL_NOTIFICATION_SMTP_FROM", "sertel@localhost");
-  c.smtp.from_name = env.String("SERTEL_NOTIFICATION_SMTP_FROM_NAME", "sertel - Diskominfo");
-  c.smtp.user = env.String("SERTEL_NOTIFICATION_SMTP_USER", "");
-  c.smtp.ca_file = env.String("SERTEL_NOTIFICATION_SMTP_CA_FILE", "");
-  c.smtp.timeout = env.Duration("SERTEL_NOTIFICATION_SMTP_TIMEOUT", absl::Seconds(60));
-  bool smtps = absl::StartsWith(c.smtp.url, "smtps://");
-  bool smtp = absl::StartsWith(c.smtp.url, "smtp://");
-  bool loopback = IsLoopbackUrl(c.smtp.url);
-  if (!smtp && !smtps) {
+// Email: the SMTP server, its TLS mode and the login (never in clear off the loopback).
+void ReadSmtp(EnvReader& env, SmtpOptions& smtp) {
+  smtp.url = env.String("SERTEL_NOTIFICATION_SMTP_URL", "smtp://127.0.0.1:2525");
+  smtp.from = env.String("SERTEL_NOTIFICATION_SMTP_FROM", "sertel@localhost");
+  smtp.from_name = env.String("SERTEL_NOTIFICATION_SMTP_FROM_NAME", "sertel - Diskominfo");
+  smtp.user = env.String("SERTEL_NOTIFICATION_SMTP_USER", "");
+  smtp.ca_file = env.String("SERTEL_NOTIFICATION_SMTP_CA_FILE", "");
+  smtp.timeout = env.Duration("SERTEL_NOTIFICATION_SMTP_TIMEOUT", absl::Seconds(60));
+  bool smtps = absl::StartsWith(smtp.url, "smtps://");
+  bool smtp_scheme = absl::StartsWith(smtp.url, "smtp://");
+  bool loopback = IsLoopbackUrl(smtp.url);
+  if (!smtp_scheme && !smtps) {
     env.AddError("SERTEL_NOTIFICATION_SMTP_URL: must start with smtp:// or smtps://");
   }
   // auto: implicit TLS for smtps://, none for a loopback sink, STARTTLS otherwise.
   std::string tls = env.String("SERTEL_NOTIFICATION_SMTP_TLS", "auto");
   if (tls == "auto") tls = smtps ? "implicit" : (loopback ? "none" : "starttls");
   if (tls == "none") {
-    c.smtp.tls = SmtpTls::kNone;
+    smtp.tls = SmtpTls::kNone;
     if (smtps) env.AddError("SERTEL_NOTIFICATION_SMTP_TLS: none contradicts an smtps:// URL");
   } else if (tls == "starttls") {
-    c.smtp.tls = SmtpTls::kStartTls;
+    smtp.tls = SmtpTls::kStartTls;
     if (smtps) {
       env.AddError("SERTEL_NOTIFICATION_SMTP_TLS: starttls wants smtp:// (smtps:// is implicit)");
     }
   } else if (tls == "implicit") {
-    c.smtp.tls = SmtpTls::kImplicit;
+    smtp.tls = SmtpTls::kImplicit;
     if (!smtps) env.AddError("SERTEL_NOTIFICATION_SMTP_TLS: implicit wants an smtps:// URL");
   } else {
     env.AddError("SERTEL_NOTIFICATION_SMTP_TLS: must be none, starttls, implicit or auto");
   }
   std::string password_file = env.String("SERTEL_NOTIFICATION_SMTP_PASSWORD_FILE", "");
   if (!password_file.empty()) {
-    c.smtp.password = ReadSecretFile(env, "SERTEL_NOTIFICATION_SMTP_PASSWORD_FILE", password_file);
+    smtp.password = ReadSecretFile(env, "SERTEL_NOTIFICATION_SMTP_PASSWORD_FILE", password_file);
   }
-  if (!c.smtp.user.empty() && password_file.empty()) {
-    env.AddError("SERTEL_NOTIFICATION_SMTP_PASSWORD_FILE: required with SERTEL_NOTIFICATION_SMTP_USER");
+  if (!smtp.user.empty() && password_file.empty()) {
+    env.AddError(
+        "SERTEL_NOTIFICATION_SMTP_PASSWORD_FILE: required with SERTEL_NOTIFICATION_SMTP_USER");
   }
-  if (!c.smtp.user.empty() && c.smtp.tls == SmtpTls::kNone && !loopback) {
+  if (!smtp.user.empty() && smtp.tls == SmtpTls::kNone && !loopback) {
     env.AddError("SERTEL_NOTIFICATION_SMTP_TLS: none would send the SMTP password in clear");
   }
+}
 
-  // WhatsApp: on when a phone number id is configured.
+// WhatsApp: on when a phone number id is configured.
+void ReadWhatsApp(EnvReader& env, NotificationConfig& c) {
   c.whatsapp.base_url =
       env.String("SERTEL_NOTIFICATION_WHATSAPP_BASE_URL", "https://graph.facebook.com");
   c.whatsapp.api_version = env.String("SERTEL_NOTIFICATION_WHATSAPP_API_VERSION", "v21.0");
   c.whatsapp.phone_number_id = env.String("SERTEL_NOTIFICATION_WHATSAPP_PHONE_NUMBER_ID", "");
   c.whatsapp.ca_file = env.String("SERTEL_NOTIFICATION_WHATSAPP_CA_FILE", "");
   c.whatsapp.timeout = env.Duration("SERTEL_NOTIFICATION_WHATSAPP_TIMEOUT", absl::Seconds(60));
-  auto templates =
-      ParseWhatsAppTemplates(env.String("SERTEL_NOTIFICATION_WHATSAPP_TEMPLATES", ""));
+  auto templates = ParseWhatsAppTemplates(env.String("SERTEL_NOTIFICATION_WHATSAPP_TEMPLATES", ""));
   if (templates.ok()) {
     c.whatsapp.templates = *templates;
   } else {
-    env.AddError(absl::StrCat("SERTEL_NOTIFICATION_WHATSAPP_TEMPLATES: ",
-                              templates.status().message()));
+    env.AddError(
+        absl::StrCat("SERTEL_NOTIFICATION_WHATSAPP_TEMPLATES: ", templates.status().message()));
   }
   c.whatsapp_enabled = !c.whatsapp.phone_number_id.empty();
   if (c.whatsapp_enabled) {
@@ -108,15 +109,15 @@ NotificationConfig NotificationConfig::FromEnv(EnvReader& env) {
     if (token_file.empty()) {
       env.AddError("SERTEL_NOTIFICATION_WHATSAPP_TOKEN_FILE: required with a phone number id");
     } else {
-      c.whatsapp.token =
-          ReadSecretFile(env, "SERTEL_NOTIFICATION_WHATSAPP_TOKEN_FILE", token_file);
+      c.whatsapp.token = ReadSecretFile(env, "SERTEL_NOTIFICATION_WHATSAPP_TOKEN_FILE", token_file);
     }
     // Real TLS for the real API; plain HTTP only for a stub on the loopback interface.
     bool https = absl::StartsWith(c.whatsapp.base_url, "https://");
     bool http = absl::StartsWith(c.whatsapp.base_url, "http://");
     if (!https && !(http && IsLoopbackUrl(c.whatsapp.base_url))) {
-      env.AddError("SERTEL_NOTIFICATION_WHATSAPP_BASE_URL: must be https:// (http:// only on "
-                   "127.0.0.1/localhost)");
+      env.AddError(
+          "SERTEL_NOTIFICATION_WHATSAPP_BASE_URL: must be https:// (http:// only on "
+          "127.0.0.1/localhost)");
     }
     for (char ch : c.whatsapp.phone_number_id) {
       if (ch < '0' || ch > '9') {
@@ -125,7 +126,15 @@ NotificationConfig NotificationConfig::FromEnv(EnvReader& env) {
       }
     }
   }
+}
 
+}  // namespace
+
+NotificationConfig NotificationConfig::FromEnv(EnvReader& env) {
+  NotificationConfig c;
+  ReadWorker(env, c);
+  ReadSmtp(env, c.smtp);
+  ReadWhatsApp(env, c);
   std::string key_file = env.String("SERTEL_NOTIFICATION_SECRET_KEY_FILE", "");
   if (!key_file.empty()) {
     c.secret_key = ReadSecretFile(env, "SERTEL_NOTIFICATION_SECRET_KEY_FILE", key_file,

@@ -16,12 +16,12 @@ namespace sertel::notification {
 
 struct NotificationConfig {
   DeliveryWorker::Options worker;
-  bool worker_enabled = true;             // SERTEL_NOTIFICATION_WORKER
+  bool worker_enabled = true;              // SERTEL_NOTIFICATION_WORKER
   int64_t max_attachment_bytes = 5 << 20;  // SERTEL_NOTIFICATION_MAX_ATTACHMENT_BYTES
   SmtpOptions smtp;
-  bool whatsapp_enabled = false;          // true when a phone number id is configured
+  bool whatsapp_enabled = false;  // true when a phone number id is configured
   WhatsAppOptions whatsapp;
-  std::string secret_key;                 // bytes of SERTEL_NOTIFICATION_SECRET_KEY_FILE, or ""
+  std::string secret_key;  // bytes of SERTEL_NOTIFICATION_SECRET_KEY_FILE (SealedBox key), or ""
 
   static NotificationConfig FromEnv(EnvReader& env);
 };

@@ -1,9 +1,11 @@
-// The rules of the notification service (no gRPC, no SQL): what a valid message is, idempotent
-// queueing on request_id, reading and listing (never the attachment bytes; the activation code
-// redacted), and turning a claimed message into what a channel sends.
+// The orchestration of the notification service's RPCs (no gRPC, no SQL, no protobuf): what a
+// valid message is, queueing it idempotently on request_id (NotificationLifecycle decides,
+// NotificationStore writes), reading and listing (never the attachment bytes), and turning a
+// claimed message into what a channel sends.
 //
-//   NotificationManager manager(&store, &box, {.whatsapp_enabled = true}, SystemClock::Default());
-//   absl::Status s = manager.Send(caller, request, &notification);   // QUEUED at once
+//   NotificationManager manager(&store, &box, {.whatsapp_enabled = true}, SystemClock::Default(),
+//                               runtime->page_tokens());
+//   absl::StatusOr<NotificationRecord> n = manager.Send(caller, input);   // QUEUED at once
 #pragma once
 
 #include <string>
@@ -12,15 +14,13 @@
 #include "absl/status/statusor.h"
 #include "common/auth.h"
 #include "common/clock.h"
+#include "common/page_token.h"
+#include "common/sealed_box.h"
 #include "notification_records.h"
 #include "notification_store.h"
-#include "secret_box.h"
 #include "sender.h"
-#include "sertel/v1/notification.pb.h"
 
 namespace sertel::notification {
-
-inline constexpr const char* kRedacted = "[redacted]";
 
 class NotificationManager {
  public:
@@ -30,33 +30,31 @@ class NotificationManager {
     bool whatsapp_enabled = true;
   };
 
-  NotificationManager(NotificationStore* store, const SecretBox* box, Options options,
-                      const Clock* clock);
+  NotificationManager(NotificationStore* store, const SealedBox* box, Options options,
+                      const Clock* clock,
+                      const PageTokenCodec* page_tokens = PageTokenCodec::ProcessDefault());
 
-  absl::Status Send(const Principal& caller, const v1::SendNotificationRequest& request,
-                    v1::Notification* out);
-  absl::Status Get(const Principal& caller, const std::string& id, v1::Notification* out);
-  absl::Status List(const Principal& caller, const v1::ListNotificationsRequest& request,
-                    v1::ListNotificationsResponse* out);
+  // QUEUED at once; the same request again answers with the same message, another payload
+  // under the same request_id is ALREADY_EXISTS.
+  absl::StatusOr<NotificationRecord> Send(const Principal& caller, const SendInput& input);
+  absl::StatusOr<NotificationRecord> Get(const Principal& caller, const std::string& id);
+  absl::StatusOr<NotificationPage> List(const Principal& caller, const ListInput& input);
 
   // A claimed message -> what a channel sends (secret parameters opened in memory only).
   absl::StatusOr<OutgoingMessage> PrepareDelivery(const NotificationRecord& record) const;
 
   // All violations of a request at once (INVALID_ARGUMENT), exposed for unit tests.
-  absl::Status Validate(const v1::SendNotificationRequest& request) const;
-
-  static void ToProto(const NotificationRecord& record, v1::Notification* out);
-  // "CHANNEL_EMAIL" -> "EMAIL", "NOTIFICATION_TEMPLATE_ACTIVATION_CODE" -> "ACTIVATION_CODE".
-  static std::string ChannelName(int channel);
-  static std::string TemplateName(int template_value);
-  // SHA-256 over the deterministic serialization, secret parameter values left out.
-  static std::string PayloadHash(const v1::SendNotificationRequest& request);
+  absl::Status Validate(const SendInput& input) const;
 
  private:
+  // The message `input` asks for (id, non-secret and sealed parameters, attachments).
+  absl::StatusOr<NotificationRecord> NewRecord(const SendInput& input) const;
+
   NotificationStore* store_;
-  const SecretBox* box_;
+  const SealedBox* box_;
   Options options_;
   const Clock* clock_;
+  const PageTokenCodec* page_tokens_;
 };
 
 }  // namespace sertel::notification

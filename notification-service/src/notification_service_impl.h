@@ -1,5 +1,6 @@
-// The gRPC face of the notification service: role check and status mapping through HandleRpc,
-// everything else in NotificationManager.
+// The gRPC face of the notification service: the role check and the status mapping through
+// HandleRpc, the request into records and the records back (notification_proto.h), everything
+// else in NotificationManager.
 //
 //   NotificationServiceImpl impl(&manager, &runtime.authenticator());
 //   runtime.Serve({&impl});
@@ -11,9 +12,6 @@
 
 namespace sertel::notification {
 
-// Who may call what (api-contract.md, NotificationService).
-const RoleTable& NotificationRoles();
-
 class NotificationServiceImpl final : public v1::NotificationService::Service {
  public:
   NotificationServiceImpl(NotificationManager* manager, const Authenticator* authenticator);
@@ -23,8 +21,7 @@ class NotificationServiceImpl final : public v1::NotificationService::Service {
                                 v1::Notification* resp) override;
   grpc::Status GetNotification(grpc::ServerContext* ctx, const v1::GetNotificationRequest* req,
                                v1::Notification* resp) override;
-  grpc::Status ListNotifications(grpc::ServerContext* ctx,
-                                 const v1::ListNotificationsRequest* req,
+  grpc::Status ListNotifications(grpc::ServerContext* ctx, const v1::ListNotificationsRequest* req,
                                  v1::ListNotificationsResponse* resp) override;
 
  private:

@@ -1,13 +1,17 @@
-// The only place with SQL for the notification service (schema `notification`): queueing a
-// message idempotently, reading and listing, and the delivery worker's claim / finish calls.
-// Claims use FOR UPDATE SKIP LOCKED and a lease (claimed_until), so several workers never hold
-// one message at once and a crashed worker's messages come back when its lease runs out.
+// The only place with SQL for the notification service (schema `notification`, statements in
+// notification-service/queries/): queueing a message idempotently, reading and listing, and the
+// delivery worker's claim and the outcome of each attempt. Claims use FOR UPDATE SKIP LOCKED and
+// a lease (claimed_until), so several workers never hold one message at once and a crashed
+// worker's messages come back when its lease runs out.
 //
-//   NotificationStore::Prepare(conn);           // PgPool on_connect
 //   NotificationStore store(&pool, &audit);
-//   absl::StatusOr<NotificationRecord> n = store.Create(record, payload_hash, caller_sub, &created);
+//   absl::StatusOr<StoredNotification> n = store.Create(NotificationLifecycle::Queue(...));
+//   absl::Status s = store.Apply(id, claim_token, [&](const NotificationRecord& current) {
+//     return rules.AfterAttempt(current, result, now, wait);
+//   });
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -24,14 +28,10 @@ class NotificationStore {
  public:
   NotificationStore(PgPool* pool, const AuditLog* audit) : pool_(pool), audit_(audit) {}
 
-  static void Prepare(pqxx::connection& conn);
-
-  // Inserts the message and its attachments, with an audit record, in one transaction. When
-  // request_id is already taken: the stored message if payload_hash matches (*created = false),
-  // ALREADY_EXISTS otherwise.
-  absl::StatusOr<NotificationRecord> Create(const NotificationRecord& record,
-                                            const std::string& payload_hash,
-                                            const std::string& actor_sub, bool* created);
+  // Inserts the message and its attachments, with its audit entry, in one transaction. When
+  // request_id is already taken nothing is written and the stored message comes back with
+  // created = false and the payload hash it was queued with (NotificationLifecycle::CheckRepeat).
+  absl::StatusOr<StoredNotification> Create(const QueuedNotification& queued);
   // Without attachment bytes or sealed parameters. NOT_FOUND when absent.
   absl::StatusOr<NotificationRecord> Get(const std::string& id);
 
@@ -48,14 +48,15 @@ class NotificationStore {
   absl::StatusOr<std::vector<NotificationRecord>> Claim(absl::Time now, absl::Duration lease,
                                                         int limit, const std::string& claim_token);
 
-  // Finishing calls; ABORTED when the claim was lost (the lease ran out and another worker took
-  // the message). Delivered and failed messages lose their attachment bytes.
-  absl::Status MarkDelivered(const std::string& id, const std::string& claim_token, int attempts,
-                             absl::Time now);
-  absl::Status MarkRetry(const std::string& id, const std::string& claim_token, int attempts,
-                         const std::string& error, absl::Time next_attempt_at, absl::Time now);
-  absl::Status MarkFailed(const std::string& id, const std::string& claim_token, int attempts,
-                          const std::string& error, absl::Time now);
+  // `current`: the locked message (id, application_id, channel, template_name, status,
+  // attempts).
+  using Decide = std::function<absl::StatusOr<DeliveryChange>(const NotificationRecord& current)>;
+
+  // An attempt's outcome, in one transaction: locks the message while `claim_token` still holds
+  // it (ABORTED "the claim on this notification was lost" when the lease ran out and another
+  // worker took it), asks `decide`, writes the new state, the delivery attempt, drops the
+  // attachment bytes and appends the audit entry the change carries.
+  absl::Status Apply(const std::string& id, const std::string& claim_token, const Decide& decide);
 
  private:
   PgPool* pool_;

@@ -38,6 +38,29 @@ struct SlistDeleter {
   void operator()(curl_slist* l) const { curl_slist_free_all(l); }
 };
 
+// TLS as configured, the server's certificate always verified, and the login if there is one.
+void ApplySecurityOptions(CURL* c, const SmtpOptions& options) {
+  switch (options.tls) {
+    case SmtpTls::kNone:
+      curl_easy_setopt(c, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_NONE));
+      break;
+    case SmtpTls::kStartTls:
+      // STARTTLS is required, not tried: a server that does not offer it fails the attempt.
+      curl_easy_setopt(c, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
+      break;
+    case SmtpTls::kImplicit:
+      curl_easy_setopt(c, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
+      break;
+  }
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (!options.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, options.ca_file.c_str());
+  if (!options.user.empty()) {
+    curl_easy_setopt(c, CURLOPT_USERNAME, options.user.c_str());
+    curl_easy_setopt(c, CURLOPT_PASSWORD, options.password.c_str());
+  }
+}
+
 }  // namespace
 
 SmtpSender::SmtpSender(SmtpOptions options, const Clock* clock)
@@ -84,25 +107,7 @@ absl::Status SmtpSender::Send(const OutgoingMessage& message) {
                    static_cast<long>(absl::ToInt64Milliseconds(options_.connect_timeout)));
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS,
                    static_cast<long>(absl::ToInt64Milliseconds(options_.timeout)));
-  switch (options_.tls) {
-    case SmtpTls::kNone:
-      curl_easy_setopt(c, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_NONE));
-      break;
-    case SmtpTls::kStartTls:
-      // STARTTLS is required, not tried: a server that does not offer it fails the attempt.
-      curl_easy_setopt(c, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
-      break;
-    case SmtpTls::kImplicit:
-      curl_easy_setopt(c, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
-      break;
-  }
-  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-  if (!options_.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, options_.ca_file.c_str());
-  if (!options_.user.empty()) {
-    curl_easy_setopt(c, CURLOPT_USERNAME, options_.user.c_str());
-    curl_easy_setopt(c, CURLOPT_PASSWORD, options_.password.c_str());
-  }
+  ApplySecurityOptions(c, options_);
 
   CURLcode rc = curl_easy_perform(c);
   if (rc == CURLE_OK) return absl::OkStatus();

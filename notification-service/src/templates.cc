@@ -140,7 +140,10 @@ const TemplateText* FindText(absl::string_view name) {
 
 const std::vector<TemplateSpec>& AllTemplates() {
   static const std::vector<TemplateSpec> kSpecs = {
-      {"SUBMISSION_RECEIVED", {"full_name", "application_id"}, {}, {"full_name", "application_id"},
+      {"SUBMISSION_RECEIVED",
+       {"full_name", "application_id"},
+       {},
+       {"full_name", "application_id"},
        false},
       {"APPLICATION_RETURNED",
        {"full_name", "application_id", "reason", "missing_documents"},
@@ -179,9 +182,9 @@ const TemplateSpec* FindTemplate(absl::string_view name) {
 }
 
 std::string FormatDateIndonesian(absl::string_view rfc3339) {
-  static const char* kMonths[] = {"Januari", "Februari", "Maret",     "April",   "Mei",      "Juni",
-                                  "Juli",    "Agustus",  "September", "Oktober", "November",
-                                  "Desember"};
+  static const char* kMonths[] = {"Januari",   "Februari", "Maret",    "April",
+                                  "Mei",       "Juni",     "Juli",     "Agustus",
+                                  "September", "Oktober",  "November", "Desember"};
   absl::Time t;
   std::string err;
   if (!absl::ParseTime(absl::RFC3339_full, std::string(rfc3339), &t, &err)) {

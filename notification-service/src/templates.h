@@ -33,7 +33,7 @@ struct TemplateSpec {
 
 struct RenderedMessage {
   std::string subject;
-  std::string body;                              // UTF-8, "\n" line ends
+  std::string body;                               // UTF-8, "\n" line ends
   std::vector<std::string> whatsapp_body_values;  // whatsapp_body_params, formatted
 };
 

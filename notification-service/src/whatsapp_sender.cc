@@ -63,9 +63,10 @@ absl::StatusOr<std::map<std::string, WhatsAppTemplate>> ParseWhatsAppTemplates(
     if (kv.size() == 2) nl = absl::StrSplit(kv[1], absl::MaxSplits(':', 1));
     if (kv.size() != 2 || out.count(kv[0]) == 0 || nl.size() != 2 || nl[0].empty() ||
         nl[1].empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "bad entry \"", entry, "\" (want SERTEL_TEMPLATE=whatsapp_name:language, e.g. "
-          "CERTIFICATE_HANDOVER=sertel_serah_terima:id)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("bad entry \"", entry,
+                       "\" (want SERTEL_TEMPLATE=whatsapp_name:language, e.g. "
+                       "CERTIFICATE_HANDOVER=sertel_serah_terima:id)"));
     }
     out[kv[0]] = {nl[0], nl[1]};
   }
@@ -90,7 +91,8 @@ absl::Status WhatsAppSender::ClassifyResponse(long http_status, const std::strin
   if (j.is_object() && j.contains("error") && j["error"].is_object()) {
     const nlohmann::json& e = j["error"];
     if (e.contains("code") && e["code"].is_number_integer()) code = e["code"].get<int64_t>();
-    if (e.contains("message") && e["message"].is_string()) message = e["message"].get<std::string>();
+    if (e.contains("message") && e["message"].is_string())
+      message = e["message"].get<std::string>();
     if (e.contains("error_data") && e["error_data"].is_object() &&
         e["error_data"].contains("details") && e["error_data"]["details"].is_string()) {
       absl::StrAppend(&message, " (", e["error_data"]["details"].get<std::string>(), ")");
@@ -103,8 +105,8 @@ absl::Status WhatsAppSender::ClassifyResponse(long http_status, const std::strin
   // Temporary (Cloud API error codes): 1 unknown, 2 service unavailable, 4 / 80007 / 130429
   // rate limits, 131048 spam rate limit, 131056 pair rate limit, 131000 something went wrong,
   // 133004 server temporarily unavailable.
-  static const std::set<int64_t> kTemporary = {1, 2, 4, 80007, 130429, 131048, 131056, 131000,
-                                               133004};
+  static const std::set<int64_t> kTemporary = {1,      2,      4,      80007, 130429,
+                                               131048, 131056, 131000, 133004};
   if (kTemporary.count(code) > 0) {
     if (code == 4 || code == 80007 || code == 130429 || code == 131048 || code == 131056) {
       return absl::ResourceExhaustedError(error);

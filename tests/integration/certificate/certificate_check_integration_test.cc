@@ -156,16 +156,22 @@ TEST_F(CertificateIntegrationTest, RevocationUpdatesStatusEnrollmentAndTheCrlSer
 
   MetricsHttpServer http("127.0.0.1:0");
   http.AddRoute("/crl.der", [this]() -> MetricsHttpServer::Response {
-    auto crl = manager_->CurrentCrl();
+    auto crl = managers_->revocation.CurrentCrl();
     return {"application/pkix-crl", crl.ok() ? *crl : ""};
   });
   ASSERT_TRUE(http.Start().ok());
   std::string out;
-  ASSERT_EQ(RunCommand("curl -sf -o " + dir_.File("crl.der") + " http://127.0.0.1:" +
-                       std::to_string(http.port()) + "/crl.der", &out), 0) << out;
+  ASSERT_EQ(RunCommand("curl -sf -o " + dir_.File("crl.der") +
+                           " http://127.0.0.1:" + std::to_string(http.port()) + "/crl.der",
+                       &out),
+            0)
+      << out;
   http.Stop();
   ASSERT_EQ(RunCommand("openssl crl -inform DER -in " + dir_.File("crl.der") +
-                       " -noout -text -CAfile " + test_ca_->cert_file(), &out), 0) << out;
+                           " -noout -text -CAfile " + test_ca_->cert_file(),
+                       &out),
+            0)
+      << out;
   EXPECT_TRUE(absl::StrContains(out, "verify OK")) << out;
   EXPECT_TRUE(absl::StrContains(absl::AsciiStrToLower(out), c.serial())) << out;
   EXPECT_TRUE(absl::StrContains(out, "Affiliation Changed")) << out;

@@ -15,7 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "certificate_jobs.h"
-#include "certificate_manager.h"
+#include "certificate_managers.h"
 #include "certificate_service_impl.h"
 #include "certificate_store.h"
 #include "common/audit_log.h"
@@ -93,8 +93,7 @@ class CertificateIntegrationTest : public ::testing::Test {
     ASSERT_TRUE(ApplyMigrations(db_.url(), "certificate",
                                 {&common::Migrations(), &certificate::Migrations()})
                     .ok());
-    auto pool = PgPool::Create({.url = db_.url(), .schema = "certificate", .size = 4,
-                                .on_connect = [](pqxx::connection& c) { CertificateStore::Prepare(c); }});
+    auto pool = PgPool::Create({.url = db_.url(), .schema = "certificate", .size = 4});
     ASSERT_TRUE(pool.ok()) << pool.status();
     pool_ = std::move(*pool);
     test_ca_ = std::make_unique<TestCa>(TestCa::Create(dir_.path(), "ec-p256"));
@@ -106,11 +105,11 @@ class CertificateIntegrationTest : public ::testing::Test {
     codes_ = std::make_unique<ActivationCodes>(std::string(32, 'K'));
     audit_ = std::make_unique<AuditLog>(&clock_);
     store_ = std::make_unique<CertificateStore>(pool_.get(), audit_.get());
-    manager_ = std::make_unique<CertificateManager>(
+    managers_ = std::make_unique<CertificateManagers>(
         store_.get(), ca_.get(), codes_.get(), KeyGenerator(algorithm),
         Pkcs12Sealer({.iterations = 2048}), ManagerSettings{}, &clock_);
     authn_ = sertel::testing::MakeTestAuthenticator(pki_);
-    impl_ = std::make_unique<CertificateServiceImpl>(manager_.get(), authn_.get());
+    impl_ = std::make_unique<CertificateServiceImpl>(managers_.get(), authn_.get());
     server_ = std::make_unique<sertel::testing::TestServer>(
         pki_, std::vector<grpc::Service*>{impl_.get()});
     stub_ = v1::CertificateService::NewStub(server_->Channel());
@@ -121,7 +120,8 @@ class CertificateIntegrationTest : public ::testing::Test {
     ClientConfig client = sertel::testing::TestClientConfig(pki_);
     auto channel = MakeChannel(notification_server_->address(), client);
     ASSERT_TRUE(channel.ok()) << channel.status();
-    notification_client_ = std::make_unique<SealedNotificationClient>(*channel, client, codes_.get());
+    notification_client_ =
+        std::make_unique<SealedNotificationClient>(*channel, client, codes_.get());
     dispatcher_ = std::make_unique<OutboxDispatcher>(pool_.get(), OutboxConfig{});
     dispatcher_->Register(SealedNotificationClient::kTopic, [this](const OutboxMessage& m) {
       return notification_client_->Deliver(m.payload);
@@ -236,7 +236,7 @@ class CertificateIntegrationTest : public ::testing::Test {
   std::unique_ptr<ActivationCodes> codes_;
   std::unique_ptr<AuditLog> audit_;
   std::unique_ptr<CertificateStore> store_;
-  std::unique_ptr<CertificateManager> manager_;
+  std::unique_ptr<CertificateManagers> managers_;
   std::unique_ptr<Authenticator> authn_;
   std::unique_ptr<CertificateServiceImpl> impl_;
   std::unique_ptr<sertel::testing::TestServer> server_;

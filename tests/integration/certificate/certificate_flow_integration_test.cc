@@ -72,14 +72,22 @@ TEST_F(CertificateIntegrationTest, HappyPathIssuesAPkcs12ThatOpensWithThePassphr
   dir_.Write("pass.txt", kPassphrase);
   dir_.Write("wrong.txt", "Kuda-Lari#2024y");
   std::string out;
-  EXPECT_EQ(RunCommand("openssl pkcs12 -in " + dir_.File("k.p12") + " -passin file:" +
-                       dir_.File("pass.txt") + " -nodes -info", &out), 0) << out;
+  EXPECT_EQ(RunCommand("openssl pkcs12 -in " + dir_.File("k.p12") +
+                           " -passin file:" + dir_.File("pass.txt") + " -nodes -info",
+                       &out),
+            0)
+      << out;
   EXPECT_TRUE(absl::StrContains(out, "AES-256-CBC")) << out;
   EXPECT_TRUE(absl::StrContains(out, "MAC: sha256")) << out;
-  EXPECT_NE(RunCommand("openssl pkcs12 -in " + dir_.File("k.p12") + " -passin file:" +
-                       dir_.File("wrong.txt") + " -nodes", &out), 0);
-  EXPECT_EQ(RunCommand("openssl verify -CAfile " + dir_.File("chain.pem") + " " +
-                       dir_.File("cert.pem"), &out), 0) << out;
+  EXPECT_NE(RunCommand("openssl pkcs12 -in " + dir_.File("k.p12") +
+                           " -passin file:" + dir_.File("wrong.txt") + " -nodes",
+                       &out),
+            0);
+  EXPECT_EQ(
+      RunCommand("openssl verify -CAfile " + dir_.File("chain.pem") + " " + dir_.File("cert.pem"),
+                 &out),
+      0)
+      << out;
   EXPECT_EQ(RunCommand("openssl x509 -in " + dir_.File("cert.pem") + " -noout -text", &out), 0);
   EXPECT_TRUE(absl::StrContains(out, "Digital Signature, Non Repudiation")) << out;
   EXPECT_TRUE(absl::StrContains(out, "E-mail Protection, 1.3.6.1.5.5.7.3.36")) << out;
@@ -200,7 +208,8 @@ TEST_F(CertificateIntegrationTest, SixthTryAfterFiveWrongOnesIsLockedEvenWithThe
   v1::Certificate c;
   for (int i = 0; i < 5; ++i) {
     EXPECT_EQ(SetPassphrase(ApplicantToken(), "app-1", "WRONG234", kPassphrase, &c).error_code(),
-              grpc::StatusCode::INVALID_ARGUMENT) << i;
+              grpc::StatusCode::INVALID_ARGUMENT)
+        << i;
   }
   grpc::Status s = SetPassphrase(ApplicantToken(), "app-1", code, kPassphrase, &c);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
@@ -228,7 +237,8 @@ TEST_F(CertificateIntegrationTest, ActivationCodeCannotBeReusedAfterSuccess) {
             grpc::StatusCode::FAILED_PRECONDITION);
 }
 
-TEST_F(CertificateIntegrationTest, PassphrasePolicyReportsEveryRuleOnThePassphraseFieldWithoutATry) {
+TEST_F(CertificateIntegrationTest,
+       PassphrasePolicyReportsEveryRuleOnThePassphraseFieldWithoutATry) {
   v1::Enrollment e;
   ASSERT_TRUE(Start("app-1", TestApplicant(), &e).ok());
   std::string code = DeliveredCode("app-1");
@@ -323,9 +333,9 @@ TEST_F(CertificateIntegrationTest, KeystoreIsPurgedAfterRetentionButTheCertifica
   v1::Enrollment e;
   ASSERT_TRUE(HandOver("app-1", v1::CHANNEL_EMAIL, &e).ok());
   clock_.Advance(absl::Hours(24 * 29));
-  EXPECT_EQ(*manager_->PurgeKeystores(), 0);
+  EXPECT_EQ(*managers_->maintenance.PurgeKeystores(), 0);
   clock_.Advance(absl::Hours(24 * 2));
-  EXPECT_EQ(*manager_->PurgeKeystores(), 1);
+  EXPECT_EQ(*managers_->maintenance.PurgeKeystores(), 1);
   v1::GetEnrollmentRequest req;
   req.set_application_id("app-1");
   auto ctx = Ctx(Token("VERIFIER"));
@@ -346,10 +356,10 @@ TEST_F(CertificateIntegrationTest, KeystoreIsPurgedAfterRetentionButTheCertifica
 
 TEST_F(CertificateIntegrationTest, ExpiryReminderIsQueuedOnceThirtyDaysBeforeExpiry) {
   v1::Certificate c = Issue("app-1");
-  EXPECT_EQ(*manager_->QueueExpiryReminders(), 0);
+  EXPECT_EQ(*managers_->maintenance.QueueExpiryReminders(), 0);
   clock_.Set(absl::FromUnixSeconds(c.not_after().seconds()) - absl::Hours(24 * 29));
-  EXPECT_EQ(*manager_->QueueExpiryReminders(), 1);
-  EXPECT_EQ(*manager_->QueueExpiryReminders(), 0);
+  EXPECT_EQ(*managers_->maintenance.QueueExpiryReminders(), 1);
+  EXPECT_EQ(*managers_->maintenance.QueueExpiryReminders(), 0);
   DeliverOutbox();
   auto sent = notifications_.sent(v1::NOTIFICATION_TEMPLATE_EXPIRY_REMINDER);
   ASSERT_EQ(sent.size(), 1u);
@@ -417,8 +427,9 @@ TEST_F(CertificateIntegrationTest, NoSecretReachesAnyTableOrTheLog) {
   std::string dump = db_.DumpSchema("certificate");
   ASSERT_FALSE(dump.empty());
   ASSERT_TRUE(absl::StrContains(dump, c.serial()));  // the dump does hold our rows
-  for (const std::string& secret : {std::string(kPassphrase), absl::BytesToHexString(kPassphrase), code,
-                                    absl::BytesToHexString(code), absl::BytesToHexString(key_der), pem_line}) {
+  for (const std::string& secret :
+       {std::string(kPassphrase), absl::BytesToHexString(kPassphrase), code,
+        absl::BytesToHexString(code), absl::BytesToHexString(key_der), pem_line}) {
     EXPECT_FALSE(absl::StrContains(dump, secret)) << "a secret is in a table";
     EXPECT_FALSE(absl::StrContains(absl::AsciiStrToLower(dump), absl::AsciiStrToLower(secret)))
         << "a secret is in a table";

@@ -80,8 +80,7 @@ TEST_F(DispositionFixture, WrongRoleAtEveryStepIsPermissionDeniedAndChangesNothi
     v1::Case out;
     EXPECT_EQ(Forward(Token("AUDITOR"), id, c.version(), &out).error_code(),
               grpc::StatusCode::PERMISSION_DENIED);
-    EXPECT_EQ(Forward(pki_.MintToken({"APPLICANT"}, "u", "3171014101900001"), id, c.version(),
-                      &out)
+    EXPECT_EQ(Forward(pki_.MintToken({"APPLICANT"}, "u", "3171014101900001"), id, c.version(), &out)
                   .error_code(),
               grpc::StatusCode::PERMISSION_DENIED);
     v1::Case now;
@@ -160,8 +159,9 @@ TEST_F(DispositionFixture, VerifyWithAnUncheckedItemNamesItAndChangesNothing) {
   v1::Case out;
   grpc::Status s = Verify(StepToken(5), "app-1", c.version(), partial, &out);
   ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(BadRequestFields(s), (std::vector<std::string>{"checklist.ktp_copy_ok",
-                                                           "checklist.identity_matches_documents"}));
+  EXPECT_EQ(
+      BadRequestFields(s),
+      (std::vector<std::string>{"checklist.ktp_copy_ok", "checklist.identity_matches_documents"}));
   v1::Case now;
   ASSERT_TRUE(GetCase(StepToken(5), "app-1", &now).ok());
   EXPECT_EQ(now.version(), c.version());
@@ -181,7 +181,8 @@ TEST_F(DispositionFixture, ReturnNotifiesTheApplicantAndResumeLandsOnTheSameStep
   pqxx::result o = Query(
       "SELECT idempotency_key, payload FROM outbox WHERE topic = 'notification.SendNotification'");
   ASSERT_EQ(o.size(), 1u);
-  EXPECT_EQ(o[0][0].as<std::string>(), "disposition:returned:app-1:" + std::to_string(ret.version()));
+  EXPECT_EQ(o[0][0].as<std::string>(),
+            "disposition:returned:app-1:" + std::to_string(ret.version()));
   v1::SendNotificationRequest n;
   ASSERT_TRUE(n.ParseFromString(pqxx::binarystring(o[0][1]).str()));
   EXPECT_EQ(n.template_(), v1::NOTIFICATION_TEMPLATE_APPLICATION_RETURNED);
@@ -291,9 +292,9 @@ TEST_F(DispositionFixture, OpenCaseWithBadInputNamesEveryFieldAndWritesNothing) 
   v1::Case out;
   grpc::Status s = Open(r, &out);
   ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(BadRequestFields(s), (std::vector<std::string>{"application_id", "request_id",
-                                                           "applicant.full_name",
-                                                           "applicant.email"}));
+  EXPECT_EQ(BadRequestFields(s),
+            (std::vector<std::string>{"application_id", "request_id", "applicant.full_name",
+                                      "applicant.email"}));
   EXPECT_EQ(Count("SELECT count(*) FROM cases"), 0);
   EXPECT_EQ(Count("SELECT count(*) FROM audit_log"), 0);
 }

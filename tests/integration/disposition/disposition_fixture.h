@@ -4,17 +4,14 @@
 // fake CertificateService that can play dead (UNAVAILABLE) to prove the outbox retries.
 #pragma once
 
-#include <fstream>
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
-#include <sstream>
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
 
-#include <grpcpp/grpcpp.h>
-#include <pqxx/pqxx>
-
 #include "absl/synchronization/mutex.h"
-#include "case_proto.h"
 #include "certificate_client.h"
 #include "common/audit_log.h"
 #include "common/clock.h"
@@ -22,7 +19,9 @@
 #include "common/migrations.h"
 #include "common/outbox.h"
 #include "common/pg_pool.h"
+#include "common/proto_time.h"
 #include "disposition_manager.h"
+#include "disposition_proto.h"
 #include "disposition_service_impl.h"
 #include "disposition_store.h"
 #include "google/rpc/error_details.pb.h"
@@ -39,28 +38,6 @@ const std::vector<Migration>& Migrations();
 }  // namespace sertel::disposition
 
 namespace sertel::disposition::itest {
-
-// The shared outbox and audit tables. Work-around while cmake/SertelHelpers.cmake embeds only
-// V*.sql (common's files are C*.sql, so common::Migrations() comes out empty): read them from the
-// source tree. Disappears by itself once common::Migrations() is filled.
-inline const std::vector<Migration>& CommonMigrations() {
-  if (!common::Migrations().empty()) return common::Migrations();
-  static const std::vector<Migration>* kLocal = [] {
-    static std::vector<std::pair<std::string, std::string>> texts;
-    std::string here = __FILE__;
-    std::string root = here.substr(0, here.rfind("/tests/integration/"));
-    for (const char* name : {"C001__outbox", "C002__audit"}) {
-      std::ifstream in(root + "/common/migrations/" + name + ".sql");
-      std::stringstream ss;
-      ss << in.rdbuf();
-      texts.emplace_back(name, ss.str());
-    }
-    auto* out = new std::vector<Migration>();
-    for (const auto& [n, t] : texts) out->push_back({n, t});
-    return out;
-  }();
-  return *kLocal;
-}
 
 // Answers StartEnrollment with UNAVAILABLE `failures` times (the CA side is down), then OK,
 // recording every request that got through.
@@ -123,15 +100,17 @@ inline v1::Checklist AllChecked() {
 
 class DispositionFixture : public ::testing::Test {
  protected:
-  static constexpr const char* kStepRole[] = {"", "", "HEAD_OF_AGENCY", "HEAD_OF_DIVISION",
-                                              "HEAD_OF_SECTION", "VERIFIER"};
+  static constexpr const char* kStepRole[] = {
+      "", "", "HEAD_OF_AGENCY", "HEAD_OF_DIVISION", "HEAD_OF_SECTION", "VERIFIER"};
 
   void SetUp() override {
     ASSERT_TRUE(
-        ApplyMigrations(db_.url(), "disposition", {&CommonMigrations(), &Migrations()}).ok());
-    auto pool = PgPool::Create(
-        {.url = db_.url(), .schema = "disposition", .size = 6,
-         .on_connect = [](pqxx::connection& c) { DispositionStore::Prepare(c); }});
+        ApplyMigrations(db_.url(), "disposition", {&common::Migrations(), &Migrations()}).ok());
+    PgPool::Options options;
+    options.url = db_.url();
+    options.schema = "disposition";
+    options.size = 6;
+    auto pool = PgPool::Create(std::move(options));
     ASSERT_TRUE(pool.ok()) << pool.status();
     pool_ = std::move(*pool);
     audit_ = std::make_unique<AuditLog>(&clock_);
@@ -196,8 +175,9 @@ class DispositionFixture : public ::testing::Test {
     return stub_->Verify(ctx.get(), r, out);
   }
   grpc::Status Return(const std::string& token, const std::string& id, int64_t version,
-                      v1::Case* out, std::vector<v1::DocumentKind> missing = {
-                                         v1::DOCUMENT_KIND_KTP_COPY, v1::DOCUMENT_KIND_SK_COPY}) {
+                      v1::Case* out,
+                      std::vector<v1::DocumentKind> missing = {v1::DOCUMENT_KIND_KTP_COPY,
+                                                               v1::DOCUMENT_KIND_SK_COPY}) {
     v1::ReturnRequest r;
     r.set_application_id(id);
     r.set_expected_version(version);

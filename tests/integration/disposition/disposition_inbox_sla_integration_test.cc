@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "disposition_fixture.h"
+#include "disposition_queries.h"
 #include "nlohmann/json.hpp"
 
 namespace sertel::disposition::itest {
@@ -46,8 +47,7 @@ TEST_F(DispositionFixture, InboxShowsTheCallersStepOldestFirstInKeysetPages) {
     ++pages;
   } while (!token.empty() && pages < 10);
   EXPECT_EQ(pages, 2);
-  EXPECT_EQ(seen, (std::vector<std::string>{"app-0", "app-1", "app-2", "app-4", "app-5",
-                                            "app-6"}));
+  EXPECT_EQ(seen, (std::vector<std::string>{"app-0", "app-1", "app-2", "app-4", "app-5", "app-6"}));
 
   v1::ListInboxResponse division;
   ASSERT_TRUE(List(stub_.get(), StepToken(3), 0, "", &division).ok());
@@ -70,9 +70,40 @@ TEST_F(DispositionFixture, InboxRejectsBadPagingAndRolesWithoutAStep) {
   EXPECT_EQ(List(stub_.get(), "", 0, "", &out).error_code(), grpc::StatusCode::UNAUTHENTICATED);
 }
 
+TEST_F(DispositionFixture, InboxPageTokenPagesOnlyTheStepThatIssuedIt) {
+  // Ids with the old token format's separator in them page like any other.
+  for (const char* id : {"x:1", "x:2", "x:3"}) {
+    OpenOk(id);
+    clock_.Advance(absl::Minutes(1));
+  }
+  std::vector<std::string> seen;
+  std::string token;
+  do {
+    v1::ListInboxResponse page;
+    grpc::Status s = List(stub_.get(), StepToken(2), 1, token, &page);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    for (const v1::Case& c : page.cases()) seen.push_back(c.application_id());
+    token = page.next_page_token();
+  } while (!token.empty() && seen.size() < 10);
+  EXPECT_EQ(seen, (std::vector<std::string>{"x:1", "x:2", "x:3"}));
+
+  v1::ListInboxResponse first;
+  ASSERT_TRUE(List(stub_.get(), StepToken(2), 1, "", &first).ok());
+  ASSERT_FALSE(first.next_page_token().empty());
+  // The head of division's inbox refuses the head of agency's token.
+  v1::ListInboxResponse out;
+  grpc::Status s = List(stub_.get(), StepToken(3), 1, first.next_page_token(), &out);
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(BadRequestFields(s), (std::vector<std::string>{"page_token"}));
+  // An edited token is refused too.
+  std::string edited = first.next_page_token();
+  edited[edited.size() / 2] = edited[edited.size() / 2] == 'A' ? 'B' : 'A';
+  EXPECT_EQ(List(stub_.get(), StepToken(2), 1, edited, &out).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
 // Every (node type, relation, index) of a JSON plan.
-void WalkPlan(const nlohmann::json& node,
-              const std::function<void(const nlohmann::json&)>& visit) {
+void WalkPlan(const nlohmann::json& node, const std::function<void(const nlohmann::json&)>& visit) {
   visit(node);
   if (node.contains("Plans")) {
     for (const auto& child : node["Plans"]) WalkPlan(child, visit);
@@ -98,9 +129,9 @@ TEST_F(DispositionFixture, InboxQueryUsesThePartialIndexAmong200kClosedCases) {
     std::string prepare, execute;
   };
   const std::vector<Variant> variants = {
-      {"first page", std::string("PREPARE inbox_first AS ") + DispositionStore::InboxFirstSql(),
+      {"first page", std::string("PREPARE inbox_first AS ") + queries::kListInboxFirst.sql,
        "EXECUTE inbox_first(2, 51)"},
-      {"next page", std::string("PREPARE inbox_after AS ") + DispositionStore::InboxAfterSql(),
+      {"next page", std::string("PREPARE inbox_after AS ") + queries::kListInboxAfter.sql,
        "EXECUTE inbox_after(2, 0, 'open-3', 51)"},
   };
   for (const char* mode : {"force_custom_plan", "force_generic_plan"}) {
@@ -165,8 +196,8 @@ TEST_F(DispositionFixture, SlaReportGivesCountPercentilesMaxAndExceededPerStep) 
   ASSERT_TRUE(Forward(StepToken(3), "a1", a1.version(), &a1).ok());  // step 3 since t0+5: 30 min
 
   v1::GetSlaReportRequest r;
-  *r.mutable_from() = ToProtoTime(t0);
-  *r.mutable_to() = ToProtoTime(t0 + absl::Hours(1));
+  *r.mutable_from() = ToProtoTimestamp(t0);
+  *r.mutable_to() = ToProtoTimestamp(t0 + absl::Hours(1));
   v1::SlaReport report;
   {
     auto ctx = Ctx(Token("AUDITOR"));
@@ -203,8 +234,8 @@ TEST_F(DispositionFixture, SlaReportGivesCountPercentilesMaxAndExceededPerStep) 
 
   // A period that ends before it starts is refused; applicants may not see the report.
   v1::GetSlaReportRequest bad;
-  *bad.mutable_from() = ToProtoTime(t0);
-  *bad.mutable_to() = ToProtoTime(t0 - absl::Hours(1));
+  *bad.mutable_from() = ToProtoTimestamp(t0);
+  *bad.mutable_to() = ToProtoTimestamp(t0 - absl::Hours(1));
   v1::SlaReport ignored;
   auto ctx = Ctx(Token("AUDITOR"));
   EXPECT_EQ(stub_->GetSlaReport(ctx.get(), bad, &ignored).error_code(),
@@ -214,27 +245,35 @@ TEST_F(DispositionFixture, SlaReportGivesCountPercentilesMaxAndExceededPerStep) 
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
-TEST_F(DispositionFixture, SlaReportHasAllSevenStepsWithStepOneFromSubmissionAndSixSevenFromCertificate) {
+TEST_F(DispositionFixture,
+       SlaReportHasAllSevenStepsWithStepOneFromSubmissionAndSixSevenFromCertificate) {
   const absl::Time t0 = clock_.Now();
   // Step 1: submitted at intake 20 minutes before the case opened (over the 15-minute standard).
   v1::OpenCaseRequest r = OpenRequest("late-handoff");
-  *r.mutable_submitted_at() = ToProtoTime(t0 - absl::Minutes(20));
+  *r.mutable_submitted_at() = ToProtoTimestamp(t0 - absl::Minutes(20));
   v1::Case c;
   ASSERT_TRUE(Open(r, &c).ok());
 
   absl::Time asked_from, asked_to;
-  DispositionManager manager(store_.get(), &clock_,
-                             [&](absl::Time from, absl::Time to) -> absl::StatusOr<std::vector<StepSla>> {
-                               asked_from = from;
-                               asked_to = to;
-                               return std::vector<StepSla>{
-                                   {.step = 7, .count = 2, .p50 = absl::Minutes(3),
-                                    .p95 = absl::Minutes(4), .max = absl::Minutes(4), .exceeded = 0},
-                                   {.step = 9, .count = 99, .p50 = {}, .p95 = {}, .max = {},
-                                    .exceeded = 0}};  // not an SOP step: ignored
-                             });
-  absl::StatusOr<SlaResult> report =
-      manager.GetSlaReport(t0 - absl::Hours(1), t0 + absl::Hours(1));
+  DispositionManager manager(
+      store_.get(), &clock_,
+      [&](absl::Time from, absl::Time to) -> absl::StatusOr<std::vector<StepSla>> {
+        asked_from = from;
+        asked_to = to;
+        return std::vector<StepSla>{{.step = 7,
+                                     .count = 2,
+                                     .p50 = absl::Minutes(3),
+                                     .p95 = absl::Minutes(4),
+                                     .max = absl::Minutes(4),
+                                     .exceeded = 0},
+                                    {.step = 9,
+                                     .count = 99,
+                                     .p50 = {},
+                                     .p95 = {},
+                                     .max = {},
+                                     .exceeded = 0}};  // not an SOP step: ignored
+      });
+  absl::StatusOr<SlaResult> report = manager.GetSlaReport(t0 - absl::Hours(1), t0 + absl::Hours(1));
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_EQ(asked_from, t0 - absl::Hours(1));
   EXPECT_EQ(asked_to, t0 + absl::Hours(1));
@@ -252,7 +291,8 @@ TEST_F(DispositionFixture, SlaReportHasAllSevenStepsWithStepOneFromSubmissionAnd
                              [](absl::Time, absl::Time) -> absl::StatusOr<std::vector<StepSla>> {
                                return absl::UnavailableError("connection refused");
                              });
-  absl::StatusOr<SlaResult> partial = cut_off.GetSlaReport(t0 - absl::Hours(1), t0 + absl::Hours(1));
+  absl::StatusOr<SlaResult> partial =
+      cut_off.GetSlaReport(t0 - absl::Hours(1), t0 + absl::Hours(1));
   ASSERT_FALSE(partial.ok());
   EXPECT_EQ(partial.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_NE(partial.status().message().find("certificate service"), std::string::npos);

@@ -3,13 +3,13 @@
 // a second TestServer that intake's real DispositionClient talks to over mTLS.
 #pragma once
 
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
 #include <optional>
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
-#include <pqxx/pqxx>
 
 #include "absl/synchronization/mutex.h"
 #include "certificate_client.h"
@@ -17,6 +17,7 @@
 #include "common/field_violations.h"
 #include "common/grpc_client.h"
 #include "common/migrations.h"
+#include "common/notification_order.h"
 #include "common/outbox.h"
 #include "common/pg_pool.h"
 #include "disposition_client.h"
@@ -25,6 +26,7 @@
 #include "google/rpc/status.pb.h"
 #include "gtest/gtest.h"
 #include "intake_manager.h"
+#include "intake_payloads.h"
 #include "intake_service_impl.h"
 #include "intake_store.h"
 #include "sertel/v1/disposition.grpc.pb.h"
@@ -156,8 +158,8 @@ class IntakeFixture : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(ApplyMigrations(db_.url(), "intake", {&common::Migrations(), &Migrations()}).ok());
-    auto pool = PgPool::Create({.url = db_.url(), .schema = "intake", .size = 4,
-                                .on_connect = [](pqxx::connection& c) { IntakeStore::Prepare(c); }});
+    auto pool =
+        PgPool::Create({.url = db_.url(), .schema = "intake", .size = 4, .on_connect = nullptr});
     ASSERT_TRUE(pool.ok()) << pool.status();
     pool_ = std::move(*pool);
     disposition_server_ = std::make_unique<sertel::testing::TestServer>(
@@ -171,13 +173,12 @@ class IntakeFixture : public ::testing::Test {
     ASSERT_TRUE(cert_channel.ok());
     certificate_ = std::make_unique<CertificateClient>(*cert_channel, client, absl::Seconds(1));
     store_ = std::make_unique<IntakeStore>(pool_.get(), &audit_);
-    manager_ = std::make_unique<IntakeManager>(store_.get(), disposition_.get(),
-                                               certificate_.get(), SystemClock::Default(),
-                                               IntakeManager::Options{});
+    manager_ = std::make_unique<IntakeManager>(store_.get(), disposition_.get(), certificate_.get(),
+                                               SystemClock::Default(), IntakeManager::Options{});
     authn_ = sertel::testing::MakeTestAuthenticator(pki_);
     impl_ = std::make_unique<IntakeServiceImpl>(manager_.get(), authn_.get());
-    server_ = std::make_unique<sertel::testing::TestServer>(pki_,
-                                                            std::vector<grpc::Service*>{impl_.get()});
+    server_ = std::make_unique<sertel::testing::TestServer>(
+        pki_, std::vector<grpc::Service*>{impl_.get()});
     stub_ = v1::IntakeService::NewStub(server_->Channel());
   }
 
@@ -200,8 +201,8 @@ class IntakeFixture : public ::testing::Test {
   v1::Application SubmitOk(const std::string& request_id = "req-1",
                            const std::string& nik = sertel::intake::testdata::kNik) {
     v1::Application a;
-    grpc::Status s = Submit(sertel::intake::testdata::ValidRequest(request_id, nik),
-                            ApplicantToken(nik), &a);
+    grpc::Status s =
+        Submit(sertel::intake::testdata::ValidRequest(request_id, nik), ApplicantToken(nik), &a);
     EXPECT_TRUE(s.ok()) << s.error_message() << BadRequestText(s);
     return a;
   }

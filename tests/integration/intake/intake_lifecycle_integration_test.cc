@@ -2,8 +2,9 @@
 // down), listing with keyset paging and the applicant's own-only view, documents, resubmission
 // only when RETURNED (versions kept, ResumeCase queued), withdrawal only before SENT_TO_CA, and
 // the OpenCase outbox row that waits while disposition is UNIMPLEMENTED or down.
-#include <set>
 #include <google/protobuf/util/time_util.h>
+
+#include <set>
 
 #include "intake_fixture.h"
 
@@ -211,10 +212,12 @@ TEST_F(IntakeFixture, ResubmissionWhenReturnedAddsAVersionKeepsTheOldAndQueuesRe
   EXPECT_EQ(Count("SELECT count(*) FROM documents WHERE kind = 3 AND version = 1 AND sha256 = '" +
                   old_sha + "'"),
             1);
-  EXPECT_EQ(Count("SELECT count(*) FROM audit_log WHERE action = 'RESUBMITTED' AND details LIKE '%" +
-                  old_sha + "%'"),
-            1);
-  pqxx::result o = Query("SELECT idempotency_key FROM outbox WHERE topic = 'disposition.ResumeCase'");
+  EXPECT_EQ(
+      Count("SELECT count(*) FROM audit_log WHERE action = 'RESUBMITTED' AND details LIKE '%" +
+            old_sha + "%'"),
+      1);
+  pqxx::result o =
+      Query("SELECT idempotency_key FROM outbox WHERE topic = 'disposition.ResumeCase'");
   ASSERT_EQ(o.size(), 1u);
   EXPECT_EQ(o[0][0].as<std::string>(), "intake:resume:" + a.id() + ":1");
 
@@ -252,8 +255,8 @@ TEST_F(IntakeFixture, WithdrawBeforeSentToCaQueuesWithdrawCase) {
   grpc::Status s = Withdraw(stub_.get(), ApplicantToken(), a.id(), &out);
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(out.status(), v1::APPLICATION_STATUS_WITHDRAWN);
-  pqxx::result o = Query(
-      "SELECT idempotency_key, payload FROM outbox WHERE topic = 'disposition.WithdrawCase'");
+  pqxx::result o =
+      Query("SELECT idempotency_key, payload FROM outbox WHERE topic = 'disposition.WithdrawCase'");
   ASSERT_EQ(o.size(), 1u);
   EXPECT_EQ(o[0][0].as<std::string>(), "intake:withdraw:" + a.id());
   v1::WithdrawCaseRequest w;
@@ -295,7 +298,8 @@ TEST_F(IntakeFixture, OpenCaseRowWaitsWhileDispositionIsUnimplementedAndIsDelive
   dispatcher.Register(kOpenCaseTopic, [this](const OutboxMessage& m) {
     return disposition_->Deliver(m.topic, m.payload);
   });
-  dispatcher.Register(kSendNotificationTopic, [](const OutboxMessage&) { return absl::OkStatus(); });
+  dispatcher.Register(kSendNotificationTopic,
+                      [](const OutboxMessage&) { return absl::OkStatus(); });
 
   auto open_row = [this] {
     return Query("SELECT status, attempts FROM outbox WHERE topic = 'disposition.OpenCase'")[0];

@@ -93,7 +93,8 @@ TEST_F(IntakeFixture, EachBadInputIsInvalidArgumentWithItsFieldsAndLeavesNoRow) 
       {"not really a PDF",
        [](auto& r) { r.mutable_documents(0)->set_content("MZ\x90 an executable"); },
        {"documents[0].content"}},
-      {"empty document", [](auto& r) { r.mutable_documents(1)->clear_content(); },
+      {"empty document",
+       [](auto& r) { r.mutable_documents(1)->clear_content(); },
        {"documents[1].content"}},
       {"over the size limit",
        [](auto& r) { r.mutable_documents(2)->set_content(Jpeg((5 << 20) + 1)); },
@@ -101,18 +102,23 @@ TEST_F(IntakeFixture, EachBadInputIsInvalidArgumentWithItsFieldsAndLeavesNoRow) 
       {"declared type contradicts bytes",
        [](auto& r) { r.mutable_documents(3)->set_content_type("application/pdf"); },
        {"documents[3].content_type"}},
-      {"invalid NIK", [](auto& r) { r.mutable_applicant()->set_nik("1234567890123456"); },
+      {"invalid NIK",
+       [](auto& r) { r.mutable_applicant()->set_nik("1234567890123456"); },
        {"applicant.nik"}},
       {"NIK of someone else",
-       [](auto& r) { r.mutable_applicant()->set_nik(kOtherNik); }, {"applicant.nik"}},
+       [](auto& r) { r.mutable_applicant()->set_nik(kOtherNik); },
+       {"applicant.nik"}},
       {"invalid NIP", [](auto& r) { r.mutable_applicant()->set_nip("12345"); }, {"applicant.nip"}},
-      {"bad email", [](auto& r) { r.mutable_applicant()->set_email("siti@"); },
+      {"bad email",
+       [](auto& r) { r.mutable_applicant()->set_email("siti@"); },
        {"applicant.email"}},
-      {"bad phone", [](auto& r) { r.mutable_applicant()->set_phone("0812-3456"); },
+      {"bad phone",
+       [](auto& r) { r.mutable_applicant()->set_phone("0812-3456"); },
        {"applicant.phone"}},
       {"over-long note", [](auto& r) { r.set_note(std::string(1001, 'x')); }, {"note"}},
       {"control character in unit",
-       [](auto& r) { r.mutable_applicant()->set_unit("Dinas\x07Kominfo"); }, {"applicant.unit"}},
+       [](auto& r) { r.mutable_applicant()->set_unit("Dinas\x07Kominfo"); },
+       {"applicant.unit"}},
       {"control character in name",
        [](auto& r) { r.mutable_applicant()->set_full_name("Siti\x1b[31m"); },
        {"applicant.full_name"}},
@@ -143,8 +149,7 @@ TEST_F(IntakeFixture, EachBadInputIsInvalidArgumentWithItsFieldsAndLeavesNoRow) 
 TEST_F(IntakeFixture, MissingExpiredAndForgedTokensAreUnauthenticated) {
   v1::Application a;
   EXPECT_EQ(Submit(ValidRequest(), "", &a).error_code(), grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_EQ(Submit(ValidRequest(), pki_.MintToken({"APPLICANT"}, "u", kNik, absl::Minutes(-5)),
-                   &a)
+  EXPECT_EQ(Submit(ValidRequest(), pki_.MintToken({"APPLICANT"}, "u", kNik, absl::Minutes(-5)), &a)
                 .error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
   sertel::testing::TestPki other;
@@ -264,8 +269,7 @@ TEST_F(IntakeFixture, RequestOverTheTransportLimitIsResourceExhaustedAndServerSt
   v1::Application a;
   grpc::Status s = Submit(r, ApplicantToken(), &a);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << s.error_message();
-  EXPECT_NE(s.error_message().find(std::to_string(limit)), std::string::npos)
-      << s.error_message();
+  EXPECT_NE(s.error_message().find(std::to_string(limit)), std::string::npos) << s.error_message();
   ExpectNoRows();
 
   auto health = grpc::health::v1::Health::NewStub(server_->Channel());

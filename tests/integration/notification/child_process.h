@@ -13,6 +13,7 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -21,7 +22,12 @@
 namespace sertel::notification::testing {
 
 // The repository root, from this file's absolute path (CMake compiles with absolute paths).
+// The repository's root: SERTEL_SOURCE_DIR when set (scripts/test.sh sets it; a compiler cache
+// with a base directory makes __FILE__ relative to the build directory), else from this file.
 inline std::string RepoRoot() {
+  if (const char* dir = std::getenv("SERTEL_SOURCE_DIR"); dir != nullptr && *dir != '\0') {
+    return dir;
+  }
   return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path().parent_path();
 }
 
@@ -103,7 +109,7 @@ inline std::string RunCommand(const std::string& cmd) {
 }
 
 inline std::vector<std::filesystem::path> FilesWithExtension(const std::string& dir,
-                                                              const std::string& ext) {
+                                                             const std::string& ext) {
   std::vector<std::filesystem::path> out;
   if (!std::filesystem::exists(dir)) return out;
   for (const auto& e : std::filesystem::directory_iterator(dir)) {

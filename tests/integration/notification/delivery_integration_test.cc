@@ -9,20 +9,22 @@
 
 #include <filesystem>
 #include <fstream>
+#include <pqxx/pqxx>
 #include <set>
 #include <thread>
-
-#include <pqxx/pqxx>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "child_process.h"
 #include "common/migrations.h"
+#include "common/sealed_box.h"
 #include "delivery_worker.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "notification_lifecycle.h"
 #include "notification_manager.h"
+#include "notification_proto.h"
 #include "notification_store.h"
 #include "smtp_sender.h"
 #include "tests/harness/test_database.h"
@@ -67,19 +69,17 @@ class DeliveryIntegrationTest : public ::testing::Test {
     ASSERT_TRUE(ApplyMigrations(db_.url(), "notification",
                                 {&common::Migrations(), &notification::Migrations()})
                     .ok());
-    auto pool = PgPool::Create({.url = db_.url(),
-                                .schema = "notification",
-                                .size = 6,
-                                .on_connect = [](pqxx::connection& c) {
-                                  NotificationStore::Prepare(c);
-                                }});
+    PgPool::Options options;
+    options.url = db_.url();
+    options.schema = "notification";
+    options.size = 6;
+    auto pool = PgPool::Create(options);
     ASSERT_TRUE(pool.ok()) << pool.status();
     pool_ = std::move(*pool);
     store_ = std::make_unique<NotificationStore>(pool_.get(), &audit_);
     manager_ = std::make_unique<NotificationManager>(store_.get(), &box_,
                                                      NotificationManager::Options{}, &clock_);
-    dir_ = std::filesystem::temp_directory_path() /
-           absl::StrCat("sertel_notif_", db_.name());
+    dir_ = std::filesystem::temp_directory_path() / absl::StrCat("sertel_notif_", db_.name());
     std::filesystem::create_directories(dir_);
     worker_options_.base_backoff = absl::Milliseconds(1);
     worker_options_.max_backoff = absl::Milliseconds(5);
@@ -97,8 +97,9 @@ class DeliveryIntegrationTest : public ::testing::Test {
     return std::make_unique<ChildProcess>(RepoRoot() + "/tests/harness/smtp_sink.py", args);
   }
   std::unique_ptr<ChildProcess> StartStub(std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {"--port", "0", "--dir", WaDir(), "--token", "good-token",
-                                     "--phone-number-id", "1234567890", "--version", "v21.0"};
+    std::vector<std::string> args = {
+        "--port",     "0",         "--dir", WaDir(), "--token", "good-token", "--phone-number-id",
+        "1234567890", "--version", "v21.0"};
     args.insert(args.end(), extra.begin(), extra.end());
     return std::make_unique<ChildProcess>(RepoRoot() + "/tests/harness/whatsapp_stub.py", args);
   }
@@ -119,8 +120,9 @@ class DeliveryIntegrationTest : public ::testing::Test {
 
   v1::Notification Queue(v1::SendNotificationRequest r) {
     v1::Notification n;
-    absl::Status s = manager_->Send(caller_, r, &n);
-    EXPECT_TRUE(s.ok()) << s;
+    absl::StatusOr<NotificationRecord> queued = manager_->Send(caller_, SendInputFromProto(r));
+    EXPECT_TRUE(queued.ok()) << queued.status();
+    if (queued.ok()) ToProto(*queued, &n);
     return n;
   }
 
@@ -129,8 +131,7 @@ class DeliveryIntegrationTest : public ::testing::Test {
     r.set_request_id(absl::StrCat("certificate:handover:", app, ":", channel));
     r.set_application_id(app);
     r.set_channel(channel);
-    r.set_recipient(channel == v1::CHANNEL_EMAIL ? "budi.santoso@example.go.id"
-                                                 : "+6281234567890");
+    r.set_recipient(channel == v1::CHANNEL_EMAIL ? "budi.santoso@example.go.id" : "+6281234567890");
     r.set_template_(v1::NOTIFICATION_TEMPLATE_CERTIFICATE_HANDOVER);
     (*r.mutable_params())["full_name"] = "Budi Santoso";
     (*r.mutable_params())["application_id"] = app;
@@ -173,7 +174,7 @@ class DeliveryIntegrationTest : public ::testing::Test {
   sertel::testing::TestDatabase db_;
   std::unique_ptr<PgPool> pool_;
   AuditLog audit_;
-  SecretBox box_ = SecretBox::Ephemeral();
+  SealedBox box_ = SealedBox::Ephemeral().value();
   SystemClock clock_;
   std::unique_ptr<NotificationStore> store_;
   std::unique_ptr<NotificationManager> manager_;
@@ -245,8 +246,8 @@ TEST_F(DeliveryIntegrationTest, ActivationCodeIsMailedOnItsOwnLineButNeverStored
   auto files = FilesWithExtension(MailDir(), ".eml");
   ASSERT_EQ(files.size(), 1u);
   nlohmann::json mail = DecodeEml(files[0]);
-  EXPECT_TRUE(absl::StrContains(mail["body"].get<std::string>(),
-                                "\nKode aktivasi: QZ7K-MW3R-PX8D\n"))
+  EXPECT_TRUE(
+      absl::StrContains(mail["body"].get<std::string>(), "\nKode aktivasi: QZ7K-MW3R-PX8D\n"))
       << mail["body"];
   EXPECT_EQ(db_.DumpSchema("notification").find("QZ7K-MW3R-PX8D"), std::string::npos);
 }
@@ -291,8 +292,8 @@ TEST_F(DeliveryIntegrationTest, AttemptCapMarksFailedWithLastErrorAndAnAuditReco
   EXPECT_EQ(r.status, "FAILED");
   EXPECT_EQ(r.attempts, 2);
   EXPECT_FALSE(r.last_error.empty());
-  EXPECT_EQ(Count("SELECT count(*) FROM notification.audit_log WHERE action = 'NOTIFICATION_FAILED'"),
-            1);
+  EXPECT_EQ(
+      Count("SELECT count(*) FROM notification.audit_log WHERE action = 'NOTIFICATION_FAILED'"), 1);
   absl::SleepFor(absl::Milliseconds(10));
   EXPECT_EQ(worker.RunOnce().value_or(-1), 0) << "a failed message is not retried";
 }
@@ -362,8 +363,12 @@ TEST_F(DeliveryIntegrationTest, CrashedWorkersMessageComesBackAfterItsLease) {
   EXPECT_EQ(worker.RunOnce().value_or(-1), 1);
   EXPECT_EQ(Fetch(n.id()).status, "DELIVERED");
   // The dead worker's late finish cannot overwrite the outcome.
-  EXPECT_EQ(store_->MarkFailed(n.id(), "00000000-0000-4000-8000-000000000001", 1, "late",
-                               absl::Now())
+  EXPECT_EQ(store_
+                ->Apply(n.id(), "00000000-0000-4000-8000-000000000001",
+                        [](const NotificationRecord& current) {
+                          return NotificationLifecycle::Failed(current, "late", absl::Now(),
+                                                               /*permanent=*/true);
+                        })
                 .code(),
             absl::StatusCode::kAborted);
   EXPECT_EQ(FilesWithExtension(MailDir(), ".eml").size(), 1u);
@@ -464,19 +469,18 @@ TEST_F(DeliveryIntegrationTest, WhatsAppUndeliverableRecipientIsPermanent) {
       << "a failed message does not keep the keystore either";
 }
 
-
 TEST_F(DeliveryIntegrationTest, StartTlsWithAuthDeliversAndAnUnverifiedServerIsRefused) {
   // A self-signed server certificate for 127.0.0.1, trusted through the CA file option.
   std::string cert = dir_ / "smtp.pem";
   std::string key = dir_ / "smtp-key.pem";
-  RunCommand("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1"
-             " -addext subjectAltName=IP:127.0.0.1 -keyout " + key + " -out " + cert +
-             " 2>/dev/null");
+  RunCommand(
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1"
+      " -addext subjectAltName=IP:127.0.0.1 -keyout " +
+      key + " -out " + cert + " 2>/dev/null");
   ASSERT_TRUE(std::filesystem::exists(cert));
   int port = FreePort();
-  auto sink = StartSink(port, {"--starttls-cert", cert, "--starttls-key", key,
-                               "--require-starttls", "--auth-user", "sertel",
-                               "--auth-password", "pw-123"});
+  auto sink = StartSink(port, {"--starttls-cert", cert, "--starttls-key", key, "--require-starttls",
+                               "--auth-user", "sertel", "--auth-password", "pw-123"});
   v1::Notification n = Queue(Receipt("app-tls"));
   SmtpSender untrusted({.url = absl::StrCat("smtp://127.0.0.1:", port),
                         .tls = SmtpTls::kStartTls,

@@ -3,15 +3,17 @@
 // key is ALREADY_EXISTS); bad input is INVALID_ARGUMENT naming every field and leaves no row;
 // roles are enforced (APPLICANT nothing, OPERATOR / AUDITOR read only, no credentials
 // UNAUTHENTICATED); reads never carry attachment bytes or the activation code; lists page.
+#include <pqxx/pqxx>
 #include <set>
 
-#include <pqxx/pqxx>
-
+#include "absl/strings/str_cat.h"
 #include "common/field_violations.h"
 #include "common/grpc_status.h"
 #include "common/migrations.h"
+#include "common/sealed_box.h"
 #include "gtest/gtest.h"
 #include "notification_manager.h"
+#include "notification_proto.h"
 #include "notification_service_impl.h"
 #include "notification_store.h"
 #include "sertel/v1/notification.grpc.pb.h"
@@ -31,18 +33,16 @@ class NotificationApiTest : public ::testing::Test {
     ASSERT_TRUE(ApplyMigrations(db_.url(), "notification",
                                 {&common::Migrations(), &notification::Migrations()})
                     .ok());
-    auto pool = PgPool::Create({.url = db_.url(),
-                                .schema = "notification",
-                                .size = 4,
-                                .on_connect = [](pqxx::connection& c) {
-                                  NotificationStore::Prepare(c);
-                                }});
+    PgPool::Options options;
+    options.url = db_.url();
+    options.schema = "notification";
+    options.size = 4;
+    auto pool = PgPool::Create(options);
     ASSERT_TRUE(pool.ok()) << pool.status();
     pool_ = std::move(*pool);
     store_ = std::make_unique<NotificationStore>(pool_.get(), &audit_);
-    manager_ = std::make_unique<NotificationManager>(store_.get(), &box_,
-                                                     NotificationManager::Options{},
-                                                     SystemClock::Default());
+    manager_ = std::make_unique<NotificationManager>(
+        store_.get(), &box_, NotificationManager::Options{}, SystemClock::Default());
     authn_ = sertel::testing::MakeTestAuthenticator(pki_);
     impl_ = std::make_unique<NotificationServiceImpl>(manager_.get(), authn_.get());
     server_ = std::make_unique<sertel::testing::TestServer>(
@@ -98,7 +98,7 @@ class NotificationApiTest : public ::testing::Test {
   sertel::testing::TestPki pki_;
   std::unique_ptr<PgPool> pool_;
   AuditLog audit_;
-  SecretBox box_ = SecretBox::Ephemeral();
+  SealedBox box_ = SealedBox::Ephemeral().value();
   std::unique_ptr<NotificationStore> store_;
   std::unique_ptr<NotificationManager> manager_;
   std::unique_ptr<Authenticator> authn_;
@@ -246,6 +246,39 @@ TEST_F(NotificationApiTest, ListPagesWithAnOpaqueTokenAndRejectsAForgedOne) {
   auto ctx = ContextWithToken(Token("OPERATOR"));
   EXPECT_EQ(public_->ListNotifications(ctx.get(), bad, &resp).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(NotificationApiTest, APageTokenIsBoundToItsApplicationFilter) {
+  for (int i = 0; i < 3; ++i) {
+    v1::Notification n;
+    v1::SendNotificationRequest r = Handover("app-t");
+    r.set_request_id(absl::StrCat(r.request_id(), ":", i));
+    ASSERT_TRUE(Send(r, &n).ok());
+  }
+  auto list = [&](const std::string& app, const std::string& token,
+                  v1::ListNotificationsResponse* resp) {
+    v1::ListNotificationsRequest req;
+    req.set_application_id(app);
+    req.set_page_size(1);
+    req.set_page_token(token);
+    auto ctx = ContextWithToken(Token("OPERATOR"));
+    return public_->ListNotifications(ctx.get(), req, resp);
+  };
+  v1::ListNotificationsResponse first;
+  ASSERT_TRUE(list("app-t", "", &first).ok());
+  ASSERT_FALSE(first.next_page_token().empty());
+  for (const char* other : {"app-u", ""}) {
+    v1::ListNotificationsResponse resp;
+    grpc::Status s = list(other, first.next_page_token(), &resp);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << "filter '" << other << "'";
+    std::set<std::string> fields;
+    for (const auto& v : FieldViolations::FromStatus(FromGrpcStatus(s))) fields.insert(v.field);
+    EXPECT_EQ(fields, (std::set<std::string>{"page_token"}));
+  }
+  v1::ListNotificationsResponse second;
+  ASSERT_TRUE(list("app-t", first.next_page_token(), &second).ok());
+  ASSERT_EQ(second.notifications_size(), 1);
+  EXPECT_NE(second.notifications(0).id(), first.notifications(0).id());
 }
 
 TEST_F(NotificationApiTest, UnknownIdIsNotFoundAndAMalformedOneInvalid) {

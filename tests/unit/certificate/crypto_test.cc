@@ -23,14 +23,18 @@ const HolderIdentity kHolder = {"Siti Aminah Putri", "3171014101900001", "siti@k
                                 "Dinas Komunikasi dan Informatika"};
 
 std::unique_ptr<EmbeddedCa> LoadCa(const TestCa& ca, const std::string& crl_url = "") {
-  auto loaded = EmbeddedCa::Load({.key_file = ca.key_file(), .chain_file = ca.cert_file(),
-                                  .organization = "Pemerintah Kota Contoh", .crl_url = crl_url});
+  auto loaded = EmbeddedCa::Load({.key_file = ca.key_file(),
+                                  .chain_file = ca.cert_file(),
+                                  .organization = "Pemerintah Kota Contoh",
+                                  .crl_url = crl_url});
   EXPECT_TRUE(loaded.ok()) << loaded.status();
   return std::move(*loaded);
 }
 
 IssuedCertificate IssueFor(EmbeddedCa& ca, EVP_PKEY* key, absl::Time now = absl::Now()) {
-  auto issued = ca.Issue({.public_key = key, .holder = kHolder, .not_before = now,
+  auto issued = ca.Issue({.public_key = key,
+                          .holder = kHolder,
+                          .not_before = now,
                           .not_after = now + absl::Hours(24 * 730)});
   EXPECT_TRUE(issued.ok()) << issued.status();
   return std::move(*issued);
@@ -88,10 +92,12 @@ TEST(EmbeddedCaTest, IssuedCertificateFollowsTheContractProfile) {
   int ku_idx = X509_get_ext_by_NID(x, NID_key_usage, -1);
   ASSERT_GE(ku_idx, 0);
   EXPECT_EQ(X509_EXTENSION_get_critical(X509_get_ext(x, ku_idx)), 1);
-  EXPECT_EQ(X509_get_key_usage(x), static_cast<uint32_t>(KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION));
+  EXPECT_EQ(X509_get_key_usage(x),
+            static_cast<uint32_t>(KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION));
   EXPECT_EQ(X509_get_extended_key_usage(x) & XKU_SMIME, static_cast<uint32_t>(XKU_SMIME));
   // Document signing (RFC 9336) is in the EKU.
-  auto* eku = static_cast<EXTENDED_KEY_USAGE*>(X509_get_ext_d2i(x, NID_ext_key_usage, nullptr, nullptr));
+  auto* eku =
+      static_cast<EXTENDED_KEY_USAGE*>(X509_get_ext_d2i(x, NID_ext_key_usage, nullptr, nullptr));
   ASSERT_NE(eku, nullptr);
   bool doc_signing = false;
   for (int i = 0; i < sk_ASN1_OBJECT_num(eku); ++i) {
@@ -132,7 +138,9 @@ TEST(EmbeddedCaTest, OpensslVerifyAcceptsTheCertificateForEachCaAlgorithm) {
     dir.Write("holder.pem", IssueFor(*ca, key.get()).pem);
     std::string out;
     EXPECT_EQ(RunCommand("openssl verify -purpose smimesign -CAfile " + test_ca.cert_file() + " " +
-                         dir.File("holder.pem"), &out), 0)
+                             dir.File("holder.pem"),
+                         &out),
+              0)
         << alg << ": " << out;
   }
 }
@@ -149,8 +157,11 @@ TEST(EmbeddedCaTest, CrlListsRevokedSerialsWithReasonsAndVerifies) {
   dir.Write("crl.der", *der);
   dir.Write("holder.pem", c.pem);
   std::string out;
-  ASSERT_EQ(RunCommand("openssl crl -inform DER -in " + dir.File("crl.der") + " -noout -text -CAfile " +
-                       test_ca.cert_file(), &out), 0) << out;
+  ASSERT_EQ(RunCommand("openssl crl -inform DER -in " + dir.File("crl.der") +
+                           " -noout -text -CAfile " + test_ca.cert_file(),
+                       &out),
+            0)
+      << out;
   EXPECT_TRUE(absl::StrContains(out, "verify OK")) << out;
   EXPECT_TRUE(absl::StrContains(absl::AsciiStrToLower(out), c.serial_hex)) << out;
   EXPECT_TRUE(absl::StrContains(out, "Key Compromise")) << out;
@@ -158,7 +169,9 @@ TEST(EmbeddedCaTest, CrlListsRevokedSerialsWithReasonsAndVerifies) {
   // openssl verify with the CRL rejects the revoked certificate.
   RunCommand("openssl crl -inform DER -in " + dir.File("crl.der") + " -out " + dir.File("crl.pem"));
   EXPECT_NE(RunCommand("openssl verify -crl_check -CRLfile " + dir.File("crl.pem") + " -CAfile " +
-                       test_ca.cert_file() + " " + dir.File("holder.pem"), &out), 0);
+                           test_ca.cert_file() + " " + dir.File("holder.pem"),
+                       &out),
+            0);
   EXPECT_TRUE(absl::StrContains(out, "revoked")) << out;
 }
 
@@ -176,29 +189,42 @@ TEST_P(Pkcs12Test, OpensslOpensWithThePassphraseOnlyAndUsesModernAlgorithms) {
   ASSERT_TRUE(key.ok());
   IssuedCertificate c = IssueFor(*ca, key->get());
   std::string pass = "Kuda-Lari#2024x";
-  auto p12 = Pkcs12Sealer({.iterations = 4096}).Seal(key->get(), c.certificate.get(), ca->chain(),
-                                                     pass, kHolder.full_name);
+  auto p12 = Pkcs12Sealer({.iterations = 4096})
+                 .Seal(key->get(), c.certificate.get(), ca->chain(), pass, kHolder.full_name);
   ASSERT_TRUE(p12.ok()) << p12.status();
   dir.Write("k.p12", *p12);
   dir.Write("pass.txt", pass);
   dir.Write("wrong.txt", "Kuda-Lari#2024y");
   std::string out;
-  ASSERT_EQ(RunCommand("openssl pkcs12 -in " + dir.File("k.p12") + " -passin file:" +
-                       dir.File("pass.txt") + " -nodes -info", &out), 0) << out;
+  ASSERT_EQ(RunCommand("openssl pkcs12 -in " + dir.File("k.p12") +
+                           " -passin file:" + dir.File("pass.txt") + " -nodes -info",
+                       &out),
+            0)
+      << out;
   EXPECT_TRUE(absl::StrContains(out, "MAC: sha256")) << out;
   EXPECT_TRUE(absl::StrContains(out, "PBKDF2")) << out;
   EXPECT_TRUE(absl::StrContains(out, "AES-256-CBC")) << out;
   EXPECT_TRUE(absl::StrContains(out, "hmacWithSHA256")) << out;
   EXPECT_TRUE(absl::StrContains(out, "PRIVATE KEY")) << out;
   EXPECT_TRUE(absl::StrContains(out, kHolder.nik)) << out;
-  EXPECT_NE(RunCommand("openssl pkcs12 -in " + dir.File("k.p12") + " -passin file:" +
-                       dir.File("wrong.txt") + " -nodes", &out), 0) << out;
+  EXPECT_NE(RunCommand("openssl pkcs12 -in " + dir.File("k.p12") +
+                           " -passin file:" + dir.File("wrong.txt") + " -nodes",
+                       &out),
+            0)
+      << out;
   // The certificate verifies and has the profile's subject, SAN, key usage and EKU.
   dir.Write("holder.pem", c.pem);
-  ASSERT_EQ(RunCommand("openssl verify -CAfile " + test_ca.cert_file() + " " + dir.File("holder.pem"),
-                       &out), 0) << out;
-  ASSERT_EQ(RunCommand("openssl x509 -in " + dir.File("holder.pem") + " -noout -text -nameopt "
-                       "RFC2253", &out), 0) << out;
+  ASSERT_EQ(
+      RunCommand("openssl verify -CAfile " + test_ca.cert_file() + " " + dir.File("holder.pem"),
+                 &out),
+      0)
+      << out;
+  ASSERT_EQ(RunCommand("openssl x509 -in " + dir.File("holder.pem") +
+                           " -noout -text -nameopt "
+                           "RFC2253",
+                       &out),
+            0)
+      << out;
   EXPECT_TRUE(absl::StrContains(out, "Digital Signature, Non Repudiation")) << out;
   EXPECT_TRUE(absl::StrContains(out, "E-mail Protection, 1.3.6.1.5.5.7.3.36")) << out;
   EXPECT_TRUE(absl::StrContains(out, "email:" + kHolder.email)) << out;
@@ -234,7 +260,10 @@ TEST(Pkcs12LegacyTest, LegacyModeUses3DesAndSha1ForOlderClients) {
   dir.Write("k.p12", *p12);
   std::string out;
   ASSERT_EQ(RunCommand("openssl pkcs12 -in " + dir.File("k.p12") +
-                       " -passin pass:Kuda-Lari#2024x -nodes -info", &out), 0) << out;
+                           " -passin pass:Kuda-Lari#2024x -nodes -info",
+                       &out),
+            0)
+      << out;
   EXPECT_TRUE(absl::StrContains(out, "MAC: sha1")) << out;
   EXPECT_TRUE(absl::StrContains(out, "pbeWithSHA1And3-KeyTripleDES-CBC")) << out;
 }
@@ -245,11 +274,14 @@ TEST(CertificateMatcherTest, GoodCertificateHasNoFindings) {
   auto ca = LoadCa(test_ca);
   EvpPkeyPtr key = testing::MakeKey("ec-p256");
   IssuedCertificate c = IssueFor(*ca, key.get());
-  EXPECT_TRUE(CertificateMatcher::CheckAgainstCa(c.certificate.get(), ca->chain(), absl::Now()).empty());
-  EXPECT_TRUE(CertificateMatcher::CompareHolder(CertificateMatcher::ReadFacts(c.certificate.get()),
-                                                kHolder).empty());
+  EXPECT_TRUE(
+      CertificateMatcher::CheckAgainstCa(c.certificate.get(), ca->chain(), absl::Now()).empty());
+  EXPECT_TRUE(
+      CertificateMatcher::CompareHolder(CertificateMatcher::ReadFacts(c.certificate.get()), kHolder)
+          .empty());
   EXPECT_TRUE(CertificateMatcher::VerifyMatches(c.certificate.get(), key.get(), ca->chain(),
-                                                kHolder, absl::Now()).ok());
+                                                kHolder, absl::Now())
+                  .ok());
 }
 
 TEST(CertificateMatcherTest, VerifyMatchesRefusesAnotherKeyAndAnotherHolder) {
@@ -284,7 +316,8 @@ TEST(CertificateMatcherTest, FindsForeignCaExpiryNotYetValidAndMissingKeyUsage) 
   TestCa foreign = TestCa::Create(other.path(), "ec-p256", "Sertel Test Issuing CA");
   auto ca = LoadCa(test_ca);
   auto has = [](const std::vector<Finding>& f, FindingCode c) {
-    for (const Finding& x : f) if (x.code == c) return true;
+    for (const Finding& x : f)
+      if (x.code == c) return true;
     return false;
   };
   absl::Time now = absl::Now();
@@ -299,7 +332,8 @@ TEST(CertificateMatcherTest, FindsForeignCaExpiryNotYetValidAndMissingKeyUsage) 
       test_ca.Craft({.not_before = now + absl::Hours(1), .not_after = now + absl::Hours(48)}).get(),
       ca->chain(), now);
   EXPECT_TRUE(has(f, FindingCode::kNotYetValid));
-  f = CertificateMatcher::CheckAgainstCa(test_ca.Craft({.key_usage = false}).get(), ca->chain(), now);
+  f = CertificateMatcher::CheckAgainstCa(test_ca.Craft({.key_usage = false}).get(), ca->chain(),
+                                         now);
   EXPECT_EQ(Codes(f), std::vector<FindingCode>{FindingCode::kKeyUsageMissing});
 }
 
@@ -307,7 +341,8 @@ TEST(CertificateMatcherTest, ComparesNameNikAndEmailWithTheHolderRecord) {
   TempDir dir;
   TestCa test_ca = TestCa::Create(dir.path());
   CertificateFacts facts = CertificateMatcher::ReadFacts(
-      test_ca.Craft({.cn = "Siti  Aminah Putri", .nik = kHolder.nik, .email = "SITI@kota.go.id"}).get());
+      test_ca.Craft({.cn = "Siti  Aminah Putri", .nik = kHolder.nik, .email = "SITI@kota.go.id"})
+          .get());
   // Whitespace runs and email case do not count as a mismatch.
   EXPECT_TRUE(CertificateMatcher::CompareHolder(facts, kHolder).empty());
   facts.full_name = "Siti Aminah";

@@ -12,8 +12,7 @@ namespace sertel::certificate {
 namespace {
 
 // NIK of a woman born 1 January 1990 (day 01 + 40 = 41); NIP with birth date 1990-01-01.
-const PassphraseContext kContext = {"3171014101900001", "199001012015032001",
-                                    "Siti Aminah Putri"};
+const PassphraseContext kContext = {"3171014101900001", "199001012015032001", "Siti Aminah Putri"};
 constexpr const char* kGood = "Kuda-Lari#2024x";
 
 bool Has(const std::vector<std::string>& broken, absl::string_view text) {
@@ -111,15 +110,33 @@ TEST(ActivationCodesTest, MatchesOnlyTheRightCodeUnderTheRightKey) {
   EXPECT_FALSE(ActivationCodes(std::string(32, 'x')).Matches("K7QM2XPA", hash));
 }
 
+constexpr const char* kRequestId = "certificate:activation:app-1:1";
+
 TEST(ActivationCodesTest, OutboxSealHidesTheCodeAndDetectsTampering) {
   ActivationCodes codes(kKey);
-  std::string sealed = codes.SealForOutbox("K7QM2XPA");
+  absl::StatusOr<std::string> sealed_or = codes.SealForOutbox("K7QM2XPA", kRequestId);
+  ASSERT_TRUE(sealed_or.ok()) << sealed_or.status();
+  std::string sealed = *sealed_or;
   EXPECT_FALSE(absl::StrContains(sealed, "K7QM2XPA"));
-  EXPECT_EQ(*codes.OpenFromOutbox(sealed), "K7QM2XPA");
+  EXPECT_EQ(*codes.OpenFromOutbox(sealed, kRequestId), "K7QM2XPA");
   std::string tampered = sealed;
   tampered[tampered.size() - 3] = tampered[tampered.size() - 3] == 'A' ? 'B' : 'A';
-  EXPECT_FALSE(codes.OpenFromOutbox(tampered).ok());
-  EXPECT_FALSE(ActivationCodes(std::string(32, 'x')).OpenFromOutbox(sealed).ok());
+  EXPECT_FALSE(codes.OpenFromOutbox(tampered, kRequestId).ok());
+  EXPECT_FALSE(ActivationCodes(std::string(32, 'x')).OpenFromOutbox(sealed, kRequestId).ok());
+}
+
+TEST(ActivationCodesTest, OutboxSealOpensOnlyForTheMessageItWasSealedFor) {
+  ActivationCodes codes(kKey);
+  absl::StatusOr<std::string> sealed = codes.SealForOutbox("K7QM2XPA", kRequestId);
+  ASSERT_TRUE(sealed.ok()) << sealed.status();
+  absl::StatusOr<std::string> moved =
+      codes.OpenFromOutbox(*sealed, "certificate:activation:app-2:1");
+  EXPECT_EQ(moved.status().code(), absl::StatusCode::kInvalidArgument);
+  // Two seals of one code differ (a fresh nonce each time).
+  EXPECT_NE(*sealed, *codes.SealForOutbox("K7QM2XPA", kRequestId));
+  // Not a sealed value at all (the outbox row goes DEAD rather than being retried).
+  EXPECT_EQ(codes.OpenFromOutbox("K7QM2XPA", kRequestId).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 EnvReader FakeEnv(std::map<std::string, std::string> vars) {
@@ -152,9 +169,10 @@ TEST(CertificateConfigTest, ReportsEveryBadVariableAtOnce) {
   CertificateConfig::FromEnv(env);
   absl::Status s = env.Finish();
   ASSERT_FALSE(s.ok());
-  for (const char* name : {"SERTEL_CERTIFICATE_CA_KEY", "SERTEL_CERTIFICATE_CA_CERT",
-                           "SERTEL_CERTIFICATE_ACTIVATION_KEY_FILE", "SERTEL_CERTIFICATE_VALIDITY",
-                           "SERTEL_CERTIFICATE_KEY_ALGORITHM", "SERTEL_CERTIFICATE_ACTIVATION_TTL"}) {
+  for (const char* name :
+       {"SERTEL_CERTIFICATE_CA_KEY", "SERTEL_CERTIFICATE_CA_CERT",
+        "SERTEL_CERTIFICATE_ACTIVATION_KEY_FILE", "SERTEL_CERTIFICATE_VALIDITY",
+        "SERTEL_CERTIFICATE_KEY_ALGORITHM", "SERTEL_CERTIFICATE_ACTIVATION_TTL"}) {
     EXPECT_TRUE(absl::StrContains(s.message(), name)) << name << " missing in " << s;
   }
 }

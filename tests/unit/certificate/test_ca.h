@@ -57,8 +57,10 @@ inline int RunCommand(const std::string& command, std::string* output = nullptr)
 }
 
 inline EvpPkeyPtr MakeKey(const std::string& alg) {
-  if (alg == "rsa-2048") return EvpPkeyPtr(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{2048}));
-  if (alg == "rsa-3072") return EvpPkeyPtr(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{3072}));
+  if (alg == "rsa-2048")
+    return EvpPkeyPtr(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{2048}));
+  if (alg == "rsa-3072")
+    return EvpPkeyPtr(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{3072}));
   if (alg == "ec-p384") return EvpPkeyPtr(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384"));
   return EvpPkeyPtr(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
 }
@@ -159,8 +161,10 @@ class TestCa {
     X509V3_set_ctx(&ctx, cert_.get(), c, nullptr, nullptr, 0);
     std::string san = "email:" + o.email;
     std::vector<std::pair<int, std::string>> exts = {{NID_subject_alt_name, san}};
-    if (o.key_usage) exts.push_back({NID_key_usage, "critical,digitalSignature,nonRepudiation"});
-    else exts.push_back({NID_key_usage, "critical,keyEncipherment"});
+    if (o.key_usage)
+      exts.push_back({NID_key_usage, "critical,digitalSignature,nonRepudiation"});
+    else
+      exts.push_back({NID_key_usage, "critical,keyEncipherment"});
     for (const auto& [nid, value] : exts) {
       X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value.c_str());
       X509_add_ext(c, ext, -1);

@@ -1,14 +1,22 @@
 // The disposition chain's rules without a database: which role acts at which step, the contract's
 // order of checks, the transitions of SOP steps 2-5, the timeline entries with their waiting time
-// against the SOP's 15 minutes (FakeClock), input checks naming every bad field, and the
-// idempotency of the service calls.
+// against the SOP's 15 minutes (FakeClock), the outbox items a decision owes, input checks naming
+// every bad field, the idempotency of the service calls, and the inbox refusing page tokens it
+// did not issue.
 #include "disposition_chain.h"
 
 #include <algorithm>
 
+#include "absl/strings/str_cat.h"
 #include "common/field_violations.h"
+#include "common/notification_order.h"
+#include "common/page_token.h"
 #include "disposition_manager.h"
+#include "disposition_payloads.h"
+#include "disposition_validation.h"
 #include "gtest/gtest.h"
+#include "sertel/v1/certificate.pb.h"
+#include "sertel/v1/notification.pb.h"
 
 namespace sertel::disposition {
 namespace {
@@ -37,7 +45,8 @@ class ChainTest : public ::testing::Test {
  protected:
   CaseRecord Opened() {
     OpenInput in = MakeOpen("app-1", "intake:open:app-1", "Siti Aminah", "siti@example.go.id");
-    absl::StatusOr<CaseChange> ch = chain_.Open(nullptr, std::nullopt, in, As(Role::kService, "intake"));
+    absl::StatusOr<CaseChange> ch =
+        chain_.Open(nullptr, std::nullopt, in, As(Role::kService, "intake"));
     EXPECT_TRUE(ch.ok()) << ch.status();
     return ch->after;
   }
@@ -188,13 +197,14 @@ TEST_F(ChainTest, ChecksRunInTheContractsOrder) {
 TEST_F(ChainTest, VerifyBeforeStepFiveAndForwardAtStepFiveAreFailedPrecondition) {
   CaseRecord c3 = AtStep(3);
   EXPECT_TRUE(absl::IsFailedPrecondition(
-      chain_.Verify(&c3, c3.version, Actor{.sub = "x", .roles = {Role::kHeadOfDivision,
-                                                                  Role::kVerifier}},
-                    Checklist{true, true, true, true, true}, "")
+      chain_
+          .Verify(&c3, c3.version,
+                  Actor{.sub = "x", .roles = {Role::kHeadOfDivision, Role::kVerifier}},
+                  Checklist{true, true, true, true, true}, "")
           .status()));
   CaseRecord c5 = AtStep(5);
-  EXPECT_TRUE(
-      absl::IsFailedPrecondition(chain_.Forward(&c5, c5.version, As(Role::kVerifier), "").status()));
+  EXPECT_TRUE(absl::IsFailedPrecondition(
+      chain_.Forward(&c5, c5.version, As(Role::kVerifier), "").status()));
 }
 
 TEST_F(ChainTest, RejectedCaseAcceptsNothingMore) {
@@ -232,8 +242,9 @@ TEST_F(ChainTest, ReturnThenResumeLandsOnTheStepThatReturnedIt) {
   EXPECT_EQ(res->request_kind, "RESUME");
   // The same resume again is a repeat; resuming a case in review with a new key is not allowed.
   CaseRecord resumed = res->after;
-  absl::StatusOr<CaseChange> repeat = chain_.Resume(
-      &resumed, SeenRequest{"app-1", "RESUME"}, "app-1", "intake:resume:app-1:1", As(Role::kService));
+  absl::StatusOr<CaseChange> repeat =
+      chain_.Resume(&resumed, SeenRequest{"app-1", "RESUME"}, "app-1", "intake:resume:app-1:1",
+                    As(Role::kService));
   ASSERT_TRUE(repeat.ok());
   EXPECT_EQ(repeat->kind, CaseChange::Kind::kNone);
   EXPECT_TRUE(absl::IsFailedPrecondition(
@@ -242,8 +253,8 @@ TEST_F(ChainTest, ReturnThenResumeLandsOnTheStepThatReturnedIt) {
 
 TEST_F(ChainTest, WithdrawClosesUntilSentToCaAndIsIdempotent) {
   CaseRecord c = AtStep(2);
-  absl::StatusOr<CaseChange> w =
-      chain_.Withdraw(&c, std::nullopt, "app-1", "intake:withdraw:app-1", "salah", As(Role::kService));
+  absl::StatusOr<CaseChange> w = chain_.Withdraw(&c, std::nullopt, "app-1", "intake:withdraw:app-1",
+                                                 "salah", As(Role::kService));
   ASSERT_TRUE(w.ok());
   EXPECT_EQ(w->after.status, CaseStatus::kWithdrawn);
   CaseRecord closed = w->after;
@@ -261,50 +272,112 @@ TEST_F(ChainTest, WithdrawClosesUntilSentToCaAndIsIdempotent) {
 }
 
 TEST(ChainValidation, VerifyNamesEveryUncheckedItem) {
-  absl::Status s = DispositionChain::ValidateVerify("app-1", 4, Checklist{true, false, true, false, false}, "");
+  absl::Status s = ValidateVerify("app-1", 4, Checklist{true, false, true, false, false}, "");
   ASSERT_TRUE(absl::IsInvalidArgument(s));
   std::vector<std::string> f = Fields(s);
   std::sort(f.begin(), f.end());
-  EXPECT_EQ(f, (std::vector<std::string>{"checklist.bsre_form_ok",
-                                         "checklist.identity_matches_documents",
-                                         "checklist.sk_copy_ok"}));
-  EXPECT_TRUE(DispositionChain::ValidateVerify("app-1", 4, Checklist{true, true, true, true, true}, "").ok());
+  EXPECT_EQ(
+      f, (std::vector<std::string>{"checklist.bsre_form_ok", "checklist.identity_matches_documents",
+                                   "checklist.sk_copy_ok"}));
+  EXPECT_TRUE(ValidateVerify("app-1", 4, Checklist{true, true, true, true, true}, "").ok());
 }
 
 TEST(ChainValidation, ReturnNeedsAReasonAndKnownDistinctDocuments) {
-  std::vector<std::string> f = Fields(DispositionChain::ValidateReturn("", 0, " ", {}));
+  std::vector<std::string> f = Fields(ValidateReturn("", 0, " ", {}));
   EXPECT_EQ(f, (std::vector<std::string>{"application_id", "expected_version", "reason",
                                          "missing_documents"}));
-  f = Fields(DispositionChain::ValidateReturn("a", 1, "buram", {3, 0, 3, 9}));
+  f = Fields(ValidateReturn("a", 1, "buram", {3, 0, 3, 9}));
   EXPECT_EQ(f, (std::vector<std::string>{"missing_documents[1]", "missing_documents[2]",
                                          "missing_documents[3]"}));
-  EXPECT_TRUE(DispositionChain::ValidateReturn("a", 1, "buram", {3, 4}).ok());
+  EXPECT_TRUE(ValidateReturn("a", 1, "buram", {3, 4}).ok());
 }
 
 TEST(ChainValidation, TextsAreBoundedAndRejectControlCharacters) {
-  EXPECT_EQ(Fields(DispositionChain::ValidateForward("a", 1, std::string(1001, 'x'))),
+  EXPECT_EQ(Fields(ValidateForward("a", 1, std::string(1001, 'x'))),
             std::vector<std::string>{"note"});
-  EXPECT_EQ(Fields(DispositionChain::ValidateReject("a", 1, std::string("x\x01y"))),
+  EXPECT_EQ(Fields(ValidateReject("a", 1, std::string("x\x01y"))),
             std::vector<std::string>{"reason"});
-  EXPECT_TRUE(DispositionChain::ValidateForward("a", 1, "").ok());
+  EXPECT_TRUE(ValidateForward("a", 1, "").ok());
 }
 
 TEST(ChainValidation, OpenNeedsIdsNameAndEmail) {
-  std::vector<std::string> f =
-      Fields(DispositionChain::ValidateOpen(MakeOpen("", "", "", "not-an-email")));
+  std::vector<std::string> f = Fields(ValidateOpen(MakeOpen("", "", "", "not-an-email")));
   EXPECT_EQ(f, (std::vector<std::string>{"application_id", "request_id", "applicant.full_name",
                                          "applicant.email"}));
 }
 
-TEST(PageToken, RoundTripsAndRejectsGarbage) {
-  InboxCursor c{.step_entered_at = kT0 + absl::Microseconds(17), .application_id = "a:b"};
-  absl::StatusOr<InboxCursor> back =
-      DispositionManager::DecodePageToken(DispositionManager::EncodePageToken(c));
-  ASSERT_TRUE(back.ok());
-  EXPECT_EQ(back->step_entered_at, c.step_entered_at);
-  EXPECT_EQ(back->application_id, "a:b");
-  EXPECT_TRUE(absl::IsInvalidArgument(DispositionManager::DecodePageToken("!!!").status()));
-  EXPECT_TRUE(absl::IsInvalidArgument(DispositionManager::DecodePageToken("bm9jb2xvbg").status()));
+TEST_F(ChainTest, VerifyOwesStartEnrollmentWithTheApplicant) {
+  CaseRecord five = AtStep(5);
+  five.applicant.nik = "3171014101900001";
+  absl::StatusOr<CaseChange> v = chain_.Verify(&five, five.version, As(Role::kVerifier),
+                                               Checklist{true, true, true, true, true}, "");
+  ASSERT_TRUE(v.ok()) << v.status();
+  ASSERT_EQ(v->outbox.size(), 1u);
+  EXPECT_EQ(v->outbox[0].topic, kStartEnrollmentTopic);
+  EXPECT_EQ(v->outbox[0].key, "disposition:enroll:app-1");
+  v1::StartEnrollmentRequest r;
+  ASSERT_TRUE(r.ParseFromString(v->outbox[0].payload));
+  EXPECT_EQ(r.request_id(), "disposition:enroll:app-1");
+  EXPECT_EQ(r.application_id(), "app-1");
+  EXPECT_EQ(r.applicant().nik(), "3171014101900001");
+  EXPECT_EQ(r.applicant().full_name(), "Siti Aminah");
+  EXPECT_EQ(v->audit->entity_type, "case");
+  EXPECT_EQ(v->audit->entity_id, "app-1");
+}
+
+TEST_F(ChainTest, ReturnAndRejectOweTheApplicantAnEmail) {
+  CaseRecord c = AtStep(3);
+  absl::StatusOr<CaseChange> ret =
+      chain_.Return(&c, c.version, As(Role::kHeadOfDivision), "KTP buram", {"KTP_COPY", "SK_COPY"});
+  ASSERT_TRUE(ret.ok()) << ret.status();
+  ASSERT_EQ(ret->outbox.size(), 1u);
+  EXPECT_EQ(ret->outbox[0].topic, kSendNotificationTopic);
+  EXPECT_EQ(ret->outbox[0].key, absl::StrCat("disposition:returned:app-1:", ret->after.version));
+  v1::SendNotificationRequest n;
+  ASSERT_TRUE(n.ParseFromString(ret->outbox[0].payload));
+  EXPECT_EQ(n.request_id(), ret->outbox[0].key);
+  EXPECT_EQ(n.channel(), v1::CHANNEL_EMAIL);
+  EXPECT_EQ(n.recipient(), "siti@example.go.id");
+  EXPECT_EQ(n.template_(), v1::NOTIFICATION_TEMPLATE_APPLICATION_RETURNED);
+  EXPECT_EQ(n.params().at("full_name"), "Siti Aminah");
+  EXPECT_EQ(n.params().at("application_id"), "app-1");
+  EXPECT_EQ(n.params().at("reason"), "KTP buram");
+  EXPECT_EQ(n.params().at("missing_documents"), "KTP_COPY,SK_COPY");
+
+  absl::StatusOr<CaseChange> rej = chain_.Reject(&c, c.version, As(Role::kHeadOfDivision), "tidak");
+  ASSERT_TRUE(rej.ok()) << rej.status();
+  ASSERT_EQ(rej->outbox.size(), 1u);
+  EXPECT_EQ(rej->outbox[0].key, "disposition:rejected:app-1");
+  ASSERT_TRUE(n.ParseFromString(rej->outbox[0].payload));
+  EXPECT_EQ(n.template_(), v1::NOTIFICATION_TEMPLATE_APPLICATION_REJECTED);
+  EXPECT_EQ(n.params().at("reason"), "tidak");
+  // Forward owes nobody anything.
+  EXPECT_TRUE(chain_.Forward(&c, c.version, As(Role::kHeadOfDivision), "")->outbox.empty());
+}
+
+// The inbox's page tokens, through the manager: anything it did not issue for the caller's inbox
+// is INVALID_ARGUMENT on page_token, before the store is asked for anything (there is none here).
+TEST(InboxPageToken, TokensNotIssuedForTheInboxAreRefusedBeforeAnyRead) {
+  FakeClock clock(kT0);
+  const PageTokenCodec codec = PageTokenCodec::FromKey(std::string(32, 'k'));
+  DispositionManager manager(/*store=*/nullptr, &clock, nullptr, &codec);
+  Principal kadis;
+  kadis.sub = "kadis";
+  kadis.roles = {Role::kHeadOfAgency};
+  const std::vector<std::string> bad = {
+      "!!!",                                              // not base64url
+      "bm9jb2xvbg",                                       // the removed "<micros>:<id>" format
+      codec.Encode("inbox:step=3", {"17", "app-1"}),      // another step's inbox
+      codec.Encode("applications:status=", {"17", "x"}),  // another list
+      codec.Encode("inbox:step=2", {"17"}),               // the right inbox, the wrong shape
+      codec.Encode("inbox:step=2", {"soon", "app-1"}),    // not a time
+      PageTokenCodec::FromKey(std::string(32, 'x')).Encode("inbox:step=2", {"17", "app-1"}),
+  };
+  for (const std::string& token : bad) {
+    absl::StatusOr<InboxPage> page = manager.ListInbox(kadis, 10, token);
+    ASSERT_TRUE(absl::IsInvalidArgument(page.status())) << token << ": " << page.status();
+    EXPECT_EQ(Fields(page.status()), std::vector<std::string>{"page_token"}) << token;
+  }
 }
 
 }  // namespace

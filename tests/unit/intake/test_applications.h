@@ -9,7 +9,7 @@
 
 namespace sertel::intake::testdata {
 
-inline constexpr char kNik[] = "3171014101900001";    // a woman born 1 Jan 1990, Jakarta
+inline constexpr char kNik[] = "3171014101900001";  // a woman born 1 Jan 1990, Jakarta
 inline constexpr char kOtherNik[] = "3273011502850002";
 inline constexpr char kNip[] = "199001012015032001";
 

@@ -44,8 +44,8 @@ std::string QpDecode(absl::string_view qp) {
 }
 
 TEST(MimeMessageTest, LongUtf8SubjectRoundTripsThroughEncodedWords) {
-  std::string subject = "Sertifikat elektronik Anda — permohonan 3171-ÄÖÜ-ünïcødé ✓ " +
-                        std::string(80, 'x') + " ✓✓✓";
+  std::string subject =
+      "Sertifikat elektronik Anda — permohonan 3171-ÄÖÜ-ünïcødé ✓ " + std::string(80, 'x') + " ✓✓✓";
   std::string encoded = MimeMessage::EncodeHeaderText(subject);
   EXPECT_EQ(DecodeEncodedWords(encoded), subject);
 }
@@ -75,7 +75,8 @@ TEST(MimeMessageTest, AttachmentTravelsBase64AsPkcs12WithItsExactBytes) {
   m.attachments.push_back({"app-1.p12", "application/x-pkcs12", p12});
   absl::StatusOr<std::string> wire = m.Build();
   ASSERT_TRUE(wire.ok()) << wire.status();
-  EXPECT_TRUE(absl::StrContains(*wire, "Message-ID: <0b9e2f6c-1111-4222-8333-444455556666@sertel>\r\n"));
+  EXPECT_TRUE(
+      absl::StrContains(*wire, "Message-ID: <0b9e2f6c-1111-4222-8333-444455556666@sertel>\r\n"));
   EXPECT_TRUE(absl::StrContains(*wire, "To: budi@example.go.id\r\n"));
   EXPECT_TRUE(absl::StrContains(*wire, "Date: Tue, 14 Nov 2023 22:13:20 +0000\r\n"));
   EXPECT_TRUE(absl::StrContains(*wire, "Content-Type: text/plain; charset=UTF-8\r\n"));

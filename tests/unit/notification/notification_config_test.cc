@@ -57,11 +57,10 @@ TEST(NotificationConfigTest, EveryBadValueIsReportedAtOnce) {
                        {"SERTEL_NOTIFICATION_MAX_ATTEMPTS", "0"}});
   NotificationConfig::FromEnv(env);
   std::string msg(env.Finish().message());
-  for (const char* var : {"SERTEL_NOTIFICATION_SMTP_URL", "SERTEL_NOTIFICATION_SMTP_TLS",
-                          "SERTEL_NOTIFICATION_WHATSAPP_PHONE_NUMBER_ID",
-                          "SERTEL_NOTIFICATION_WHATSAPP_BASE_URL",
-                          "SERTEL_NOTIFICATION_WHATSAPP_TOKEN_FILE",
-                          "SERTEL_NOTIFICATION_MAX_ATTEMPTS"}) {
+  for (const char* var :
+       {"SERTEL_NOTIFICATION_SMTP_URL", "SERTEL_NOTIFICATION_SMTP_TLS",
+        "SERTEL_NOTIFICATION_WHATSAPP_PHONE_NUMBER_ID", "SERTEL_NOTIFICATION_WHATSAPP_BASE_URL",
+        "SERTEL_NOTIFICATION_WHATSAPP_TOKEN_FILE", "SERTEL_NOTIFICATION_MAX_ATTEMPTS"}) {
     EXPECT_NE(msg.find(var), std::string::npos) << var << " missing from: " << msg;
   }
 }

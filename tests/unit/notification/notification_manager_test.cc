@@ -7,8 +7,11 @@
 
 #include "absl/strings/match.h"
 #include "common/field_violations.h"
+#include "common/sealed_box.h"
 #include "delivery_worker.h"
 #include "gtest/gtest.h"
+#include "notification_lifecycle.h"
+#include "notification_proto.h"
 
 namespace sertel::notification {
 namespace {
@@ -39,12 +42,16 @@ v1::SendNotificationRequest Handover() {
 
 class ManagerTest : public ::testing::Test {
  protected:
-  SecretBox box_ = SecretBox::Ephemeral();
+  SealedBox box_ = SealedBox::Ephemeral().value();
   FakeClock clock_{absl::FromUnixSeconds(1700000000)};
   NotificationManager manager_{nullptr, &box_, {}, &clock_};
+
+  absl::Status Validate(const v1::SendNotificationRequest& r) const {
+    return manager_.Validate(SendInputFromProto(r));
+  }
 };
 
-TEST_F(ManagerTest, ValidHandoverPasses) { EXPECT_TRUE(manager_.Validate(Handover()).ok()); }
+TEST_F(ManagerTest, ValidHandoverPasses) { EXPECT_TRUE(Validate(Handover()).ok()); }
 
 TEST_F(ManagerTest, EveryBadFieldIsReportedAtOnce) {
   v1::SendNotificationRequest r = Handover();
@@ -53,18 +60,18 @@ TEST_F(ManagerTest, EveryBadFieldIsReportedAtOnce) {
   r.mutable_params()->erase("serial");
   r.mutable_attachments(0)->set_content(std::string((5 << 20) + 1, 'x'));
   r.mutable_attachments(0)->clear_content_type();
-  absl::Status s = manager_.Validate(r);
+  absl::Status s = Validate(r);
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(Fields(s), (std::set<std::string>{"request_id", "recipient", "params.serial",
-                                              "attachments[0].content",
-                                              "attachments[0].content_type"}));
+  EXPECT_EQ(Fields(s),
+            (std::set<std::string>{"request_id", "recipient", "params.serial",
+                                   "attachments[0].content", "attachments[0].content_type"}));
 }
 
 TEST_F(ManagerTest, UnknownChannelAndTemplateAreInvalid) {
   v1::SendNotificationRequest r = Handover();
   r.set_channel(v1::CHANNEL_UNSPECIFIED);
   r.set_template_(static_cast<v1::NotificationTemplate>(99));
-  absl::Status s = manager_.Validate(r);
+  absl::Status s = Validate(r);
   EXPECT_TRUE(Fields(s).count("channel"));
   EXPECT_TRUE(Fields(s).count("template"));
 }
@@ -74,28 +81,31 @@ TEST_F(ManagerTest, WhatsAppNeedsAnIndonesianE164NumberAndAtMostOneDocument) {
   r.set_channel(v1::CHANNEL_WHATSAPP);
   r.set_recipient("081234567890");
   *r.add_attachments() = r.attachments(0);
-  absl::Status s = manager_.Validate(r);
+  absl::Status s = Validate(r);
   EXPECT_EQ(Fields(s), (std::set<std::string>{"recipient", "attachments"}));
   r.set_recipient("+6281234567890");
   r.mutable_attachments()->RemoveLast();
-  EXPECT_TRUE(manager_.Validate(r).ok()) << manager_.Validate(r);
+  EXPECT_TRUE(Validate(r).ok()) << Validate(r);
 }
 
 TEST_F(ManagerTest, MoreThanTwoAttachmentsOrAHandoverWithoutOneIsInvalid) {
   v1::SendNotificationRequest r = Handover();
   *r.add_attachments() = r.attachments(0);
   *r.add_attachments() = r.attachments(0);
-  EXPECT_TRUE(Fields(manager_.Validate(r)).count("attachments"));
+  EXPECT_TRUE(Fields(Validate(r)).count("attachments"));
   r.clear_attachments();
-  EXPECT_TRUE(Fields(manager_.Validate(r)).count("attachments"));
+  EXPECT_TRUE(Fields(Validate(r)).count("attachments"));
 }
 
 TEST_F(ManagerTest, PayloadHashIsStableAndTellsPayloadsApart) {
   v1::SendNotificationRequest a = Handover();
   v1::SendNotificationRequest b = Handover();
-  EXPECT_EQ(NotificationManager::PayloadHash(a), NotificationManager::PayloadHash(b));
+  auto hash = [](const v1::SendNotificationRequest& r) {
+    return NotificationLifecycle::PayloadHash(SendInputFromProto(r));
+  };
+  EXPECT_EQ(hash(a), hash(b));
   b.set_recipient("siti@example.go.id");
-  EXPECT_NE(NotificationManager::PayloadHash(a), NotificationManager::PayloadHash(b));
+  EXPECT_NE(hash(a), hash(b));
 }
 
 TEST_F(ManagerTest, ActivationCodeIsRedactedOnOutput) {
@@ -103,9 +113,10 @@ TEST_F(ManagerTest, ActivationCodeIsRedactedOnOutput) {
   r.id = "0b9e2f6c-1111-4222-8333-444455556666";
   r.template_name = "ACTIVATION_CODE";
   r.channel = "EMAIL";
-  r.params = {{"full_name", "Budi"}, {"application_id", "a"}, {"expires_at", "2025-01-01T00:00:00Z"}};
+  r.params = {
+      {"full_name", "Budi"}, {"application_id", "a"}, {"expires_at", "2025-01-01T00:00:00Z"}};
   v1::Notification n;
-  NotificationManager::ToProto(r, &n);
+  ToProto(r, &n);
   EXPECT_EQ(n.params().at("activation_code"), kRedacted);
   EXPECT_EQ(n.template_(), v1::NOTIFICATION_TEMPLATE_ACTIVATION_CODE);
   EXPECT_EQ(n.status(), v1::NOTIFICATION_STATUS_QUEUED);
@@ -116,8 +127,9 @@ TEST_F(ManagerTest, SealedActivationCodeOpensOnlyForItsOwnRow) {
   r.id = "0b9e2f6c-1111-4222-8333-444455556666";
   r.template_name = "ACTIVATION_CODE";
   r.recipient = "budi@example.go.id";
-  r.params = {{"full_name", "Budi"}, {"application_id", "a"}, {"expires_at", "2025-01-01T00:00:00Z"}};
-  r.sealed_params = box_.Seal(R"({"activation_code":"K7Q2-M9XD"})", r.id);
+  r.params = {
+      {"full_name", "Budi"}, {"application_id", "a"}, {"expires_at", "2025-01-01T00:00:00Z"}};
+  r.sealed_params = box_.Seal(R"({"activation_code":"K7Q2-M9XD"})", r.id).value();
   EXPECT_EQ(r.sealed_params.find("K7Q2"), std::string::npos);
   absl::StatusOr<OutgoingMessage> m = manager_.PrepareDelivery(r);
   ASSERT_TRUE(m.ok()) << m.status();
@@ -126,16 +138,16 @@ TEST_F(ManagerTest, SealedActivationCodeOpensOnlyForItsOwnRow) {
   EXPECT_TRUE(IsPermanentDeliveryError(manager_.PrepareDelivery(r).status()));
 }
 
-TEST(SecretBoxTest, KeyMaterialInHexOrBase64AndTamperDetection) {
-  auto hex = SecretBox::FromKeyMaterial(std::string(64, 'a'));
+TEST(SealedBoxTest, KeyMaterialInHexOrBase64AndTamperDetection) {
+  auto hex = SealedBox::FromKeyMaterial(std::string(64, 'a'));
   ASSERT_TRUE(hex.ok());
-  auto other = SecretBox::FromKeyMaterial(std::string(64, 'b'));
-  std::string sealed = hex->Seal("geheim", "id-1");
+  auto other = SealedBox::FromKeyMaterial(std::string(64, 'b'));
+  std::string sealed = hex->Seal("geheim", "id-1").value();
   EXPECT_EQ(hex->Open(sealed, "id-1").value_or(""), "geheim");
   EXPECT_FALSE(other->Open(sealed, "id-1").ok());
   sealed[sealed.size() - 1] ^= 1;
   EXPECT_FALSE(hex->Open(sealed, "id-1").ok());
-  EXPECT_FALSE(SecretBox::FromKeyMaterial("short").ok());
+  EXPECT_FALSE(SealedBox::FromKeyMaterial("short").ok());
 }
 
 TEST(DeliveryWorkerBackoffTest, FullJitterStaysUnderTheCappedExponential) {

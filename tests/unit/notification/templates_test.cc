@@ -29,8 +29,8 @@ TEST(TemplatesTest, EveryTemplateRendersInIndonesianWithItsParameters) {
   for (const TemplateSpec& spec : AllTemplates()) {
     TemplateParams params;
     for (const std::string& key : spec.required_params) {
-      params[key] = (key == "expires_at" || key == "not_after") ? "2026-01-31T17:00:00Z"
-                                                                : "nilai-" + key;
+      params[key] =
+          (key == "expires_at" || key == "not_after") ? "2026-01-31T17:00:00Z" : "nilai-" + key;
     }
     absl::StatusOr<RenderedMessage> m = RenderTemplate(spec.name, params);
     ASSERT_TRUE(m.ok()) << spec.name << ": " << m.status();
@@ -70,11 +70,11 @@ TEST(TemplatesTest, HandoverNamesTheSerialAndNeverCarriesAPassphraseValue) {
 }
 
 TEST(TemplatesTest, ReturnedListsMissingDocumentsByTheirIndonesianNames) {
-  absl::StatusOr<RenderedMessage> m = RenderTemplate(
-      "APPLICATION_RETURNED", {{"full_name", "A"},
-                               {"application_id", "x"},
-                               {"reason", "KTP buram"},
-                               {"missing_documents", "KTP_COPY,SK_COPY"}});
+  absl::StatusOr<RenderedMessage> m =
+      RenderTemplate("APPLICATION_RETURNED", {{"full_name", "A"},
+                                              {"application_id", "x"},
+                                              {"reason", "KTP buram"},
+                                              {"missing_documents", "KTP_COPY,SK_COPY"}});
   ASSERT_TRUE(m.ok()) << m.status();
   EXPECT_TRUE(absl::StrContains(m->body, "fotokopi KTP, fotokopi SK terakhir")) << m->body;
   EXPECT_TRUE(absl::StrContains(m->body, "Alasan: KTP buram"));

@@ -26,7 +26,8 @@ std::string GraphError(int code) {
 
 TEST(WhatsAppSenderTest, TemplateMessageCarriesTheUploadedDocumentInItsHeader) {
   WhatsAppSender sender({.phone_number_id = "123"});
-  absl::StatusOr<nlohmann::json> j = sender.BuildTemplateMessage(Handover(), "MEDIA-9", "app-1.p12");
+  absl::StatusOr<nlohmann::json> j =
+      sender.BuildTemplateMessage(Handover(), "MEDIA-9", "app-1.p12");
   ASSERT_TRUE(j.ok()) << j.status();
   EXPECT_EQ((*j)["messaging_product"], "whatsapp");
   EXPECT_EQ((*j)["to"], "6281234567890");
@@ -58,7 +59,8 @@ TEST(WhatsAppSenderTest, TextOnlyTemplateHasNoHeader) {
 }
 
 TEST(WhatsAppSenderTest, TemplateNamesComeFromConfiguration) {
-  auto t = ParseWhatsAppTemplates("CERTIFICATE_HANDOVER=serah_terima_v2:id, ACTIVATION_CODE=kode:en_US");
+  auto t =
+      ParseWhatsAppTemplates("CERTIFICATE_HANDOVER=serah_terima_v2:id, ACTIVATION_CODE=kode:en_US");
   ASSERT_TRUE(t.ok()) << t.status();
   EXPECT_EQ(t->at("CERTIFICATE_HANDOVER").name, "serah_terima_v2");
   EXPECT_EQ(t->at("ACTIVATION_CODE").language, "en_US");
@@ -68,9 +70,16 @@ TEST(WhatsAppSenderTest, TemplateNamesComeFromConfiguration) {
 }
 
 TEST(WhatsAppSenderTest, RateLimitsAndServerErrorsAreRetried) {
-  for (auto [status, code] : std::vector<std::pair<long, int>>{
-           {429, 130429}, {400, 4}, {400, 80007}, {400, 131048}, {400, 131056}, {503, 2},
-           {500, 1}, {500, 0}, {502, 0}, {429, 0}}) {
+  for (auto [status, code] : std::vector<std::pair<long, int>>{{429, 130429},
+                                                               {400, 4},
+                                                               {400, 80007},
+                                                               {400, 131048},
+                                                               {400, 131056},
+                                                               {503, 2},
+                                                               {500, 1},
+                                                               {500, 0},
+                                                               {502, 0},
+                                                               {429, 0}}) {
     absl::Status s = WhatsAppSender::ClassifyResponse(
         status, code == 0 ? "<html>bad gateway</html>" : GraphError(code));
     EXPECT_FALSE(s.ok());
@@ -79,11 +88,16 @@ TEST(WhatsAppSenderTest, RateLimitsAndServerErrorsAreRetried) {
 }
 
 TEST(WhatsAppSenderTest, InvalidRecipientTemplateParameterOrTokenIsPermanent) {
-  for (auto [status, code] : std::vector<std::pair<long, int>>{{400, 131026}, {400, 131030},
-                                                               {400, 131009}, {400, 132000},
-                                                               {404, 132001}, {400, 132012},
-                                                               {400, 100}, {401, 190},
-                                                               {403, 10}, {400, 0}}) {
+  for (auto [status, code] : std::vector<std::pair<long, int>>{{400, 131026},
+                                                               {400, 131030},
+                                                               {400, 131009},
+                                                               {400, 132000},
+                                                               {404, 132001},
+                                                               {400, 132012},
+                                                               {400, 100},
+                                                               {401, 190},
+                                                               {403, 10},
+                                                               {400, 0}}) {
     absl::Status s = WhatsAppSender::ClassifyResponse(status, GraphError(code));
     EXPECT_TRUE(IsPermanentDeliveryError(s)) << status << " " << code << ": " << s;
   }

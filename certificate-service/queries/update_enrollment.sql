@@ -1,0 +1,14 @@
+-- Writes an enrollment's change (CertificateStore::Apply, the row locked): its mutable columns,
+-- if the row still has the version the change was decided on. An empty activation_hash or
+-- certificate_serial is stored as NULL.
+UPDATE enrollments
+SET status = $2,
+    version = $3,
+    activation_hash = NULLIF($4, ''::bytea),
+    activation_attempts = $5,
+    certificate_serial = NULLIF($6, ''),
+    handover_channel = $7,
+    handed_over_at = from_micros($8),
+    issued_at = from_micros($9),
+    updated_at = from_micros($10)
+WHERE application_id = $1 AND version = $11

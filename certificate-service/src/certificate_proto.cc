@@ -1,0 +1,173 @@
+#include "certificate_proto.h"
+#include "common/applicant_proto.h"
+
+#include "common/proto_time.h"
+#include "common/sop.h"
+#include "enrollment_lifecycle.h"
+
+namespace sertel::certificate {
+namespace {
+
+v1::FindingCode FindingToProto(FindingCode c) {
+  switch (c) {
+    case FindingCode::kNotIssuedByCa:
+      return v1::FINDING_CODE_NOT_ISSUED_BY_CA;
+    case FindingCode::kExpired:
+      return v1::FINDING_CODE_EXPIRED;
+    case FindingCode::kNotYetValid:
+      return v1::FINDING_CODE_NOT_YET_VALID;
+    case FindingCode::kRevoked:
+      return v1::FINDING_CODE_REVOKED;
+    case FindingCode::kNameMismatch:
+      return v1::FINDING_CODE_NAME_MISMATCH;
+    case FindingCode::kNikMismatch:
+      return v1::FINDING_CODE_NIK_MISMATCH;
+    case FindingCode::kEmailMismatch:
+      return v1::FINDING_CODE_EMAIL_MISMATCH;
+    case FindingCode::kKeyUsageMissing:
+      return v1::FINDING_CODE_KEY_USAGE_MISSING;
+    case FindingCode::kUnknownHolder:
+      return v1::FINDING_CODE_UNKNOWN_HOLDER;
+    case FindingCode::kMalformed:
+      return v1::FINDING_CODE_MALFORMED;
+  }
+  return v1::FINDING_CODE_UNSPECIFIED;
+}
+
+void HolderToProto(const HolderRecord& h, v1::Applicant* out) { ApplicantToProto(h, out); }
+
+// SOP "Mutu Baku" (common/sop.h): each entry against its step's standard time.
+void TimelineToProto(const TimelineRecord& t, v1::TimelineEntry* out) {
+  out->set_step(static_cast<v1::Step>(t.step));
+  out->set_action(t.action);
+  out->set_actor_sub(t.actor_sub);
+  out->set_actor_role(t.actor_role);
+  out->set_note(t.note);
+  *out->mutable_at() = ToProtoTimestamp(t.at);
+  *out->mutable_duration() = ToProtoDuration(t.duration);
+  absl::Duration standard = SopStandardTime(t.step);
+  *out->mutable_standard_duration() = ToProtoDuration(standard);
+  out->set_within_standard(t.duration <= standard);
+}
+
+void UnitToProto(const UnitFigures& u, v1::UnitStatistics* out) {
+  out->set_unit(u.unit);
+  out->set_holders_with_valid_certificate(u.holders_with_valid_certificate);
+  out->set_issued_total(u.issued_total);
+  out->set_revoked_total(u.revoked_total);
+  out->set_expired_total(u.expired_total);
+  out->set_awaiting_passphrase(u.awaiting_passphrase);
+}
+
+}  // namespace
+
+StartEnrollmentInput StartEnrollmentFromProto(const v1::StartEnrollmentRequest& request) {
+  StartEnrollmentInput in{.application_id = request.application_id(),
+                          .request_id = request.request_id()};
+  if (request.has_applicant()) {
+    in.applicant = ApplicantFromProto<HolderRecord>(request.applicant());
+  }
+  return in;
+}
+
+std::optional<absl::Time> OptionalTimeFromProto(bool has, const google::protobuf::Timestamp& t) {
+  if (!has) return std::nullopt;
+  return FromProtoTimestamp(t);
+}
+
+v1::Enrollment EnrollmentToProto(const EnrollmentRecord& e) {
+  v1::Enrollment out;
+  out.set_application_id(e.application_id);
+  HolderToProto(e.holder, out.mutable_applicant());
+  out.set_status(static_cast<v1::EnrollmentStatus>(e.state));
+  out.set_version(e.version);
+  if (e.state == EnrollmentState::kAwaitingPassphrase) {
+    *out.mutable_activation_expires_at() = ToProtoTimestamp(e.activation_expires_at);
+  }
+  out.set_current_step(static_cast<v1::Step>(EnrollmentLifecycle::CurrentStep(e.state)));
+  out.set_certificate_serial(e.certificate_serial);
+  out.set_handover_channel(static_cast<v1::Channel>(e.handover_channel));
+  *out.mutable_created_at() = ToProtoTimestamp(e.created_at);
+  *out.mutable_updated_at() = ToProtoTimestamp(e.updated_at);
+  out.set_keystore_available(e.keystore_available);
+  for (const TimelineRecord& t : e.timeline) TimelineToProto(t, out.add_timeline());
+  return out;
+}
+
+v1::Certificate CertificateToProto(const CertificateView& view) {
+  const CertificateRecord& c = view.certificate;
+  v1::Certificate out;
+  out.set_serial(c.serial);
+  out.set_subject(c.subject);
+  out.set_nik(c.nik);
+  out.set_email(c.email);
+  *out.mutable_not_before() = ToProtoTimestamp(c.not_before);
+  *out.mutable_not_after() = ToProtoTimestamp(c.not_after);
+  out.set_status(static_cast<v1::CertificateStatus>(view.status));
+  out.set_sha256_fingerprint(c.sha256_fingerprint);
+  out.set_certificate_pem(c.certificate_pem);
+  out.set_application_id(c.application_id);
+  out.set_full_name(c.full_name);
+  out.set_unit(c.unit);
+  if (c.revoked_at.has_value()) {
+    out.set_revocation_reason(static_cast<v1::RevocationReason>(c.revocation_reason));
+    *out.mutable_revoked_at() = ToProtoTimestamp(*c.revoked_at);
+  }
+  out.set_key_algorithm(c.key_algorithm);
+  return out;
+}
+
+v1::CheckResult CheckResultToProto(const CheckOutcome& outcome) {
+  v1::CheckResult out;
+  out.set_ok(outcome.ok());
+  for (const Finding& f : outcome.findings) {
+    v1::Finding* finding = out.add_findings();
+    finding->set_code(FindingToProto(f.code));
+    finding->set_message(f.message);
+  }
+  if (outcome.certificate.has_value()) {
+    *out.mutable_certificate() = CertificateToProto(*outcome.certificate);
+  }
+  return out;
+}
+
+v1::DownloadKeystoreResponse KeystoreToProto(const KeystoreDownload& keystore) {
+  v1::DownloadKeystoreResponse out;
+  out.set_pkcs12(keystore.pkcs12);
+  out.set_certificate_pem(keystore.certificate_pem);
+  out.set_chain_pem(keystore.chain_pem);
+  return out;
+}
+
+v1::Statistics StatisticsToProto(const StatisticsReport& report) {
+  v1::Statistics out;
+  for (const UnitFigures& u : report.by_unit) UnitToProto(u, out.add_by_unit());
+  out.set_holders_with_valid_certificate(report.total.holders_with_valid_certificate);
+  out.set_issued_total(report.total.issued_total);
+  out.set_revoked_total(report.total.revoked_total);
+  out.set_expired_total(report.total.expired_total);
+  out.set_awaiting_passphrase(report.total.awaiting_passphrase);
+  *out.mutable_as_of() = ToProtoTimestamp(report.as_of);
+  return out;
+}
+
+v1::SlaReport SlaReportToProto(const SlaReportRecord& report) {
+  v1::SlaReport out;
+  *out.mutable_from() = ToProtoTimestamp(report.from);
+  *out.mutable_to() = ToProtoTimestamp(report.to);
+  for (const StepFigures& f : report.steps) {
+    v1::StepSla* s = out.add_steps();
+    s->set_step(static_cast<v1::Step>(f.step));
+    *s->mutable_standard_duration() = ToProtoDuration(f.standard);
+    s->set_count(f.count);
+    if (f.count > 0) {  // a step with no rows has no waiting times
+      *s->mutable_p50() = ToProtoDuration(f.p50);
+      *s->mutable_p95() = ToProtoDuration(f.p95);
+      *s->mutable_max() = ToProtoDuration(f.max);
+    }
+    s->set_exceeded(f.exceeded);
+  }
+  return out;
+}
+
+}  // namespace sertel::certificate

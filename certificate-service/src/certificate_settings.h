@@ -1,0 +1,24 @@
+// The settings every part of certificate-service's domain reads (the enrollment, handover,
+// revocation and maintenance managers and the lifecycle), filled by main.cc from
+// CertificateConfig (certificate_config.h); the defaults are the SOP's and docs/sop.md's.
+//
+//   ManagerSettings settings{.activation_ttl = absl::Hours(72)};
+#pragma once
+
+#include <string>
+
+#include "absl/time/time.h"
+
+namespace sertel::certificate {
+
+struct ManagerSettings {
+  absl::Duration validity = absl::Hours(24 * 730);
+  absl::Duration activation_ttl = absl::Hours(72);
+  int activation_max_attempts = 5;
+  absl::Duration keystore_retention = absl::Hours(24 * 30);
+  absl::Duration expiry_reminder = absl::Hours(24 * 30);
+  absl::Duration crl_validity = absl::Hours(24 * 7);
+  std::string actor = "certificate-service";  // actor_sub of automatic steps
+};
+
+}  // namespace sertel::certificate

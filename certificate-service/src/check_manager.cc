@@ -1,0 +1,100 @@
+#include "check_manager.h"
+
+#include "absl/strings/str_cat.h"
+#include "certificate_inputs.h"
+#include "certificate_matcher.h"
+#include "common/field_violations.h"
+#include "enrollment_lifecycle.h"
+
+namespace sertel::certificate {
+namespace {
+
+// Each finding code once, the first message kept.
+void AddFinding(CheckOutcome& out, FindingCode code, const std::string& message) {
+  for (const Finding& f : out.findings) {
+    if (f.code == code) return;
+  }
+  out.findings.push_back({code, message});
+}
+
+void AddFindings(CheckOutcome& out, const std::vector<Finding>& findings) {
+  for (const Finding& f : findings) AddFinding(out, f.code, f.message);
+}
+
+}  // namespace
+
+absl::StatusOr<CertificateView> CheckManager::GetCertificate(const std::string& application_id,
+                                                             const std::string& serial) {
+  bool by_app = !application_id.empty();
+  bool by_serial = !serial.empty();
+  if (by_app == by_serial) {
+    return InvalidField(by_app ? "serial" : "application_id",
+                        "give exactly one of application_id and serial");
+  }
+  if (by_serial && !IsSerialHex(serial)) return InvalidField("serial", "must be hexadecimal");
+  absl::StatusOr<CertificateRecord> c =
+      by_app ? store_->GetCertificateByApplication(application_id)
+             : store_->GetCertificateBySerial(NormalizeSerial(serial));
+  if (!c.ok()) return c.status();
+  return CertificateView{*c, EnrollmentLifecycle::StatusAt(*c, clock_->Now())};
+}
+
+absl::StatusOr<CheckOutcome> CheckManager::CheckCertificate(const std::string& certificate_pem,
+                                                            const std::string& expected_nik) {
+  FieldViolations v;
+  if (certificate_pem.empty()) v.Add("certificate_pem", "is required");
+  if (certificate_pem.size() > kMaxPemBytes) v.Add("certificate_pem", "too large");
+  if (!expected_nik.empty() && !IsNikShaped(expected_nik)) {
+    v.Add("expected_nik", "must be 16 digits");
+  }
+  if (!v.empty()) return v.ToStatus("the check request is invalid");
+  CheckOutcome out;
+  absl::StatusOr<X509Ptr> cert = LoadCertificatePem(certificate_pem);
+  if (!cert.ok()) {
+    AddFinding(out, FindingCode::kMalformed, "not a parsable PEM X.509 certificate");
+    return out;
+  }
+  absl::Time now = clock_->Now();
+  AddFindings(out, CertificateMatcher::CheckAgainstCa(cert->get(), ca_->chain(), now));
+  CertificateFacts facts = CertificateMatcher::ReadFacts(cert->get());
+  if (absl::Status s = CompareWithRecords(facts, expected_nik, now, out); !s.ok()) return s;
+  if (!expected_nik.empty() && facts.nik != expected_nik) {
+    AddFinding(out, FindingCode::kNikMismatch,
+               "the subject's serialNumber differs from expected_nik");
+  }
+  return out;
+}
+
+absl::Status CheckManager::CompareWithRecords(const CertificateFacts& facts,
+                                              const std::string& expected_nik, absl::Time now,
+                                              CheckOutcome& out) {
+  std::optional<HolderRecord> holder;
+  absl::StatusOr<CertificateRecord> record = store_->GetCertificateBySerial(facts.serial_hex);
+  if (!record.ok() && !absl::IsNotFound(record.status())) return record.status();
+  if (record.ok() && record->sha256_fingerprint == facts.sha256_fingerprint) {
+    out.certificate = CertificateView{*record, EnrollmentLifecycle::StatusAt(*record, now)};
+    if (record->revoked_at.has_value() && *record->revoked_at <= now) {
+      AddFinding(out, FindingCode::kRevoked,
+                 absl::StrCat("revoked at ", Rfc3339(*record->revoked_at)));
+    }
+    absl::StatusOr<EnrollmentRecord> e = store_->GetEnrollment(record->application_id);
+    if (!e.ok()) return e.status();
+    holder = e->holder;
+  } else {
+    AddFinding(out, FindingCode::kUnknownHolder,
+               "our records hold no certificate with this serial and fingerprint");
+    // Still compare with the person it claims to be, when we know them.
+    std::string nik = !facts.nik.empty() ? facts.nik : expected_nik;
+    if (!nik.empty()) {
+      absl::StatusOr<std::optional<EnrollmentRecord>> e = store_->FindLatestByNik(nik);
+      if (!e.ok()) return e.status();
+      if (e->has_value()) holder = (*e)->holder;
+    }
+  }
+  if (holder.has_value()) {
+    AddFindings(out, CertificateMatcher::CompareHolder(facts, IdentityOf(*holder)));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace sertel::certificate

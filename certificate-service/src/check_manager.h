@@ -1,0 +1,46 @@
+// The SOP's warning as an API: "a certificate that does not match its owner leaves the owner
+// unable to sign". Looks certificates up (by application or serial) and checks any PEM
+// certificate against our CA, the clock, our records and the holder it names, returning every
+// finding.
+//
+//   CheckManager m(&store, ca.get(), &clock);
+//   absl::StatusOr<CheckOutcome> r = m.CheckCertificate(pem, "3171014101900001");
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "certificate_authority.h"
+#include "certificate_records.h"
+#include "certificate_store.h"
+#include "common/clock.h"
+
+namespace sertel::certificate {
+
+class CheckManager {
+ public:
+  static constexpr size_t kMaxPemBytes = 64 << 10;
+
+  CheckManager(CertificateStore* store, CertificateAuthority* ca, const Clock* clock)
+      : store_(store), ca_(ca), clock_(clock) {}
+
+  // Exactly one of `application_id` and `serial` (hex, any case, leading zeros allowed).
+  absl::StatusOr<CertificateView> GetCertificate(const std::string& application_id,
+                                                 const std::string& serial);
+  // `expected_nik` (optional) is compared with the certificate's serialNumber too.
+  absl::StatusOr<CheckOutcome> CheckCertificate(const std::string& certificate_pem,
+                                                const std::string& expected_nik);
+
+ private:
+  // Our record of the certificate and the holder to compare it with: the enrollment's, or for a
+  // certificate we do not know, the latest enrollment of the person it claims to be.
+  absl::Status CompareWithRecords(const CertificateFacts& facts, const std::string& expected_nik,
+                                  absl::Time now, CheckOutcome& out);
+
+  CertificateStore* store_;
+  CertificateAuthority* ca_;
+  const Clock* clock_;
+};
+
+}  // namespace sertel::certificate

@@ -1,0 +1,288 @@
+#include "enrollment_lifecycle.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/field_violations.h"
+
+namespace sertel::certificate {
+namespace {
+
+std::string ChannelName(NotifyChannel c) {
+  return c == NotifyChannel::kWhatsApp ? "WHATSAPP" : "EMAIL";
+}
+
+absl::Status ChangedMeanwhile() {
+  return absl::AbortedError("the enrollment changed meanwhile; try again");
+}
+
+// An update of `current`, checked at write time against the version it was decided on.
+EnrollmentChange UpdateOf(const EnrollmentRecord& current) {
+  EnrollmentChange change;
+  change.kind = EnrollmentChange::Kind::kUpdate;
+  change.after = current;
+  change.after.timeline.clear();
+  change.expected_version = current.version;
+  return change;
+}
+
+// A step that moves the enrollment on: a new version, updated now.
+EnrollmentChange StepOf(const EnrollmentRecord& current, EnrollmentState next, absl::Time now) {
+  EnrollmentChange change = UpdateOf(current);
+  change.after.state = next;
+  change.after.version = current.version + 1;
+  change.after.updated_at = now;
+  return change;
+}
+
+AuditEntry EnrollmentAudit(const Actor& actor, std::string action, const std::string& app,
+                           nlohmann::json details) {
+  return {.actor_sub = actor.sub,
+          .actor_role = actor.role,
+          .action = std::move(action),
+          .entity_type = "enrollment",
+          .entity_id = app,
+          .details = std::move(details)};
+}
+
+// SOP step 5: the one-time activation code goes to the holder's email; it waits sealed in the
+// outbox and is opened by the outbox handler just before the notification service receives it.
+OutboxItem ActivationCodeItem(const EnrollmentRecord& e, const std::string& sealed_code) {
+  return NotificationOutboxItem(
+      {.request_id = EnrollmentLifecycle::ActivationRequestId(e.application_id),
+       .application_id = e.application_id,
+       .channel = NotifyChannel::kEmail,
+       .recipient = e.holder.email,
+       .template_name = NotifyTemplate::kActivationCode,
+       .params = {{"full_name", e.holder.full_name},
+                  {"application_id", e.application_id},
+                  {"activation_code", sealed_code},
+                  {"expires_at", Rfc3339(e.activation_expires_at)}},
+       .attachments = {}});
+}
+
+// SOP step 7: the keystore goes to the holder by email or WhatsApp.
+OutboxItem HandoverItem(const EnrollmentRecord& e, NotifyChannel channel,
+                        const CertificateRecord& c, const std::string& pkcs12) {
+  const std::string& app = e.application_id;
+  return NotificationOutboxItem(
+      {.request_id = absl::StrCat("certificate:handover:", app, ":", ChannelName(channel)),
+       .application_id = app,
+       .channel = channel,
+       .recipient = channel == NotifyChannel::kWhatsApp ? e.holder.phone : e.holder.email,
+       .template_name = NotifyTemplate::kCertificateHandover,
+       .params = {{"full_name", e.holder.full_name},
+                  {"application_id", app},
+                  {"serial", c.serial},
+                  {"not_after", Rfc3339(c.not_after)}},
+       .attachments = {{.filename = absl::StrCat(app, ".p12"),
+                        .content_type = "application/x-pkcs12",
+                        .content = pkcs12}}});
+}
+
+}  // namespace
+
+int EnrollmentLifecycle::CurrentStep(EnrollmentState state) {
+  return state == EnrollmentState::kAwaitingPassphrase ? 6 : 7;
+}
+
+std::string EnrollmentLifecycle::ActivationRequestId(const std::string& application_id) {
+  return absl::StrCat("certificate:activation:", application_id, ":1");
+}
+
+CertificateStatus EnrollmentLifecycle::StatusAt(const CertificateRecord& c, absl::Time now) {
+  if (c.revoked_at.has_value() && *c.revoked_at <= now) return CertificateStatus::kRevoked;
+  if (now >= c.not_after) return CertificateStatus::kExpired;
+  return CertificateStatus::kValid;
+}
+
+absl::StatusOr<EnrollmentChange> EnrollmentLifecycle::Start(const EnrollmentRecord* current,
+                                                            const NewEnrollment& in,
+                                                            const Actor& actor,
+                                                            absl::Time now) const {
+  if (current != nullptr) {
+    // Idempotent: a redelivered request gets the enrollment back, and no new code.
+    if (!(current->holder == in.holder)) {
+      return absl::AlreadyExistsError(
+          "an enrollment for this application exists with a different applicant");
+    }
+    return EnrollmentChange{.kind = EnrollmentChange::Kind::kNone, .after = *current};
+  }
+  EnrollmentChange change;
+  change.kind = EnrollmentChange::Kind::kInsert;
+  EnrollmentRecord& e = change.after;
+  e.application_id = in.application_id;
+  e.request_id = in.request_id;
+  e.holder = in.holder;
+  e.activation_hash = in.activation_hash;
+  e.activation_expires_at = now + activation_ttl_;
+  e.created_at = now;
+  e.updated_at = now;
+  change.entry = TimelineRecord{5,
+                                "SENT_TO_CA",
+                                actor.sub,
+                                actor.role,
+                                "registered with the CA; activation code sent",
+                                now,
+                                absl::ZeroDuration()};
+  change.audit = EnrollmentAudit(
+      actor, "ENROLLMENT_STARTED", e.application_id,
+      {{"request_id", e.request_id}, {"activation_expires_at", Rfc3339(e.activation_expires_at)}});
+  change.outbox.push_back(ActivationCodeItem(e, in.sealed_code));
+  return change;
+}
+
+absl::Status EnrollmentLifecycle::CheckAwaitingPassphrase(const EnrollmentRecord& e) {
+  if (e.state == EnrollmentState::kAwaitingPassphrase) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      absl::StrCat("the enrollment is ", EnrollmentStateName(e.state),
+                   "; a passphrase can only be set while AWAITING_PASSPHRASE (the activation code "
+                   "is single-use)"));
+}
+
+absl::StatusOr<EnrollmentChange> EnrollmentLifecycle::TryActivationCode(
+    const EnrollmentRecord* current, bool code_matches, const Actor& actor, absl::Time now) const {
+  if (current == nullptr) return absl::NotFoundError("no enrollment");
+  if (absl::Status s = CheckAwaitingPassphrase(*current); !s.ok()) return s;
+  if (now >= current->activation_expires_at) {
+    return absl::FailedPreconditionError(
+        "the activation code has expired; ask the verifier for a new one");
+  }
+  if (current->activation_attempts >= max_attempts_) {
+    return absl::FailedPreconditionError(
+        "the activation code is locked after too many wrong tries");
+  }
+  // A try is not a new version of the enrollment: a parallel wrong guess must not abort the
+  // issuance of a right one.
+  EnrollmentChange change = UpdateOf(*current);
+  int tries = ++change.after.activation_attempts;
+  if (!code_matches) {
+    change.audit = EnrollmentAudit(actor, "ACTIVATION_CODE_WRONG", current->application_id,
+                                   {{"tries_used", tries}});
+    int left = max_attempts_ - tries;
+    change.answer = InvalidField(
+        "activation_code", left > 0 ? absl::StrCat("wrong activation code; ", left, " tries left")
+                                    : "wrong activation code; the code is now locked");
+  }
+  return change;
+}
+
+absl::StatusOr<EnrollmentChange> EnrollmentLifecycle::Issue(const EnrollmentRecord* current,
+                                                            int64_t expected_version,
+                                                            Issuance issuance, bool pkcs12_legacy,
+                                                            const Actor& actor,
+                                                            absl::Time now) const {
+  if (current == nullptr) return absl::NotFoundError("no enrollment");
+  if (current->version != expected_version ||
+      current->state != EnrollmentState::kAwaitingPassphrase) {
+    return ChangedMeanwhile();
+  }
+  const CertificateRecord& c = issuance.certificate;
+  EnrollmentChange change = StepOf(*current, EnrollmentState::kIssued, now);
+  change.after.activation_hash.clear();  // single-use
+  change.after.certificate_serial = c.serial;
+  change.after.issued_at = now;
+  change.after.keystore_available = true;
+  change.entry =
+      TimelineRecord{6, "ISSUED", actor.sub, actor.role, "", now, now - current->created_at};
+  change.audit = EnrollmentAudit(actor, "CERTIFICATE_ISSUED", current->application_id,
+                                 {{"serial", c.serial},
+                                  {"sha256_fingerprint", c.sha256_fingerprint},
+                                  {"key_algorithm", c.key_algorithm},
+                                  {"pkcs12_legacy", pkcs12_legacy}});
+  change.issuance = std::move(issuance);
+  return change;
+}
+
+absl::Status EnrollmentLifecycle::CheckCanHandOver(const EnrollmentRecord& e,
+                                                   NotifyChannel channel) {
+  if (e.state != EnrollmentState::kIssued) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the enrollment is ", EnrollmentStateName(e.state), "; only an ISSUED one is handed over"));
+  }
+  if (channel == NotifyChannel::kWhatsApp && e.holder.phone.empty()) {
+    return absl::FailedPreconditionError("the holder has no phone number for WHATSAPP");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<EnrollmentChange> EnrollmentLifecycle::HandOver(
+    const EnrollmentRecord* current, int64_t expected_version, NotifyChannel channel,
+    const CertificateRecord& certificate, const std::string& pkcs12, const Actor& actor,
+    absl::Time now) const {
+  if (current == nullptr) return absl::NotFoundError("no enrollment");
+  if (current->version != expected_version || current->state != EnrollmentState::kIssued) {
+    return ChangedMeanwhile();
+  }
+  EnrollmentChange change = StepOf(*current, EnrollmentState::kHandedOver, now);
+  change.after.handover_channel = static_cast<int>(channel);
+  change.after.handed_over_at = now;
+  change.entry = TimelineRecord{7,
+                                "HANDED_OVER",
+                                actor.sub,
+                                actor.role,
+                                absl::StrCat("by ", ChannelName(channel)),
+                                now,
+                                now - current->issued_at.value_or(now)};
+  change.audit =
+      EnrollmentAudit(actor, "CERTIFICATE_HANDED_OVER", current->application_id,
+                      {{"serial", certificate.serial}, {"channel", ChannelName(channel)}});
+  change.outbox.push_back(HandoverItem(*current, channel, certificate, pkcs12));
+  return change;
+}
+
+absl::Status EnrollmentLifecycle::CheckCanDownload(const EnrollmentRecord& e) {
+  if (e.state == EnrollmentState::kAwaitingPassphrase) {
+    return absl::FailedPreconditionError("no certificate yet: the passphrase is not set");
+  }
+  return absl::OkStatus();
+}
+
+AuditEntry EnrollmentLifecycle::KeystoreDownloaded(const EnrollmentRecord& e,
+                                                   const std::string& serial, const Actor& actor) {
+  return EnrollmentAudit(actor, "KEYSTORE_DOWNLOADED", e.application_id, {{"serial", serial}});
+}
+
+absl::StatusOr<EnrollmentChange> EnrollmentLifecycle::Revoke(const EnrollmentRecord* current,
+                                                             const std::string& serial, int reason,
+                                                             const Actor& actor,
+                                                             absl::Time now) const {
+  if (current == nullptr) return absl::NotFoundError(absl::StrCat("no certificate ", serial));
+  if (current->state == EnrollmentState::kRevoked) {
+    return absl::FailedPreconditionError("the certificate is already revoked");
+  }
+  if (current->state == EnrollmentState::kAwaitingPassphrase) {
+    return absl::FailedPreconditionError("no certificate yet: the passphrase is not set");
+  }
+  std::string reason_name = RevocationReasonName(reason).value_or("");
+  EnrollmentChange change = StepOf(*current, EnrollmentState::kRevoked, now);
+  change.entry =
+      TimelineRecord{7, "REVOKED", actor.sub, actor.role, reason_name, now, absl::ZeroDuration()};
+  change.audit = AuditEntry{.actor_sub = actor.sub,
+                            .actor_role = actor.role,
+                            .action = "CERTIFICATE_REVOKED",
+                            .entity_type = "certificate",
+                            .entity_id = serial,
+                            .details = {{"reason", reason_name}}};
+  change.revocation = Revocation{.serial = serial, .reason = reason, .at = now};
+  return change;
+}
+
+AuditEntry EnrollmentLifecycle::KeystorePurged(const std::string& application_id,
+                                               const std::string& actor) {
+  return EnrollmentAudit({.sub = actor, .role = "SERVICE"}, "KEYSTORE_PURGED", application_id,
+                         nlohmann::json::object());
+}
+
+OutboxItem EnrollmentLifecycle::ExpiryReminder(const CertificateRecord& c,
+                                               const HolderRecord& holder) {
+  return NotificationOutboxItem({.request_id = absl::StrCat("certificate:expiry:", c.serial),
+                                 .application_id = c.application_id,
+                                 .channel = NotifyChannel::kEmail,
+                                 .recipient = holder.email,
+                                 .template_name = NotifyTemplate::kExpiryReminder,
+                                 .params = {{"full_name", holder.full_name},
+                                            {"serial", c.serial},
+                                            {"not_after", Rfc3339(c.not_after)}},
+                                 .attachments = {}});
+}
+
+}  // namespace sertel::certificate

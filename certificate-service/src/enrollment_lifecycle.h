@@ -1,0 +1,96 @@
+// An enrollment's life as a pure state machine (SOP steps 5-7 and revocation):
+// AWAITING_PASSPHRASE -> ISSUED -> HANDED_OVER, and ISSUED or HANDED_OVER -> REVOKED; the
+// activation code's tries, expiry and lock; which state allows which call; and the change each
+// step makes (new state + timeline entry + audit entry + outbox items). No SQL, no gRPC, no
+// clock: the managers pass `now` and run the step inside CertificateStore::Apply, which locks
+// the enrollment row, asks the lifecycle and writes its change in one transaction.
+//
+//   EnrollmentLifecycle lifecycle(settings);
+//   store.Apply(app, [&](const EnrollmentRecord* current) {
+//     return lifecycle.HandOver(current, expected_version, NotifyChannel::kEmail, certificate,
+//                               pkcs12, {.sub = caller.sub, .role = "VERIFIER"}, now);
+//   });
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "certificate_records.h"
+#include "certificate_settings.h"
+#include "common/change_records.h"
+#include "common/notification_order.h"
+
+namespace sertel::certificate {
+
+// What StartEnrollment records: the holder and the activation code, only as its keyed hash
+// and, for the outbox, sealed (activation_code.h).
+struct NewEnrollment {
+  std::string application_id;
+  std::string request_id;
+  HolderRecord holder;
+  std::string activation_hash;
+  std::string sealed_code;
+};
+
+class EnrollmentLifecycle {
+ public:
+  explicit EnrollmentLifecycle(const ManagerSettings& settings)
+      : activation_ttl_(settings.activation_ttl), max_attempts_(settings.activation_max_attempts) {}
+
+  // The SOP step an enrollment waits at: 6 (the passphrase) or 7 (the handover and after).
+  static int CurrentStep(EnrollmentState state);
+  // The idempotency key of the activation-code message, also what its sealed code is bound to.
+  static std::string ActivationRequestId(const std::string& application_id);
+  // The certificate's status at `now`.
+  static CertificateStatus StatusAt(const CertificateRecord& c, absl::Time now);
+
+  // SOP step 5 (to the CA). `current` is the enrollment of the application if there is one:
+  // the same holder again is a redelivery (no change, no new code), another holder a conflict.
+  absl::StatusOr<EnrollmentChange> Start(const EnrollmentRecord* current, const NewEnrollment& in,
+                                         const Actor& actor, absl::Time now) const;
+
+  // SOP step 6. FAILED_PRECONDITION unless the enrollment awaits its passphrase.
+  static absl::Status CheckAwaitingPassphrase(const EnrollmentRecord& e);
+  // One try of the activation code, counted whether it matches or not (so parallel guesses
+  // cannot exceed the limit): FAILED_PRECONDITION when expired or locked; a wrong code is
+  // audited and answered INVALID_ARGUMENT with the tries left.
+  absl::StatusOr<EnrollmentChange> TryActivationCode(const EnrollmentRecord* current,
+                                                     bool code_matches, const Actor& actor,
+                                                     absl::Time now) const;
+  // The certificate issued and sealed for `expected_version`: ABORTED when the enrollment
+  // changed meanwhile (the CA call and the sealing ran outside the transaction).
+  absl::StatusOr<EnrollmentChange> Issue(const EnrollmentRecord* current, int64_t expected_version,
+                                         Issuance issuance, bool pkcs12_legacy, const Actor& actor,
+                                         absl::Time now) const;
+
+  // SOP step 7. FAILED_PRECONDITION unless ISSUED and, for WhatsApp, the holder has a phone.
+  static absl::Status CheckCanHandOver(const EnrollmentRecord& e, NotifyChannel channel);
+  absl::StatusOr<EnrollmentChange> HandOver(const EnrollmentRecord* current,
+                                            int64_t expected_version, NotifyChannel channel,
+                                            const CertificateRecord& certificate,
+                                            const std::string& pkcs12, const Actor& actor,
+                                            absl::Time now) const;
+  // FAILED_PRECONDITION while there is no certificate yet.
+  static absl::Status CheckCanDownload(const EnrollmentRecord& e);
+  static AuditEntry KeystoreDownloaded(const EnrollmentRecord& e, const std::string& serial,
+                                       const Actor& actor);
+
+  // Revocation of the enrollment's certificate `serial` (`reason`: a sertel.v1.RevocationReason
+  // number already checked). FAILED_PRECONDITION when it is revoked already.
+  absl::StatusOr<EnrollmentChange> Revoke(const EnrollmentRecord* current,
+                                          const std::string& serial, int reason, const Actor& actor,
+                                          absl::Time now) const;
+
+  // The periodic jobs: the audit entry of a purged keystore, the reminder before expiry.
+  static AuditEntry KeystorePurged(const std::string& application_id, const std::string& actor);
+  static OutboxItem ExpiryReminder(const CertificateRecord& c, const HolderRecord& holder);
+
+ private:
+  absl::Duration activation_ttl_;
+  int max_attempts_;
+};
+
+}  // namespace sertel::certificate

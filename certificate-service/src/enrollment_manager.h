@@ -1,0 +1,83 @@
+// SOP steps 5 (to the CA) and 6 (the owner's passphrase): starting an enrollment with its
+// one-time activation code, reading it, and issuing the certificate once the owner has typed the
+// code and a passphrase. Orchestration only: the rules are EnrollmentLifecycle's, the writes
+// CertificateStore::Apply's; the key generation, the CA call and the PKCS#12 sealing run outside
+// any transaction, the write checks the version they were started on.
+//
+//   EnrollmentManager m(&store, ca.get(), &codes, KeyGenerator(alg), Pkcs12Sealer({}), settings,
+//                       &clock);
+//   absl::StatusOr<CertificateView> c = m.SetPassphrase(caller, app_id, code, passphrase);
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "activation_code.h"
+#include "certificate_authority.h"
+#include "certificate_records.h"
+#include "certificate_settings.h"
+#include "certificate_store.h"
+#include "common/auth.h"
+#include "common/clock.h"
+#include "enrollment_lifecycle.h"
+#include "key_generator.h"
+#include "passphrase_policy.h"
+#include "pkcs12_sealer.h"
+
+namespace sertel::certificate {
+
+// What StartEnrollment is asked (sertel.v1.StartEnrollmentRequest).
+struct StartEnrollmentInput {
+  std::string application_id;
+  std::string request_id;
+  std::optional<HolderRecord> applicant{};  // nullopt when the request has none
+};
+
+class EnrollmentManager {
+ public:
+  EnrollmentManager(CertificateStore* store, CertificateAuthority* ca, const ActivationCodes* codes,
+                    KeyGenerator keys, Pkcs12Sealer sealer, const ManagerSettings& settings,
+                    const Clock* clock);
+
+  // SOP step 5 (to the CA): records the holder and sends a one-time activation code.
+  // Idempotent: the same application again returns the existing enrollment (no new code).
+  absl::StatusOr<EnrollmentRecord> StartEnrollment(const Principal& caller,
+                                                   const StartEnrollmentInput& in);
+  // With its timeline. An applicant reads only their own.
+  absl::StatusOr<EnrollmentRecord> GetEnrollment(const Principal& caller,
+                                                 const std::string& application_id);
+  // SOP step 6. `passphrase` is wiped (OPENSSL_cleanse) before this returns, whatever happens.
+  absl::StatusOr<CertificateView> SetPassphrase(const Principal& caller,
+                                                const std::string& application_id,
+                                                const std::string& activation_code,
+                                                std::string& passphrase);
+
+ private:
+  // The contract's order before a try is spent: existence, the caller's role for this
+  // enrollment, its status, then the code's shape and the passphrase policy.
+  absl::StatusOr<EnrollmentRecord> CheckPassphraseRequest(const Principal& caller,
+                                                          const std::string& application_id,
+                                                          const std::string& activation_code,
+                                                          const std::string& passphrase) const;
+  // Counts and checks one try of the activation code; the enrollment after it.
+  absl::StatusOr<EnrollmentRecord> TryActivationCode(const std::string& application_id,
+                                                     const std::string& activation_code,
+                                                     const Actor& actor, absl::Time now);
+  // The key pair, the certificate, the match check, the seal.
+  absl::StatusOr<Issuance> IssueAndSeal(const EnrollmentRecord& e, const std::string& passphrase,
+                                        absl::Time now) const;
+
+  CertificateStore* store_;
+  CertificateAuthority* ca_;
+  const ActivationCodes* codes_;
+  KeyGenerator keys_;
+  Pkcs12Sealer sealer_;
+  PassphrasePolicy policy_;
+  ManagerSettings settings_;
+  EnrollmentLifecycle lifecycle_;
+  const Clock* clock_;
+};
+
+}  // namespace sertel::certificate

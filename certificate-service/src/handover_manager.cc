@@ -1,0 +1,73 @@
+#include "handover_manager.h"
+
+#include "certificate_matcher.h"
+#include "certificate_roles.h"
+#include "common/field_violations.h"
+
+namespace sertel::certificate {
+
+absl::StatusOr<EnrollmentRecord> HandoverManager::HandOver(const Principal& caller,
+                                                           const std::string& application_id,
+                                                           int channel_number) {
+  FieldViolations v;
+  if (application_id.empty()) v.Add("application_id", "is required");
+  auto channel = static_cast<NotifyChannel>(channel_number);
+  if (channel != NotifyChannel::kEmail && channel != NotifyChannel::kWhatsApp) {
+    v.Add("channel", "must be EMAIL or WHATSAPP");
+  }
+  if (!v.empty()) return v.ToStatus("the handover request is invalid");
+  absl::StatusOr<EnrollmentRecord> e = store_->GetEnrollment(application_id);
+  if (!e.ok()) return e.status();
+  if (absl::Status s = EnrollmentLifecycle::CheckCanHandOver(*e, channel); !s.ok()) return s;
+  absl::StatusOr<CertificateRecord> c = store_->GetCertificateByApplication(application_id);
+  if (!c.ok()) return c.status();
+  absl::StatusOr<std::optional<std::string>> p12 = store_->GetKeystore(application_id);
+  if (!p12.ok()) return p12.status();
+  if (!p12->has_value()) return absl::FailedPreconditionError("the keystore is no longer stored");
+
+  absl::Time now = clock_->Now();
+  if (absl::Status m = RecheckMatch(*c, e->holder, now); !m.ok()) return m;
+  Actor actor = ActorOf(caller);
+  return store_->Apply(
+      application_id, [&](const EnrollmentRecord* current) -> absl::StatusOr<EnrollmentChange> {
+        return lifecycle_.HandOver(current, e->version, channel, *c, **p12, actor, now);
+      });
+}
+
+absl::StatusOr<KeystoreDownload> HandoverManager::DownloadKeystore(
+    const Principal& caller, const std::string& application_id) {
+  if (application_id.empty()) return InvalidField("application_id", "is required");
+  absl::StatusOr<EnrollmentRecord> e = store_->GetEnrollment(application_id);
+  if (!e.ok()) return e.status();
+  if (absl::Status s = CheckOwnEnrollment(caller, e->holder.nik, kActForTheOwner); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = EnrollmentLifecycle::CheckCanDownload(*e); !s.ok()) return s;
+  absl::StatusOr<CertificateRecord> c = store_->GetCertificateByApplication(application_id);
+  if (!c.ok()) return c.status();
+  absl::StatusOr<std::optional<std::string>> p12 = store_->GetKeystore(application_id);
+  if (!p12.ok()) return p12.status();
+  if (!p12->has_value()) {
+    return absl::FailedPreconditionError("the keystore was purged after its retention time");
+  }
+  // As before the refactor, the download is handed out even when its audit entry cannot be
+  // written (the status is dropped).
+  (void)store_->AppendAudit(
+      EnrollmentLifecycle::KeystoreDownloaded(*e, c->serial, ActorOf(caller)));
+  return KeystoreDownload{.pkcs12 = **std::move(p12),
+                          .certificate_pem = c->certificate_pem,
+                          .chain_pem = ca_->ChainPem()};
+}
+
+absl::Status HandoverManager::RecheckMatch(const CertificateRecord& c, const HolderRecord& holder,
+                                           absl::Time now) const {
+  absl::StatusOr<X509Ptr> cert = LoadCertificatePem(c.certificate_pem);
+  if (!cert.ok()) return absl::InternalError("the stored certificate does not parse");
+  if (Sha256FingerprintHex(cert->get()) != c.sha256_fingerprint) {
+    return absl::FailedPreconditionError("the stored certificate differs from its record");
+  }
+  return CertificateMatcher::VerifyMatches(cert->get(), nullptr, ca_->chain(), IdentityOf(holder),
+                                           now);
+}
+
+}  // namespace sertel::certificate

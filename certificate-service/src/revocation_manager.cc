@@ -1,0 +1,62 @@
+#include "revocation_manager.h"
+
+#include "certificate_inputs.h"
+#include "certificate_roles.h"
+#include "common/field_violations.h"
+#include "common/log.h"
+
+namespace sertel::certificate {
+
+absl::StatusOr<CertificateView> RevocationManager::RevokeCertificate(const Principal& caller,
+                                                                     const std::string& serial,
+                                                                     int reason) {
+  FieldViolations v;
+  if (serial.empty()) {
+    v.Add("serial", "is required");
+  } else if (!IsSerialHex(serial)) {
+    v.Add("serial", "must be hexadecimal");
+  }
+  if (!RevocationReasonName(reason).has_value()) v.Add("reason", "must be an RFC 5280 reason");
+  if (!v.empty()) return v.ToStatus("the revocation request is invalid");
+
+  absl::Time now = clock_->Now();
+  std::string normalized = NormalizeSerial(serial);
+  absl::StatusOr<CertificateRecord> c = store_->GetCertificateBySerial(normalized);
+  if (!c.ok()) return c.status();
+  Actor actor = ActorOf(caller);
+  CrlSigner crl = SignerAt(now);
+  absl::StatusOr<EnrollmentRecord> done = store_->Apply(
+      c->application_id,
+      [&](const EnrollmentRecord* current) -> absl::StatusOr<EnrollmentChange> {
+        return lifecycle_.Revoke(current, normalized, reason, actor, now);
+      },
+      &crl);
+  if (!done.ok()) return done.status();
+  Log::Info("certificate_revoked", {{"serial", normalized}});
+  absl::StatusOr<CertificateRecord> revoked = store_->GetCertificateBySerial(normalized);
+  if (!revoked.ok()) return revoked.status();
+  return CertificateView{*revoked, EnrollmentLifecycle::StatusAt(*revoked, clock_->Now())};
+}
+
+absl::Status RevocationManager::RefreshCrl() { return store_->RebuildCrl(SignerAt(clock_->Now())); }
+
+absl::StatusOr<std::string> RevocationManager::CurrentCrl() {
+  absl::StatusOr<std::string> crl = store_->CurrentCrl();
+  if (absl::IsNotFound(crl.status())) {
+    if (absl::Status s = RefreshCrl(); !s.ok()) return s;
+    return store_->CurrentCrl();
+  }
+  return crl;
+}
+
+CrlSigner RevocationManager::SignerAt(absl::Time this_update) const {
+  absl::Time next_update = this_update + crl_validity_;
+  return {.this_update = this_update,
+          .next_update = next_update,
+          .sign = [this, this_update, next_update](const std::vector<RevokedEntry>& entries,
+                                                   int64_t number) -> absl::StatusOr<std::string> {
+            return ca_->MakeCrl(entries, number, this_update, next_update);
+          }};
+}
+
+}  // namespace sertel::certificate

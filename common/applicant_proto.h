@@ -1,0 +1,39 @@
+// The one mapping between sertel.v1.Applicant (the applicant's identity as every service receives
+// it: NIK, NIP, name, email, phone, unit, position) and a service's own plain record of it.
+// Each service keeps its record type (intake's ApplicantRecord, disposition's ApplicantInfo,
+// certificate's HolderRecord); any struct with these seven string members maps. For proto
+// mapping files (<service>_proto.cc) only.
+//
+//   ApplicantInfo a = ApplicantFromProto<ApplicantInfo>(request.applicant());
+//   ApplicantToProto(record.holder, out->mutable_applicant());
+#pragma once
+
+#include "sertel/v1/common.pb.h"
+
+namespace sertel {
+
+template <typename Record>
+Record ApplicantFromProto(const v1::Applicant& a) {
+  Record r;
+  r.nik = a.nik();
+  r.nip = a.nip();
+  r.full_name = a.full_name();
+  r.email = a.email();
+  r.phone = a.phone();
+  r.unit = a.unit();
+  r.position = a.position();
+  return r;
+}
+
+template <typename Record>
+void ApplicantToProto(const Record& r, v1::Applicant* out) {
+  out->set_nik(r.nik);
+  out->set_nip(r.nip);
+  out->set_full_name(r.full_name);
+  out->set_email(r.email);
+  out->set_phone(r.phone);
+  out->set_unit(r.unit);
+  out->set_position(r.position);
+}
+
+}  // namespace sertel

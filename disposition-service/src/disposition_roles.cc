@@ -1,0 +1,24 @@
+#include "disposition_roles.h"
+
+namespace sertel::disposition {
+
+const RoleTable& DispositionRoles() {
+  static const RoleTable kTable = {
+      // Intake's calls.
+      {"OpenCase", kIntakeRoles},
+      {"ResumeCase", kIntakeRoles},
+      {"WithdrawCase", kIntakeRoles},
+      // The officials' work at their step.
+      {"ListInbox", kStepRoles},
+      {"Forward", kForwardRoles},
+      {"Verify", kVerifyRoles},
+      {"Return", kStepRoles},
+      {"Reject", kStepRoles},
+      // Reads.
+      {"GetCase", kCaseReaderRoles},
+      {"GetSlaReport", kSlaReaderRoles},
+  };
+  return kTable;
+}
+
+}  // namespace sertel::disposition

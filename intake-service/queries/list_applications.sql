@@ -1,0 +1,15 @@
+-- ListApplications: newest first, keyset over (created_at, id); filters on intake's own status,
+-- the unit and the NIK ('' = any). $4 says whether ($5, $6) is a cursor.
+SELECT id::text AS id, request_id, request_hash, nik, nip, full_name, email, phone, unit,
+       position, note, status, resubmissions,
+       coalesce(last_resubmit_key, '') AS last_resubmit_key,
+       to_micros(last_resubmitted_at) AS last_resubmitted_at_us,
+       coalesce(withdraw_reason, '') AS withdraw_reason,
+       to_micros(created_at) AS created_at_us, to_micros(updated_at) AS updated_at_us
+FROM applications
+WHERE ($1 = '' OR status = $1)
+  AND ($2 = '' OR unit = $2)
+  AND ($3 = '' OR nik = $3)
+  AND (NOT $4::boolean OR (created_at, id) < (from_micros($5), $6::uuid))
+ORDER BY created_at DESC, id DESC
+LIMIT $7

@@ -1,0 +1,125 @@
+#include "notification_lifecycle.h"
+
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
+
+#include <utility>
+
+#include "notification_payloads.h"
+#include "sender.h"
+#include "templates.h"
+
+namespace sertel::notification {
+namespace {
+
+constexpr char kServiceRole[] = "SERVICE";
+constexpr char kEntityType[] = "notification";
+
+AuditEntry WorkerAudit(const NotificationRecord& claimed, const char* action,
+                       nlohmann::json details) {
+  details["application_id"] = claimed.application_id;
+  details["template"] = claimed.template_name;
+  details["channel"] = claimed.channel;
+  return AuditEntry{.actor_sub = kWorkerActor,
+                    .actor_role = kServiceRole,
+                    .action = action,
+                    .entity_type = kEntityType,
+                    .entity_id = claimed.id,
+                    .details = std::move(details)};
+}
+
+// What every outcome of attempt claimed.attempts + 1, ended at `now`, has.
+DeliveryChange Attempted(const NotificationRecord& claimed, DeliveryOutcome outcome,
+                         std::string error, absl::Time now) {
+  DeliveryChange c;
+  c.outcome = outcome;
+  c.attempts = claimed.attempts + 1;
+  c.error = std::move(error);
+  c.at = now;
+  return c;
+}
+
+}  // namespace
+
+std::string NotificationLifecycle::PayloadHash(const SendInput& input) {
+  const TemplateSpec* spec = FindTemplate(input.template_name);
+  std::string bytes =
+      SendRequestBytes(input, spec != nullptr ? spec->secret_params : std::vector<std::string>{});
+  unsigned char md[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), md);
+  OPENSSL_cleanse(bytes.data(), bytes.size());
+  return std::string(reinterpret_cast<const char*>(md), sizeof(md));
+}
+
+QueuedNotification NotificationLifecycle::Queue(NotificationRecord record, std::string payload_hash,
+                                                const std::string& actor_sub) {
+  record.status = kQueued;
+  record.attempts = 0;
+  record.last_error.clear();
+  AuditEntry audit{.actor_sub = actor_sub,
+                   .actor_role = kServiceRole,
+                   .action = "NOTIFICATION_QUEUED",
+                   .entity_type = kEntityType,
+                   .entity_id = record.id,
+                   .details = {{"request_id", record.request_id},
+                               {"application_id", record.application_id},
+                               {"channel", record.channel},
+                               {"template", record.template_name},
+                               {"attachments", record.attachments.size()}}};
+  return QueuedNotification{std::move(record), std::move(payload_hash), std::move(audit)};
+}
+
+absl::Status NotificationLifecycle::CheckRepeat(absl::string_view stored_hash,
+                                                absl::string_view payload_hash) {
+  if (stored_hash != payload_hash) {
+    return absl::AlreadyExistsError("request_id was already used for a different notification");
+  }
+  return absl::OkStatus();
+}
+
+absl::Duration NotificationLifecycle::BackoffCap(int attempts) const {
+  absl::Duration cap = options_.base_backoff;
+  for (int i = 0; i < attempts && cap < options_.max_backoff; ++i) cap *= 2;
+  if (cap > options_.max_backoff) cap = options_.max_backoff;
+  return cap;
+}
+
+DeliveryChange NotificationLifecycle::AfterAttempt(const NotificationRecord& claimed,
+                                                   const absl::Status& result, absl::Time now,
+                                                   absl::Duration retry_wait) const {
+  if (result.ok()) return Delivered(claimed, now);
+  std::string error(result.message());
+  bool permanent = IsPermanentDeliveryError(result);
+  if (permanent || claimed.attempts + 1 >= options_.max_attempts) {
+    return Failed(claimed, std::move(error), now, permanent);
+  }
+  return Retry(claimed, std::move(error), now, retry_wait);
+}
+
+DeliveryChange NotificationLifecycle::Delivered(const NotificationRecord& claimed, absl::Time now) {
+  DeliveryChange c = Attempted(claimed, DeliveryOutcome::kDelivered, "", now);
+  c.drop_attachment_contents = true;
+  c.audit = WorkerAudit(claimed, "NOTIFICATION_DELIVERED", {{"attempts", c.attempts}});
+  return c;
+}
+
+DeliveryChange NotificationLifecycle::Retry(const NotificationRecord& claimed, std::string error,
+                                            absl::Time now, absl::Duration retry_wait) {
+  DeliveryChange c = Attempted(claimed, DeliveryOutcome::kRetry, std::move(error), now);
+  c.retry_in = retry_wait;
+  c.next_attempt_at = now + retry_wait;
+  return c;
+}
+
+DeliveryChange NotificationLifecycle::Failed(const NotificationRecord& claimed, std::string error,
+                                             absl::Time now, bool permanent) {
+  DeliveryChange c = Attempted(claimed, DeliveryOutcome::kFailed, std::move(error), now);
+  c.permanent = permanent;
+  // The keystore of SOP step 7 is not kept for a message that will never go out.
+  c.drop_attachment_contents = true;
+  c.audit = WorkerAudit(claimed, "NOTIFICATION_FAILED",
+                        {{"attempts", c.attempts}, {"last_error", c.error}});
+  return c;
+}
+
+}  // namespace sertel::notification
