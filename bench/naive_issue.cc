@@ -77,13 +77,15 @@ X509* Sign(EVP_PKEY* key, X509* ca_cert, EVP_PKEY* ca_key) {
   X509_gmtime_adj(X509_getm_notAfter(c), 730L * 24 * 3600);
   X509_set_pubkey(c, key);
   X509_NAME* n = X509_get_subject_name(c);
-  X509_NAME_add_entry_by_txt(n, "C", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>("ID"), -1, -1, 0);
+  X509_NAME_add_entry_by_txt(n, "C", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>("ID"),
+                             -1, -1, 0);
   X509_NAME_add_entry_by_txt(n, "O", MBSTRING_UTF8,
                              reinterpret_cast<const unsigned char*>("Pemerintah Kota"), -1, -1, 0);
   X509_NAME_add_entry_by_txt(n, "serialNumber", MBSTRING_UTF8,
                              reinterpret_cast<const unsigned char*>("3171014101900001"), -1, -1, 0);
   X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8,
-                             reinterpret_cast<const unsigned char*>("Siti Aminah Bench"), -1, -1, 0);
+                             reinterpret_cast<const unsigned char*>("Siti Aminah Bench"), -1, -1,
+                             0);
   X509_set_issuer_name(c, X509_get_subject_name(ca_cert));
   AddExt(c, ca_cert, NID_basic_constraints, "critical,CA:FALSE");
   AddExt(c, ca_cert, NID_key_usage, "critical,digitalSignature,nonRepudiation");
@@ -163,10 +165,10 @@ int Main(int argc, char** argv) {
   certificate::Pkcs12Sealer ours({.iterations = iterations});
 
   auto start = Clock::now();
-  auto measure_from = start + std::chrono::duration_cast<Clock::duration>(
-                                  std::chrono::duration<double>(warmup));
-  auto end = measure_from + std::chrono::duration_cast<Clock::duration>(
-                                std::chrono::duration<double>(duration));
+  auto measure_from =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(warmup));
+  auto end = measure_from +
+             std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(duration));
   std::vector<Histogram> hist(static_cast<size_t>(threads));
   std::atomic<int64_t> failures{0};
   std::vector<std::thread> pool;

@@ -4,7 +4,8 @@
 // run and thrown away; then every call's latency goes into a log-bucketed histogram. One JSON
 // line per run on stdout.
 //
-//   sertel-bench getcase --target localhost:58152 --ca $H/tls/ca.pem --jwt-key $H/jwt/signing-key.pem
+//   sertel-bench getcase --target localhost:58152 --ca $H/tls/ca.pem --jwt-key
+//   $H/jwt/signing-key.pem
 //       --concurrency 64 --warmup 3 --duration 15 --id-prefix bcl- --count 10000
 //
 // Scenarios: forward, getcase, listinbox, checkcert, issue, sop (see Usage()). The same
@@ -50,7 +51,7 @@ common options: --target HOST:PORT --ca FILE --jwt-key FILE --concurrency N --wa
 
 struct Worker {
   std::map<std::string, Histogram> hist;  // per step; "all" is what the rate counts
-  int64_t ops = 0;                         // units counted for the rate (measured only)
+  int64_t ops = 0;                        // units counted for the rate (measured only)
   int64_t errors = 0;
   std::map<std::string, int64_t> error_codes;
   std::string last_error;
@@ -210,7 +211,8 @@ std::unique_ptr<grpc::ClientContext> Ctx(const std::string& bearer, double timeo
 struct Channels {
   Channels(const Args& a, const std::string& target, int n) {
     for (int i = 0; i < n; ++i) {
-      list.push_back(TlsChannel(target, a.Need("ca"), a.Get("client-cert"), a.Get("client-key"), i));
+      list.push_back(
+          TlsChannel(target, a.Need("ca"), a.Get("client-cert"), a.Get("client-key"), i));
     }
   }
   std::shared_ptr<grpc::Channel> For(int worker) const {
@@ -435,7 +437,8 @@ int Main(int argc, char** argv) {
     Channels ch(a, a.Need("target"), n_channels);
     const std::string prefix = a.Need("id-prefix");
     const int64_t count = static_cast<int64_t>(a.Num("count", 0));
-    const std::vector<std::string> roles = {"HEAD_OF_AGENCY", "HEAD_OF_DIVISION", "HEAD_OF_SECTION"};
+    const std::vector<std::string> roles = {"HEAD_OF_AGENCY", "HEAD_OF_DIVISION",
+                                            "HEAD_OF_SECTION"};
     std::vector<std::string> bearer;
     for (const auto& r : roles) bearer.push_back(tokens.Mint(r, "bench." + r));
     std::atomic<int64_t> next{0};
@@ -479,19 +482,21 @@ int Main(int argc, char** argv) {
       auto ctx = Ctx(bearer);
       if (scenario == "getcase") {
         v1::GetCaseRequest req;
-        req.set_application_id(prefix + Pad7(static_cast<int64_t>(rng() % static_cast<uint64_t>(count))));
+        req.set_application_id(prefix +
+                               Pad7(static_cast<int64_t>(rng() % static_cast<uint64_t>(count))));
         v1::Case resp;
-        if (Timed(w, measuring, "getcase", true, [&] { return stub->GetCase(ctx.get(), req, &resp); })
-                .ok()) {
+        if (Timed(w, measuring, "getcase", true, [&] {
+              return stub->GetCase(ctx.get(), req, &resp);
+            }).ok()) {
           saver.Offer(resp);
         }
       } else {
         v1::ListInboxRequest req;
         req.set_page_size(page_size);
         v1::ListInboxResponse resp;
-        if (Timed(w, measuring, "listinbox", true,
-                  [&] { return stub->ListInbox(ctx.get(), req, &resp); })
-                .ok()) {
+        if (Timed(w, measuring, "listinbox", true, [&] {
+              return stub->ListInbox(ctx.get(), req, &resp);
+            }).ok()) {
           saver.Offer(resp);
           returned.store(resp.cases_size());
         }
@@ -571,15 +576,16 @@ int Main(int argc, char** argv) {
     MailIndex mail(a.Need("mail-dir"));
     const int64_t serial_base = static_cast<int64_t>(a.Num("serial-base", 0));
     const double async_timeout = a.Num("async-timeout", 60);
-    const std::vector<std::string> roles = {"HEAD_OF_AGENCY", "HEAD_OF_DIVISION", "HEAD_OF_SECTION"};
+    const std::vector<std::string> roles = {"HEAD_OF_AGENCY", "HEAD_OF_DIVISION",
+                                            "HEAD_OF_SECTION"};
     std::map<std::string, std::string> bearer;
     for (const auto& r : roles) bearer[r] = tokens.Mint(r, "bench." + r);
     bearer["VERIFIER"] = tokens.Mint("VERIFIER", "bench.verifier");
     std::atomic<int64_t> next{0};
     std::atomic<int64_t> failed{0};
     unit = "application";
-    steps = {"1_submit", "wait_case_opened", "2_forward", "3_forward", "4_forward", "5_verify",
-             "wait_activation_code", "6_set_passphrase", "7_handover", "application"};
+    steps = {"1_submit", "wait_case_opened",     "2_forward",        "3_forward",  "4_forward",
+             "5_verify", "wait_activation_code", "6_set_passphrase", "7_handover", "application"};
     runner.Run([&](int wi, Worker& w, bool measuring) {
       int64_t k = serial_base + next.fetch_add(1);
       auto intake = v1::IntakeService::NewStub(ich.For(wi));
@@ -603,8 +609,9 @@ int Main(int argc, char** argv) {
       v1::Application app;
       {
         auto ctx = Ctx(applicant_bearer);
-        if (!Timed(w, measuring, "1_submit", false,
-                   [&] { return intake->SubmitApplication(ctx.get(), sreq, &app); }).ok()) {
+        if (!Timed(w, measuring, "1_submit", false, [&] {
+               return intake->SubmitApplication(ctx.get(), sreq, &app);
+             }).ok()) {
           return fail("submit");
         }
       }
@@ -638,8 +645,9 @@ int Main(int argc, char** argv) {
         f.set_expected_version(version);
         f.set_note("Disposisi: lanjutkan");
         auto ctx = Ctx(bearer[roles[s]]);
-        if (!Timed(w, measuring, std::to_string(s + 2) + "_forward", false,
-                   [&] { return disp->Forward(ctx.get(), f, &c); }).ok()) {
+        if (!Timed(w, measuring, std::to_string(s + 2) + "_forward", false, [&] {
+               return disp->Forward(ctx.get(), f, &c);
+             }).ok()) {
           return fail("forward");
         }
         version = c.version();
@@ -657,8 +665,9 @@ int Main(int argc, char** argv) {
         cl->set_sk_copy_ok(true);
         cl->set_identity_matches_documents(true);
         auto ctx = Ctx(bearer["VERIFIER"]);
-        if (!Timed(w, measuring, "5_verify", false,
-                   [&] { return disp->Verify(ctx.get(), vr, &c); }).ok()) {
+        if (!Timed(w, measuring, "5_verify", false, [&] {
+               return disp->Verify(ctx.get(), vr, &c);
+             }).ok()) {
           return fail("verify");
         }
       }
@@ -681,8 +690,9 @@ int Main(int argc, char** argv) {
         pr.set_passphrase(kPassphrase);
         v1::Certificate out;
         auto ctx = Ctx(applicant_bearer, 120);
-        if (!Timed(w, measuring, "6_set_passphrase", false,
-                   [&] { return cert->SetPassphrase(ctx.get(), pr, &out); }).ok()) {
+        if (!Timed(w, measuring, "6_set_passphrase", false, [&] {
+               return cert->SetPassphrase(ctx.get(), pr, &out);
+             }).ok()) {
           return fail("set passphrase");
         }
       }
@@ -693,8 +703,9 @@ int Main(int argc, char** argv) {
         hr.set_channel(v1::CHANNEL_EMAIL);
         v1::Enrollment out;
         auto ctx = Ctx(bearer["VERIFIER"]);
-        if (!Timed(w, measuring, "7_handover", false,
-                   [&] { return cert->HandOver(ctx.get(), hr, &out); }).ok()) {
+        if (!Timed(w, measuring, "7_handover", false, [&] {
+               return cert->HandOver(ctx.get(), hr, &out);
+             }).ok()) {
           return fail("handover");
         }
       }
@@ -727,17 +738,18 @@ int Main(int argc, char** argv) {
       curl_easy_setopt(h, CURLOPT_URL, url.c_str());
       curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.c_str());
       curl_easy_setopt(h, CURLOPT_TIMEOUT, 60L);
-      curl_easy_setopt(h, CURLOPT_WRITEFUNCTION,
-                       +[](char* p, size_t sz, size_t n, void* ud) -> size_t {
-                         static_cast<std::string*>(ud)->append(p, sz * n);
-                         return sz * n;
-                       });
+      curl_easy_setopt(
+          h, CURLOPT_WRITEFUNCTION, +[](char* p, size_t sz, size_t n, void* ud) -> size_t {
+            static_cast<std::string*>(ud)->append(p, sz * n);
+            return sz * n;
+          });
       curl_easy_setopt(h, CURLOPT_WRITEDATA, &response);
       grpc::Status st = Timed(w, measuring, "newcert", true, [&] {
         CURLcode c = curl_easy_perform(h);
         long code = 0;
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
-        if (c != CURLE_OK || code != 200 || response.find("\"success\":true") == std::string::npos ||
+        if (c != CURLE_OK || code != 200 ||
+            response.find("\"success\":true") == std::string::npos ||
             response.find("BEGIN CERTIFICATE") == std::string::npos) {
           return grpc::Status(grpc::StatusCode::UNKNOWN,
                               "cfssl: " + std::to_string(code) + " " + response.substr(0, 200));

@@ -53,10 +53,11 @@ void AuditLog::Append(pqxx::work& tx, const AuditEntry& entry) const {
   int64_t seq = head[0]["last_seq"].as<int64_t>() + 1;
   std::string prev_hash = Bytes(head[0]["last_hash"]);
   int64_t at = absl::ToUnixMicros(clock_->Now());
-  std::string details = entry.details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  std::string hash = ChainHash(prev_hash, CanonicalRow(seq, at, entry.actor_sub, entry.actor_role,
-                                                       entry.action, entry.entity_type,
-                                                       entry.entity_id, details));
+  std::string details =
+      entry.details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string hash =
+      ChainHash(prev_hash, CanonicalRow(seq, at, entry.actor_sub, entry.actor_role, entry.action,
+                                        entry.entity_type, entry.entity_id, details));
   pqxx::binarystring prev_bin(prev_hash), hash_bin(hash);
   RunQuery(tx, common::queries::kInsertAuditRow, seq, at, entry.actor_sub, entry.actor_role,
            entry.action, entry.entity_type, entry.entity_id, details, prev_bin, hash_bin);
@@ -83,8 +84,8 @@ absl::StatusOr<AuditVerification> AuditLog::Verify(pqxx::connection& conn) {
       for (const auto& row : rows) {
         int64_t seq = row["seq"].as<int64_t>();
         if (seq != expected_seq) {
-          broken(expected_seq, absl::StrCat("row ", expected_seq, " is missing (next row is ", seq,
-                                            ")"));
+          broken(expected_seq,
+                 absl::StrCat("row ", expected_seq, " is missing (next row is ", seq, ")"));
           break;
         }
         std::string prev = Bytes(row["prev_hash"]);
@@ -93,13 +94,14 @@ absl::StatusOr<AuditVerification> AuditLog::Verify(pqxx::connection& conn) {
           break;
         }
         std::string recomputed = ChainHash(
-            prev, CanonicalRow(seq, row["at_micros"].as<int64_t>(),
-                               row["actor_sub"].as<std::string>(),
-                               row["actor_role"].as<std::string>(), row["action"].as<std::string>(),
-                               row["entity_type"].as<std::string>(),
-                               row["entity_id"].as<std::string>(), row["details"].as<std::string>()));
+            prev,
+            CanonicalRow(seq, row["at_micros"].as<int64_t>(), row["actor_sub"].as<std::string>(),
+                         row["actor_role"].as<std::string>(), row["action"].as<std::string>(),
+                         row["entity_type"].as<std::string>(), row["entity_id"].as<std::string>(),
+                         row["details"].as<std::string>()));
         if (recomputed != Bytes(row["hash"])) {
-          broken(seq, absl::StrCat("row ", seq, " was altered: its hash does not match its content"));
+          broken(seq,
+                 absl::StrCat("row ", seq, " was altered: its hash does not match its content"));
           break;
         }
         expected_prev = recomputed;
@@ -112,9 +114,9 @@ absl::StatusOr<AuditVerification> AuditLog::Verify(pqxx::connection& conn) {
     if (v.ok) {
       int64_t last_seq = head[0]["last_seq"].as<int64_t>();
       if (last_seq != expected_seq - 1 || Bytes(head[0]["last_hash"]) != expected_prev) {
-        broken(expected_seq, absl::StrCat("the chain ends at row ", expected_seq - 1,
-                                          " but its head says row ", last_seq,
-                                          ": rows at the end were deleted"));
+        broken(expected_seq,
+               absl::StrCat("the chain ends at row ", expected_seq - 1, " but its head says row ",
+                            last_seq, ": rows at the end were deleted"));
       }
     }
     return v;

@@ -7,10 +7,9 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
-
 #include <pqxx/connection>
 #include <pqxx/transaction>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "common/change_records.h"  // AuditEntry

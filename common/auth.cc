@@ -1,8 +1,7 @@
 #include "common/auth.h"
 
-#include <grpcpp/server_context.h>
-
 #include <google/protobuf/descriptor.h>
+#include <grpcpp/server_context.h>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -14,7 +13,7 @@ namespace sertel {
 namespace {
 
 constexpr absl::string_view kRoleNames[kRoleCount] = {
-    "APPLICANT",        "OPERATOR", "HEAD_OF_AGENCY", "HEAD_OF_DIVISION",
+    "APPLICANT",       "OPERATOR", "HEAD_OF_AGENCY", "HEAD_OF_DIVISION",
     "HEAD_OF_SECTION", "VERIFIER", "AUDITOR",        "SERVICE"};
 
 }  // namespace
@@ -42,8 +41,7 @@ absl::StatusOr<Principal> Authenticator::Authenticate(const grpc::ServerContext&
   if (it != metadata.end()) {
     absl::string_view value(it->second.data(), it->second.size());
     constexpr absl::string_view kBearer = "Bearer ";
-    if (value.size() <= kBearer.size() ||
-        !absl::StartsWithIgnoreCase(value, kBearer)) {
+    if (value.size() <= kBearer.size() || !absl::StartsWithIgnoreCase(value, kBearer)) {
       return absl::UnauthenticatedError("the authorization header must be \"Bearer <token>\"");
     }
     if (verifier_ == nullptr) {
@@ -75,7 +73,8 @@ absl::StatusOr<Principal> Authenticator::Authenticate(const grpc::ServerContext&
 
 Authorizer::Authorizer(const Authenticator* authenticator, std::string service_full_name,
                        RoleTable table)
-    : authenticator_(authenticator), service_(std::move(service_full_name)),
+    : authenticator_(authenticator),
+      service_(std::move(service_full_name)),
       table_(std::move(table)) {}
 
 absl::StatusOr<Principal> Authorizer::Authorize(const grpc::ServerContext& context,
@@ -103,8 +102,8 @@ absl::Status Authorizer::CheckCoversService() const {
     if (!table_.contains(service->method(i)->name())) missing.push_back(service->method(i)->name());
   }
   if (!missing.empty()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        service_, " role table lacks ", absl::StrJoin(missing, ", ")));
+    return absl::FailedPreconditionError(
+        absl::StrCat(service_, " role table lacks ", absl::StrJoin(missing, ", ")));
   }
   return absl::OkStatus();
 }

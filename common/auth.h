@@ -65,8 +65,8 @@ inline constexpr RoleSet kOfficials = {Role::kHeadOfAgency, Role::kHeadOfDivisio
                                        Role::kHeadOfSection};
 
 struct Principal {
-  std::string sub;     // token subject, or the client certificate's subject for SERVICE
-  std::string nik;     // an applicant's NIK from the token; empty otherwise
+  std::string sub;  // token subject, or the client certificate's subject for SERVICE
+  std::string nik;  // an applicant's NIK from the token; empty otherwise
   RoleSet roles;
   bool via_client_certificate = false;
   bool Has(Role r) const { return roles.Contains(r); }

@@ -39,8 +39,8 @@ int64_t EnvReader::Int(const std::string& name, int64_t default_value, int64_t m
   if (v == nullptr) return default_value;
   int64_t out = 0;
   if (!absl::SimpleAtoi(v, &out) || out < min || out > max) {
-    AddError(absl::StrCat(name, " must be a whole number from ", min, " to ", max, ", got \"", v,
-                          "\""));
+    AddError(
+        absl::StrCat(name, " must be a whole number from ", min, " to ", max, ", got \"", v, "\""));
     return default_value;
   }
   return out;
@@ -61,8 +61,8 @@ absl::Duration EnvReader::Duration(const std::string& name, absl::Duration defau
   if (v == nullptr) return default_value;
   absl::Duration d;
   if (!absl::ParseDuration(v, &d) || d < absl::ZeroDuration()) {
-    AddError(absl::StrCat(name, " must be a duration such as 250ms, 30s, 15m or 72h, got \"", v,
-                          "\""));
+    AddError(
+        absl::StrCat(name, " must be a duration such as 250ms, 30s, 15m or 72h, got \"", v, "\""));
     return default_value;
   }
   return d;
@@ -100,8 +100,8 @@ CommonConfig CommonConfig::FromEnv(const std::string& service, int default_port,
   s.tls_cert_file = env.String("SERTEL_TLS_CERT", "");
   s.tls_key_file = env.String("SERTEL_TLS_KEY", "");
   s.tls_ca_file = env.String("SERTEL_TLS_CA", "");
-  if (!s.dev_plaintext && (s.tls_cert_file.empty() || s.tls_key_file.empty() ||
-                           s.tls_ca_file.empty())) {
+  if (!s.dev_plaintext &&
+      (s.tls_cert_file.empty() || s.tls_key_file.empty() || s.tls_ca_file.empty())) {
     env.AddError(
         "TLS is required: set SERTEL_TLS_CERT, SERTEL_TLS_KEY and SERTEL_TLS_CA (the internal CA), "
         "or SERTEL_DEV_PLAINTEXT=true for local development only");

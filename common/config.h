@@ -44,26 +44,27 @@ class EnvReader {
 };
 
 struct ServerConfig {
-  std::string listen_address;        // SERTEL_LISTEN_ADDRESS, default 127.0.0.1:<default port>
-  std::string metrics_address;       // SERTEL_METRICS_ADDRESS, "" disables; default 127.0.0.1:<port+1000>
-  bool dev_plaintext = false;        // SERTEL_DEV_PLAINTEXT: no TLS (development only)
-  std::string tls_cert_file;         // SERTEL_TLS_CERT
-  std::string tls_key_file;          // SERTEL_TLS_KEY
-  std::string tls_ca_file;           // SERTEL_TLS_CA: the internal CA (client certs -> SERVICE)
+  std::string listen_address;  // SERTEL_LISTEN_ADDRESS, default 127.0.0.1:<default port>
+  std::string
+      metrics_address;         // SERTEL_METRICS_ADDRESS, "" disables; default 127.0.0.1:<port+1000>
+  bool dev_plaintext = false;  // SERTEL_DEV_PLAINTEXT: no TLS (development only)
+  std::string tls_cert_file;   // SERTEL_TLS_CERT
+  std::string tls_key_file;    // SERTEL_TLS_KEY
+  std::string tls_ca_file;     // SERTEL_TLS_CA: the internal CA (client certs -> SERVICE)
   // Four 5 MiB documents (SOP step 1) plus 64 KiB for the rest of the request, and no larger.
   int64_t max_message_bytes = (20 << 20) + (64 << 10);  // SERTEL_MAX_MESSAGE_BYTES
   std::string health_plaintext_address;  // SERTEL_HEALTH_PLAINTEXT_ADDRESS: health-only, no TLS
-  int64_t threads = 128;             // SERTEL_GRPC_THREADS (default: max(128, 8 x DB pool))
+  int64_t threads = 128;                 // SERTEL_GRPC_THREADS (default: max(128, 8 x DB pool))
   absl::Duration shutdown_grace = absl::Seconds(10);  // SERTEL_SHUTDOWN_GRACE
   std::vector<std::string> jwt_public_key_files;      // SERTEL_JWT_PUBLIC_KEYS (comma-separated)
-  std::string jwt_issuer;            // SERTEL_JWT_ISSUER
-  std::string jwt_audience = "sertel";  // SERTEL_JWT_AUDIENCE
+  std::string jwt_issuer;                             // SERTEL_JWT_ISSUER
+  std::string jwt_audience = "sertel";                // SERTEL_JWT_AUDIENCE
 };
 
 struct DatabaseConfig {
-  std::string url;                   // SERTEL_DATABASE_URL (libpq URI or key=value)
-  std::string schema;                // the service's own schema (fixed per service)
-  int64_t pool_size = 8;             // SERTEL_DB_POOL_SIZE
+  std::string url;        // SERTEL_DATABASE_URL (libpq URI or key=value)
+  std::string schema;     // the service's own schema (fixed per service)
+  int64_t pool_size = 8;  // SERTEL_DB_POOL_SIZE
   absl::Duration acquire_timeout = absl::Seconds(5);  // SERTEL_DB_ACQUIRE_TIMEOUT
 };
 
@@ -77,22 +78,22 @@ struct OutboxConfig {
 
 // How this service calls the ones below it in the call graph.
 struct ClientConfig {
-  bool dev_plaintext = false;        // follows SERTEL_DEV_PLAINTEXT
-  std::string ca_file;               // SERTEL_TLS_CA
-  std::string cert_file;             // SERTEL_TLS_CERT (our mTLS identity -> SERVICE)
-  std::string key_file;              // SERTEL_TLS_KEY
-  std::string service_token_file;    // SERTEL_SERVICE_TOKEN_FILE: optional bearer for plaintext dev
+  bool dev_plaintext = false;      // follows SERTEL_DEV_PLAINTEXT
+  std::string ca_file;             // SERTEL_TLS_CA
+  std::string cert_file;           // SERTEL_TLS_CERT (our mTLS identity -> SERVICE)
+  std::string key_file;            // SERTEL_TLS_KEY
+  std::string service_token_file;  // SERTEL_SERVICE_TOKEN_FILE: optional bearer for plaintext dev
   absl::Duration deadline = absl::Seconds(5);  // SERTEL_RPC_DEADLINE
 };
 
 struct CommonConfig {
-  std::string service;               // "intake", "disposition", "certificate", "notification"
+  std::string service;  // "intake", "disposition", "certificate", "notification"
   ServerConfig server;
   DatabaseConfig database;
   OutboxConfig outbox;
   ClientConfig client;
-  std::string log_file;              // SERTEL_LOG_FILE, "" = stderr
-  std::string log_level = "info";    // SERTEL_LOG_LEVEL
+  std::string log_file;            // SERTEL_LOG_FILE, "" = stderr
+  std::string log_level = "info";  // SERTEL_LOG_LEVEL
 
   // Reads the shared variables. Errors accumulate in `env`; call env.Finish() after reading the
   // service's own variables too.

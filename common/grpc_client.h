@@ -8,11 +8,11 @@
 //   absl::Status s = FromGrpcStatus(stub->OpenCase(ctx.get(), request, &reply));
 #pragma once
 
-#include <memory>
-#include <string>
-
 #include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
+
+#include <memory>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "common/config.h"

@@ -27,10 +27,14 @@ thread_local std::string tl_rpc;
 
 absl::string_view LevelName(LogLevel level) {
   switch (level) {
-    case LogLevel::kDebug: return "debug";
-    case LogLevel::kInfo: return "info";
-    case LogLevel::kWarn: return "warn";
-    case LogLevel::kError: return "error";
+    case LogLevel::kDebug:
+      return "debug";
+    case LogLevel::kInfo:
+      return "info";
+    case LogLevel::kWarn:
+      return "warn";
+    case LogLevel::kError:
+      return "error";
   }
   return "info";
 }
@@ -55,11 +59,16 @@ void Log::Init(std::string service, const std::string& path, LogLevel min_level)
 
 bool Log::ParseLevel(absl::string_view name, LogLevel* level) {
   std::string n = absl::AsciiStrToLower(name);
-  if (n == "debug") *level = LogLevel::kDebug;
-  else if (n == "info") *level = LogLevel::kInfo;
-  else if (n == "warn" || n == "warning") *level = LogLevel::kWarn;
-  else if (n == "error") *level = LogLevel::kError;
-  else return false;
+  if (n == "debug")
+    *level = LogLevel::kDebug;
+  else if (n == "info")
+    *level = LogLevel::kInfo;
+  else if (n == "warn" || n == "warning")
+    *level = LogLevel::kWarn;
+  else if (n == "error")
+    *level = LogLevel::kError;
+  else
+    return false;
   return true;
 }
 

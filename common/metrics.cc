@@ -18,8 +18,8 @@ std::string RenderLabels(const MetricLabels& labels) {
   std::string out = "{";
   for (size_t i = 0; i < labels.size(); ++i) {
     if (i > 0) out += ",";
-    std::string value = absl::StrReplaceAll(labels[i].second,
-                                            {{"\\", "\\\\"}, {"\"", "\\\""}, {"\n", "\\n"}});
+    std::string value =
+        absl::StrReplaceAll(labels[i].second, {{"\\", "\\\\"}, {"\"", "\\\""}, {"\n", "\\n"}});
     absl::StrAppend(&out, labels[i].first, "=\"", value, "\"");
   }
   return out + "}";
@@ -68,11 +68,13 @@ std::string Metrics::Render() const {
   std::string out;
   for (const auto& [name, series] : counters_) {
     absl::StrAppend(&out, "# TYPE ", name, " counter\n");
-    for (const auto& [labels, value] : series) absl::StrAppend(&out, name, labels, " ", value, "\n");
+    for (const auto& [labels, value] : series)
+      absl::StrAppend(&out, name, labels, " ", value, "\n");
   }
   for (const auto& [name, series] : gauges_) {
     absl::StrAppend(&out, "# TYPE ", name, " gauge\n");
-    for (const auto& [labels, value] : series) absl::StrAppend(&out, name, labels, " ", value, "\n");
+    for (const auto& [labels, value] : series)
+      absl::StrAppend(&out, name, labels, " ", value, "\n");
   }
   if (!rpc_latency_.empty()) {
     absl::StrAppend(&out, "# TYPE sertel_rpc_duration_seconds histogram\n");
@@ -110,11 +112,11 @@ MetricsHttpServer::MetricsHttpServer(std::string address)
 MetricsHttpServer::~MetricsHttpServer() { Stop(); }
 
 void MetricsHttpServer::AddRoute(std::string path, std::function<Response()> handler) {
-  impl_->server.Get(path, [handler = std::move(handler)](const httplib::Request&,
-                                                         httplib::Response& res) {
-    Response r = handler();
-    res.set_content(r.body, r.content_type);
-  });
+  impl_->server.Get(
+      path, [handler = std::move(handler)](const httplib::Request&, httplib::Response& res) {
+        Response r = handler();
+        res.set_content(r.body, r.content_type);
+      });
 }
 
 absl::Status MetricsHttpServer::Start() {

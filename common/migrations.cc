@@ -49,14 +49,13 @@ absl::Status ApplyMigrations(const std::string& database_url, const std::string&
     for (const auto* set : sets) {
       for (const Migration& m : *set) {
         std::string checksum = Sha256Hex(m.sql);
-        pqxx::result r =
-            tx.exec_params("SELECT sha256 FROM schema_migrations WHERE name = $1",
-                           std::string(m.name));
+        pqxx::result r = tx.exec_params("SELECT sha256 FROM schema_migrations WHERE name = $1",
+                                        std::string(m.name));
         if (!r.empty()) {
           if (r[0][0].as<std::string>() != checksum) {
-            return absl::FailedPreconditionError(absl::StrCat(
-                "migration ", m.name, " in schema ", schema,
-                " was changed after it was applied; migrations are append-only"));
+            return absl::FailedPreconditionError(
+                absl::StrCat("migration ", m.name, " in schema ", schema,
+                             " was changed after it was applied; migrations are append-only"));
           }
           continue;
         }

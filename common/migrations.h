@@ -5,7 +5,8 @@
 // common/migrations/C*.sql. All pending migrations run in one transaction under an advisory
 // lock, so replicas starting together apply them once.
 //
-//   absl::Status s = ApplyMigrations(url, "intake", {&common::Migrations(), &intake::Migrations()});
+//   absl::Status s = ApplyMigrations(url, "intake", {&common::Migrations(),
+//   &intake::Migrations()});
 #pragma once
 
 #include <string>

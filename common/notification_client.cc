@@ -5,8 +5,7 @@
 
 namespace sertel {
 
-NotificationClient::NotificationClient(std::shared_ptr<grpc::Channel> channel,
-                                       ClientConfig config)
+NotificationClient::NotificationClient(std::shared_ptr<grpc::Channel> channel, ClientConfig config)
     : stub_(v1::NotificationService::NewStub(channel)), config_(std::move(config)) {}
 
 absl::Status NotificationClient::Deliver(const std::string& payload) const {

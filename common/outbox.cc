@@ -71,8 +71,8 @@ absl::StatusOr<int> OutboxDispatcher::RunOnce() {
       if (result.ok()) {
         RunQuery(tx, common::queries::kMarkOutboxDelivered, m.id);
         Metrics::Global().Increment("sertel_outbox_delivered_total", {{"topic", m.topic}});
-        Log::Info("outbox_delivered", {{"topic", m.topic}, {"outbox_id", m.id},
-                                       {"attempts", m.attempts + 1}});
+        Log::Info("outbox_delivered",
+                  {{"topic", m.topic}, {"outbox_id", m.id}, {"attempts", m.attempts + 1}});
         continue;
       }
       int attempts = m.attempts + 1;
@@ -80,15 +80,18 @@ absl::StatusOr<int> OutboxDispatcher::RunOnce() {
       if (IsPermanent(result) || attempts >= config_.max_attempts) {
         RunQuery(tx, common::queries::kMarkOutboxDead, m.id, attempts, error);
         Metrics::Global().Increment("sertel_outbox_dead_total", {{"topic", m.topic}});
-        Log::Error("outbox_dead_letter", {{"topic", m.topic}, {"outbox_id", m.id},
-                                          {"attempts", attempts}, {"error", error}});
+        Log::Error(
+            "outbox_dead_letter",
+            {{"topic", m.topic}, {"outbox_id", m.id}, {"attempts", attempts}, {"error", error}});
         continue;
       }
       absl::Duration wait = Backoff(m.attempts);
       RunQuery(tx, common::queries::kMarkOutboxRetry, m.id, attempts, error,
                absl::ToInt64Microseconds(wait));
       Metrics::Global().Increment("sertel_outbox_retries_total", {{"topic", m.topic}});
-      Log::Warn("outbox_retry", {{"topic", m.topic}, {"outbox_id", m.id}, {"attempts", attempts},
+      Log::Warn("outbox_retry", {{"topic", m.topic},
+                                 {"outbox_id", m.id},
+                                 {"attempts", attempts},
                                  {"error", error},
                                  {"retry_in_ms", absl::ToInt64Milliseconds(wait)}});
     }

@@ -13,10 +13,9 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <pqxx/transaction>
 #include <string>
 #include <thread>
-
-#include <pqxx/transaction>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/random/random.h"

@@ -23,8 +23,8 @@ constexpr size_t kMaxFieldBytes = 0xFFFF;
 constexpr size_t kMaxTokenChars = 2048;
 
 absl::Status Invalid(absl::string_view why) {
-  return absl::InvalidArgumentError(
-      absl::StrCat("page_token is not valid (", why, "); pass the next_page_token of the same list"));
+  return absl::InvalidArgumentError(absl::StrCat("page_token is not valid (", why,
+                                                 "); pass the next_page_token of the same list"));
 }
 
 }  // namespace
@@ -104,7 +104,8 @@ absl::StatusOr<std::vector<std::string>> PageTokenCodec::Decode(absl::string_vie
   size_t at = 1;
   while (at < body.size()) {
     if (body.size() - at < 2) return Invalid("truncated");
-    size_t n = (static_cast<unsigned char>(body[at]) << 8) | static_cast<unsigned char>(body[at + 1]);
+    size_t n =
+        (static_cast<unsigned char>(body[at]) << 8) | static_cast<unsigned char>(body[at + 1]);
     at += 2;
     if (body.size() - at < n) return Invalid("truncated");
     fields.emplace_back(body.substr(at, n));

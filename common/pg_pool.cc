@@ -83,8 +83,8 @@ absl::StatusOr<PgPool::Lease> PgPool::Acquire() {
       return !idle_.empty() || open_ < options_.size;
     };
     if (!mu_.AwaitWithTimeout(absl::Condition(&ready), options_.acquire_timeout)) {
-      return absl::UnavailableError(absl::StrCat(
-          "all ", options_.size, " database connections are busy; try again shortly"));
+      return absl::UnavailableError(
+          absl::StrCat("all ", options_.size, " database connections are busy; try again shortly"));
     }
     if (!idle_.empty()) {
       std::unique_ptr<pqxx::connection> conn = std::move(idle_.front());

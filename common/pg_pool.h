@@ -13,13 +13,12 @@
 #include <exception>
 #include <functional>
 #include <memory>
-#include <string>
-#include <type_traits>
-#include <vector>
-
 #include <pqxx/connection>
 #include <pqxx/nontransaction>
 #include <pqxx/transaction>
+#include <string>
+#include <type_traits>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"

@@ -29,7 +29,10 @@ std::string RequestIdFrom(const grpc::ServerContext& context) {
 }  // namespace
 
 RpcScope::RpcScope(grpc::ServerContext* context, const Authorizer& authz, absl::string_view method)
-    : context_(context), authz_(authz), method_(method), request_id_(RequestIdFrom(*context)),
+    : context_(context),
+      authz_(authz),
+      method_(method),
+      request_id_(RequestIdFrom(*context)),
       start_(absl::Now()),
       log_context_(std::make_unique<ScopedLogContext>(request_id_, method_)) {}
 
@@ -41,9 +44,7 @@ absl::StatusOr<Principal> RpcScope::Authorize() {
   return p;
 }
 
-void RpcScope::Crashed(const char* what) {
-  Log::Error("rpc_exception", {{"error", what}});
-}
+void RpcScope::Crashed(const char* what) { Log::Error("rpc_exception", {{"error", what}}); }
 
 grpc::Status RpcScope::Finish(const absl::Status& status) {
   double seconds = absl::ToDoubleSeconds(absl::Now() - start_);

@@ -10,12 +10,12 @@
 //   }
 #pragma once
 
+#include <grpcpp/server_context.h>
+#include <grpcpp/support/status.h>
+
 #include <exception>
 #include <string>
 #include <string_view>
-
-#include <grpcpp/server_context.h>
-#include <grpcpp/support/status.h>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"

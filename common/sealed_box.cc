@@ -109,16 +109,14 @@ absl::StatusOr<std::string> SealedBox::Seal(absl::string_view plaintext,
                         static_cast<int>(plaintext.size())) != 1 ||
       EVP_EncryptFinal_ex(ctx.get(), ct + len, &final_len) != 1 ||
       static_cast<size_t>(len + final_len) != plaintext.size() ||
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagBytes, ct + plaintext.size()) !=
-          1) {
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagBytes, ct + plaintext.size()) != 1) {
     OPENSSL_cleanse(out.data(), out.size());
     return CryptoFailure("AES-256-GCM encrypt");
   }
   return out;
 }
 
-absl::StatusOr<std::string> SealedBox::Open(absl::string_view sealed,
-                                            absl::string_view ad) const {
+absl::StatusOr<std::string> SealedBox::Open(absl::string_view sealed, absl::string_view ad) const {
   if (key_.size() != kKeyBytes) return absl::FailedPreconditionError("the sealed box has no key");
   if (sealed.size() < kOverhead || sealed[0] != kVersion || !FitsInt(sealed.size()) ||
       !FitsInt(ad.size())) {
@@ -135,13 +133,13 @@ absl::StatusOr<std::string> SealedBox::Open(absl::string_view sealed,
   if (ctx == nullptr) return CryptoFailure("EVP_CIPHER_CTX_new");
   int len = 0;
   int final_len = 0;
-  bool ok = EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, Bytes(key_), nonce) == 1 &&
-            EVP_DecryptUpdate(ctx.get(), nullptr, &len, Bytes(ad), static_cast<int>(ad.size())) ==
-                1 &&
-            EVP_DecryptUpdate(ctx.get(), pt, &len, ct, static_cast<int>(ct_len)) == 1 &&
-            EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagBytes, tag) == 1 &&
-            EVP_DecryptFinal_ex(ctx.get(), pt + len, &final_len) == 1 &&
-            static_cast<size_t>(len + final_len) == ct_len;
+  bool ok =
+      EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, Bytes(key_), nonce) == 1 &&
+      EVP_DecryptUpdate(ctx.get(), nullptr, &len, Bytes(ad), static_cast<int>(ad.size())) == 1 &&
+      EVP_DecryptUpdate(ctx.get(), pt, &len, ct, static_cast<int>(ct_len)) == 1 &&
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagBytes, tag) == 1 &&
+      EVP_DecryptFinal_ex(ctx.get(), pt + len, &final_len) == 1 &&
+      static_cast<size_t>(len + final_len) == ct_len;
   if (!ok) {
     OPENSSL_cleanse(out.data(), out.size());
     return absl::FailedPreconditionError(

@@ -1,11 +1,10 @@
 #include "common/server.h"
 
-#include <signal.h>
-
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/resource_quota.h>
 #include <grpcpp/server_builder.h>
+#include <signal.h>
 
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
@@ -17,8 +16,9 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
     const ServerConfig& config) {
   if (config.dev_plaintext) {
     Log::Warn("plaintext_mode",
-              {{"message", "SERTEL_DEV_PLAINTEXT is set: this server speaks NO TLS. Development "
-                           "only; never in production."}});
+              {{"message",
+                "SERTEL_DEV_PLAINTEXT is set: this server speaks NO TLS. Development "
+                "only; never in production."}});
     return grpc::InsecureServerCredentials();
   }
   absl::StatusOr<std::string> cert = ReadFile(config.tls_cert_file);
@@ -75,8 +75,10 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
     }
     out->health_server_->GetHealthCheckService()->SetServingStatus(true);
   }
-  Log::Info("server_started", {{"address", config.listen_address}, {"port", out->port_},
-                               {"tls", !config.dev_plaintext}, {"threads", config.threads}});
+  Log::Info("server_started", {{"address", config.listen_address},
+                               {"port", out->port_},
+                               {"tls", !config.dev_plaintext},
+                               {"threads", config.threads}});
   return out;
 }
 

@@ -8,13 +8,13 @@
 //   (*server)->Shutdown();
 #pragma once
 
-#include <memory>
-#include <string>
-#include <vector>
-
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server.h>
+
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/config.h"

@@ -2,7 +2,6 @@
 
 #include <cstdio>
 #include <cstring>
-
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
@@ -43,7 +42,8 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(
   bool level_ok = Log::ParseLevel(config.log_level, &level);
   Log::Init(absl::StrCat(config.service, "-service"), config.log_file, level);
   if (absl::Status s = env.Finish(); !s.ok()) return s;
-  if (!level_ok) return absl::InvalidArgumentError("SERTEL_LOG_LEVEL must be debug|info|warn|error");
+  if (!level_ok)
+    return absl::InvalidArgumentError("SERTEL_LOG_LEVEL must be debug|info|warn|error");
 
   std::unique_ptr<ServiceRuntime> rt(new ServiceRuntime());
   rt->migrate_only_ = argc > 1 && std::strcmp(argv[1], "migrate") == 0;
@@ -55,12 +55,12 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(
   rt->config_ = std::move(config);
   if (rt->migrate_only_) return rt;
 
-  absl::StatusOr<std::unique_ptr<PgPool>> pool = PgPool::Create(
-      {.url = rt->config_.database.url,
-       .schema = rt->config_.database.schema,
-       .size = static_cast<int>(rt->config_.database.pool_size),
-       .acquire_timeout = rt->config_.database.acquire_timeout,
-       .on_connect = std::move(on_connect)});
+  absl::StatusOr<std::unique_ptr<PgPool>> pool =
+      PgPool::Create({.url = rt->config_.database.url,
+                      .schema = rt->config_.database.schema,
+                      .size = static_cast<int>(rt->config_.database.pool_size),
+                      .acquire_timeout = rt->config_.database.acquire_timeout,
+                      .on_connect = std::move(on_connect)});
   if (!pool.ok()) return pool.status();
   rt->pool_ = std::move(*pool);
   absl::StatusOr<PageTokenCodec> page_tokens = LoadPageTokens(*rt->pool_);
@@ -70,21 +70,23 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(
   std::shared_ptr<const JwtVerifier> verifier;
   const ServerConfig& server = rt->config_.server;
   if (!server.jwt_public_key_files.empty()) {
-    absl::StatusOr<std::unique_ptr<JwtVerifier>> v = JwtVerifier::FromPemFiles(
-        server.jwt_public_key_files,
-        {.issuer = server.jwt_issuer, .audience = server.jwt_audience});
+    absl::StatusOr<std::unique_ptr<JwtVerifier>> v =
+        JwtVerifier::FromPemFiles(server.jwt_public_key_files,
+                                  {.issuer = server.jwt_issuer, .audience = server.jwt_audience});
     if (!v.ok()) return v.status();
     verifier = std::move(*v);
   } else {
-    Log::Warn("no_jwt_keys", {{"message", "SERTEL_JWT_PUBLIC_KEYS is empty: only client "
-                                          "certificates (SERVICE) can call this server"}});
+    Log::Warn("no_jwt_keys", {{"message",
+                               "SERTEL_JWT_PUBLIC_KEYS is empty: only client "
+                               "certificates (SERVICE) can call this server"}});
   }
   rt->authenticator_ = std::make_unique<Authenticator>(std::move(verifier));
   rt->outbox_ = std::make_unique<OutboxDispatcher>(rt->pool_.get(), rt->config_.outbox);
   if (!server.metrics_address.empty()) {
     rt->http_ = std::make_unique<MetricsHttpServer>(server.metrics_address);
   }
-  rt->audit_service_ = std::make_unique<AuditServiceImpl>(rt->pool_.get(), rt->authenticator_.get());
+  rt->audit_service_ =
+      std::make_unique<AuditServiceImpl>(rt->pool_.get(), rt->authenticator_.get());
   return rt;
 }
 

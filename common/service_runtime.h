@@ -13,10 +13,10 @@
 //   }
 #pragma once
 
+#include <grpcpp/impl/service_type.h>
+
 #include <memory>
 #include <vector>
-
-#include <grpcpp/impl/service_type.h>
 
 #include "absl/status/statusor.h"
 #include "common/audit_log.h"
@@ -36,8 +36,8 @@ class ServiceRuntime {
   // Checks `env` (all configuration errors at once), applies migrations, opens the pool. With
   // argv[1] == "migrate" the caller should exit after Create returns (see migrate_only()).
   static absl::StatusOr<std::unique_ptr<ServiceRuntime>> Create(
-      CommonConfig config, const EnvReader& env, const std::vector<Migration>& migrations,
-      int argc, char** argv, std::function<void(pqxx::connection&)> on_connect = nullptr);
+      CommonConfig config, const EnvReader& env, const std::vector<Migration>& migrations, int argc,
+      char** argv, std::function<void(pqxx::connection&)> on_connect = nullptr);
 
   // Prints the reason on stderr (and the log) and returns the exit code 2.
   static int ExitWith(const absl::Status& status);

@@ -17,8 +17,9 @@ void RecordQueryFailure(const char* name, const std::exception& e) {
   if (sqlstate.empty() && dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) {
     sqlstate = "connection";
   }
-  Metrics::Global().Increment("sertel_sql_errors_total",
-                              {{"query", name}, {"sqlstate", sqlstate.empty() ? "other" : sqlstate}});
+  Metrics::Global().Increment(
+      "sertel_sql_errors_total",
+      {{"query", name}, {"sqlstate", sqlstate.empty() ? "other" : sqlstate}});
   // Constraint violations and serialization failures are ordinary answers (ALREADY_EXISTS,
   // ABORTED); the caller decides whether they are worth more than a debug line.
   Log::Debug("sql_failed", {{"query", name}, {"sqlstate", sqlstate}});

@@ -1,21 +1,21 @@
 // SQL as SQL (the userver convention): every statement is a file <service>/queries/<name>.sql,
 // embedded at build time (cmake/SertelHelpers.cmake, sertel_embed_queries) and prepared on each
 // new connection under its file name, so a log line or a metric names the statement, never its
-// text. The build generates <ns>_queries.h with one SqlQuery constant per file (queries::kInsertCase
-// = {"insert_case", "INSERT ..."}), so a misspelled name does not compile. Columns are read by name.
+// text. The build generates <ns>_queries.h with one SqlQuery constant per file
+// (queries::kInsertCase = {"insert_case", "INSERT ..."}), so a misspelled name does not compile.
+// Columns are read by name.
 //
 //   pqxx::result r = RunQuery(tx, queries::kSelectCase, application_id);
 //   c.status = r[0]["status"].as<std::string>();
 #pragma once
 
+#include <pqxx/connection>
+#include <pqxx/except>
+#include <pqxx/result>
+#include <pqxx/transaction_base>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <pqxx/connection>
-#include <pqxx/result>
-#include <pqxx/except>
-#include <pqxx/transaction_base>
 
 namespace sertel {
 

@@ -1,6 +1,6 @@
 #include "certificate_proto.h"
-#include "common/applicant_proto.h"
 
+#include "common/applicant_proto.h"
 #include "common/proto_time.h"
 #include "common/sop.h"
 #include "enrollment_lifecycle.h"

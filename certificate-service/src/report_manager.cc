@@ -1,8 +1,7 @@
 #include "report_manager.h"
 
-#include "common/sla_window.h"
-
 #include "common/field_violations.h"
+#include "common/sla_window.h"
 #include "common/sop.h"
 
 namespace sertel::certificate {

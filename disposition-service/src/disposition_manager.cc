@@ -1,12 +1,11 @@
 #include "disposition_manager.h"
 
-#include "common/sla_window.h"
-
 #include <algorithm>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/field_violations.h"
+#include "common/sla_window.h"
 #include "common/sop.h"
 #include "disposition_validation.h"
 

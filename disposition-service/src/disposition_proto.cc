@@ -1,8 +1,8 @@
 #include "disposition_proto.h"
-#include "common/applicant_proto.h"
 
 #include <string>
 
+#include "common/applicant_proto.h"
 #include "common/proto_time.h"
 #include "disposition_chain.h"
 #include "disposition_payloads.h"

@@ -1,4 +1,5 @@
 #include "disposition_records.h"
+
 #include "common/sop.h"
 
 namespace sertel::disposition {

@@ -1,9 +1,9 @@
 #include "intake_proto.h"
-#include "common/applicant_proto.h"
 
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/applicant_proto.h"
 #include "common/proto_time.h"
 #include "intake_payloads.h"
 

@@ -1,5 +1,4 @@
 #include "submission_rules.h"
-#include "common/sop.h"
 
 #include <openssl/evp.h>
 
@@ -13,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/field_violations.h"
+#include "common/sop.h"
 #include "field_checks.h"
 
 namespace sertel::intake {

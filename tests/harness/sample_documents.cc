@@ -1,9 +1,9 @@
 #include "tests/harness/sample_documents.h"
 
+#include <zlib.h>
+
 #include <cstdint>
 #include <vector>
-
-#include <zlib.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -46,7 +46,8 @@ std::string JpegSegment(uint8_t marker, const std::string& payload) {
 
 std::string PngChunk(const std::string& type, const std::string& data) {
   const std::string body = type + data;
-  uLong crc = crc32(0L, reinterpret_cast<const Bytef*>(body.data()), static_cast<uInt>(body.size()));
+  uLong crc =
+      crc32(0L, reinterpret_cast<const Bytef*>(body.data()), static_cast<uInt>(body.size()));
   return absl::StrCat(BigEndian32(static_cast<uint32_t>(data.size())), body,
                       BigEndian32(static_cast<uint32_t>(crc)));
 }
@@ -67,10 +68,10 @@ std::string SamplePdf(size_t size) {
 
 std::string SampleJpeg(size_t size) {
   // A decodable 1x1 greyscale baseline JPEG (ITU-T T.81); padding in COM segments before SOF.
-  const std::string head = absl::StrCat(
-      Bytes({0xFF, 0xD8}),
-      JpegSegment(0xE0, Bytes({'J', 'F', 'I', 'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0})),
-      JpegSegment(0xDB, std::string(1, '\0') + std::string(64, '\x01')));
+  const std::string head =
+      absl::StrCat(Bytes({0xFF, 0xD8}),
+                   JpegSegment(0xE0, Bytes({'J', 'F', 'I', 'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0})),
+                   JpegSegment(0xDB, std::string(1, '\0') + std::string(64, '\x01')));
   const std::string tail = absl::StrCat(
       JpegSegment(0xC0, Bytes({8, 0, 1, 0, 1, 1, 1, 0x11, 0})),
       JpegSegment(0xC4, Bytes({0x00, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x00,
@@ -93,14 +94,14 @@ std::string SamplePng(size_t size) {
       Bytes({0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'}),
       PngChunk("IHDR", absl::StrCat(BigEndian32(1), BigEndian32(1), Bytes({8, 0, 0, 0, 0}))));
   // zlib.compress(b"\x00\x00"): one scanline, filter 0, one black greyscale pixel.
-  const std::string tail = absl::StrCat(
-      PngChunk("IDAT", Bytes({0x78, 0xDA, 0x63, 0x60, 0, 0, 0, 0x02, 0, 0x01})),
-      PngChunk("IEND", ""));
+  const std::string tail =
+      absl::StrCat(PngChunk("IDAT", Bytes({0x78, 0xDA, 0x63, 0x60, 0, 0, 0, 0x02, 0, 0x01})),
+                   PngChunk("IEND", ""));
   const size_t base = head.size() + tail.size();
   if (size < base + 20) return head + tail;  // length, "tEXt", "Comment\0", CRC
-  return absl::StrCat(head, PngChunk("tEXt", std::string("Comment\0", 8) +
-                                                 std::string(size - base - 12 - 8, 'c')),
-                      tail);
+  return absl::StrCat(
+      head, PngChunk("tEXt", std::string("Comment\0", 8) + std::string(size - base - 12 - 8, 'c')),
+      tail);
 }
 
 }  // namespace sertel::testing

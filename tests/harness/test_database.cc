@@ -2,9 +2,8 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <random>
-
 #include <pqxx/pqxx>
+#include <random>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"

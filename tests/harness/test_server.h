@@ -9,13 +9,13 @@
 //   auto ctx = ContextWithToken(pki.MintToken({"APPLICANT"}, "u1", "3171..."));
 #pragma once
 
-#include <memory>
-#include <string>
-#include <vector>
-
 #include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
 #include <grpcpp/impl/service_type.h>
+
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "common/auth.h"
 #include "common/config.h"

@@ -1,9 +1,8 @@
 // The audit chain against real PostgreSQL: an intact chain verifies; an edited, a deleted and
 // a deleted-last row are each found, naming the first broken row.
-#include "common/audit_log.h"
-
 #include <pqxx/pqxx>
 
+#include "common/audit_log.h"
 #include "common/migrations.h"
 #include "gtest/gtest.h"
 #include "tests/harness/test_database.h"
@@ -21,8 +20,10 @@ class AuditLogIntegrationTest : public ::testing::Test {
     AuditLog audit(&clock);
     for (int i = 1; i <= 5; ++i) {
       pqxx::work tx(*conn_);
-      audit.Append(tx, {.actor_sub = "user-" + std::to_string(i), .actor_role = "VERIFIER",
-                        .action = "FORWARDED", .entity_type = "case",
+      audit.Append(tx, {.actor_sub = "user-" + std::to_string(i),
+                        .actor_role = "VERIFIER",
+                        .action = "FORWARDED",
+                        .entity_type = "case",
                         .entity_id = "app-" + std::to_string(i),
                         .details = {{"step", i}, {"note", "ok"}}});
       tx.commit();
@@ -56,8 +57,9 @@ TEST_F(AuditLogIntegrationTest, EditedRowIsFound) {
 }
 
 TEST_F(AuditLogIntegrationTest, EditedDetailsAreFound) {
-  db_.Exec("UPDATE audittest.audit_log SET details = '{\"step\":2,\"note\":\"changed\"}' "
-           "WHERE seq = 2");
+  db_.Exec(
+      "UPDATE audittest.audit_log SET details = '{\"step\":2,\"note\":\"changed\"}' "
+      "WHERE seq = 2");
   AuditVerification v = Verify();
   EXPECT_FALSE(v.ok);
   EXPECT_EQ(v.first_broken_seq, 2);
@@ -97,8 +99,11 @@ TEST_F(AuditLogIntegrationTest, ConcurrentAppendersKeepOneChain) {
       pqxx::nontransaction(conn).exec("SET search_path TO audittest");
       for (int i = 0; i < 10; ++i) {
         pqxx::work tx(conn);
-        audit.Append(tx, {.actor_sub = "t" + std::to_string(t), .actor_role = "SERVICE",
-                          .action = "X", .entity_type = "e", .entity_id = std::to_string(i)});
+        audit.Append(tx, {.actor_sub = "t" + std::to_string(t),
+                          .actor_role = "SERVICE",
+                          .action = "X",
+                          .entity_type = "e",
+                          .entity_id = std::to_string(i)});
         tx.commit();
       }
     });

@@ -1,16 +1,14 @@
 // The outbox against real PostgreSQL: a failed delivery leaves the row and it is retried; a
 // permanent error or too many attempts make it DEAD (kept, with the error); two dispatchers
 // running at once never deliver the same row twice.
-#include "common/outbox.h"
-
 #include <atomic>
 #include <mutex>
+#include <pqxx/pqxx>
 #include <set>
 #include <thread>
 
-#include <pqxx/pqxx>
-
 #include "common/migrations.h"
+#include "common/outbox.h"
 #include "gtest/gtest.h"
 #include "tests/harness/test_database.h"
 
@@ -31,16 +29,19 @@ class OutboxIntegrationTest : public ::testing::Test {
   }
 
   void Enqueue(const std::string& topic, const std::string& key, const std::string& payload) {
-    ASSERT_TRUE(pool_->InTransaction([&](pqxx::work& tx) {
-                  Outbox::Enqueue(tx, topic, key, payload);
-                  return absl::OkStatus();
-                }).ok());
+    ASSERT_TRUE(pool_
+                    ->InTransaction([&](pqxx::work& tx) {
+                      Outbox::Enqueue(tx, topic, key, payload);
+                      return absl::OkStatus();
+                    })
+                    .ok());
   }
 
   std::string StatusOf(const std::string& key) {
     pqxx::connection conn(db_.url());
     pqxx::nontransaction tx(conn);
-    return tx.exec_params("SELECT status FROM outboxtest.outbox WHERE idempotency_key = $1", key)[0][0]
+    return tx
+        .exec_params("SELECT status FROM outboxtest.outbox WHERE idempotency_key = $1", key)[0][0]
         .as<std::string>();
   }
 
@@ -82,7 +83,8 @@ TEST_F(OutboxIntegrationTest, UnimplementedDownstreamIsRetriedNotDropped) {
 TEST_F(OutboxIntegrationTest, TooManyFailuresMakeTheRowDeadWithItsError) {
   Enqueue("t", "k3", "p");
   OutboxDispatcher dispatcher(pool_.get(), config_);
-  dispatcher.Register("t", [](const OutboxMessage&) { return absl::UnavailableError("still down"); });
+  dispatcher.Register("t",
+                      [](const OutboxMessage&) { return absl::UnavailableError("still down"); });
   for (int i = 0; i < 3; ++i) {
     ASSERT_EQ(dispatcher.RunOnce().value_or(-1), 1);
     WaitPastBackoff();
@@ -90,7 +92,8 @@ TEST_F(OutboxIntegrationTest, TooManyFailuresMakeTheRowDeadWithItsError) {
   EXPECT_EQ(StatusOf("k3"), "DEAD");
   pqxx::connection conn(db_.url());
   pqxx::nontransaction tx(conn);
-  pqxx::result r = tx.exec("SELECT attempts, last_error FROM outboxtest.outbox WHERE idempotency_key = 'k3'");
+  pqxx::result r =
+      tx.exec("SELECT attempts, last_error FROM outboxtest.outbox WHERE idempotency_key = 'k3'");
   EXPECT_EQ(r[0][0].as<int>(), 3);
   EXPECT_NE(r[0][1].as<std::string>().find("still down"), std::string::npos);
 }

@@ -1,10 +1,9 @@
 // The pool against real PostgreSQL: InTransaction commits only on OK; ReadOne (one statement, no
 // BEGIN/COMMIT) reads; a failed statement is a clear status that leaves nothing behind and the
 // pool usable; a connection the server dropped is UNAVAILABLE once, then replaced.
-#include "common/pg_pool.h"
-
 #include <pqxx/pqxx>
 
+#include "common/pg_pool.h"
 #include "gtest/gtest.h"
 #include "tests/harness/test_database.h"
 
@@ -16,8 +15,11 @@ class PgPoolIntegrationTest : public ::testing::Test {
   void SetUp() override {
     db_.Exec("CREATE SCHEMA pooltest");
     db_.Exec("CREATE TABLE pooltest.t (id integer PRIMARY KEY)");
-    auto pool = PgPool::Create({.url = db_.url(), .schema = "pooltest", .size = 1,
-                                .acquire_timeout = absl::Seconds(5), .on_connect = nullptr});
+    auto pool = PgPool::Create({.url = db_.url(),
+                                .schema = "pooltest",
+                                .size = 1,
+                                .acquire_timeout = absl::Seconds(5),
+                                .on_connect = nullptr});
     ASSERT_TRUE(pool.ok()) << pool.status();
     pool_ = std::move(*pool);
   }
@@ -61,8 +63,8 @@ TEST_F(PgPoolIntegrationTest, AFailedReadIsAClearStatusWithoutTheSqlAndThePoolGo
 
 TEST_F(PgPoolIntegrationTest, AConnectionTheServerDroppedIsUnavailableOnceThenReplaced) {
   ASSERT_EQ(*Count(), 0);  // the pool's one connection is now idle
-  db_.Exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" +
-           db_.name() + "' AND pid <> pg_backend_pid()");
+  db_.Exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + db_.name() +
+           "' AND pid <> pg_backend_pid()");
   absl::StatusOr<int64_t> during = Count();
   ASSERT_FALSE(during.ok());
   EXPECT_EQ(during.status().code(), absl::StatusCode::kUnavailable) << during.status();

@@ -7,8 +7,8 @@
 #include "common/audit_service_impl.h"
 #include "common/migrations.h"
 #include "common/pg_pool.h"
-#include "gtest/gtest.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "gtest/gtest.h"
 #include "tests/harness/test_database.h"
 #include "tests/harness/test_pki.h"
 #include "tests/harness/test_server.h"
@@ -60,7 +60,8 @@ TEST_F(ServerAuthIntegrationTest, AuditorTokenIsServed) {
 
 TEST_F(ServerAuthIntegrationTest, WrongRoleIsPermissionDenied) {
   v1::VerifyAuditChainResponse r;
-  grpc::Status s = Call(server_->Channel(), pki_.MintToken({"APPLICANT"}, "u1", "3171014101900001"), &r);
+  grpc::Status s =
+      Call(server_->Channel(), pki_.MintToken({"APPLICANT"}, "u1", "3171014101900001"), &r);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_NE(s.error_message().find("AUDITOR"), std::string::npos) << s.error_message();
 }
@@ -120,13 +121,21 @@ TEST_F(ServerAuthIntegrationTest, HealthIsServedWithoutAToken) {
 }
 
 TEST_F(ServerAuthIntegrationTest, VerifyFindsATamperedChain) {
-  ASSERT_TRUE(pool_->InTransaction([](pqxx::work& tx) {
-                AuditLog().Append(tx, {.actor_sub = "s", .actor_role = "SERVICE", .action = "A",
-                                       .entity_type = "e", .entity_id = "1"});
-                AuditLog().Append(tx, {.actor_sub = "s", .actor_role = "SERVICE", .action = "B",
-                                       .entity_type = "e", .entity_id = "2"});
-                return absl::OkStatus();
-              }).ok());
+  ASSERT_TRUE(pool_
+                  ->InTransaction([](pqxx::work& tx) {
+                    AuditLog().Append(tx, {.actor_sub = "s",
+                                           .actor_role = "SERVICE",
+                                           .action = "A",
+                                           .entity_type = "e",
+                                           .entity_id = "1"});
+                    AuditLog().Append(tx, {.actor_sub = "s",
+                                           .actor_role = "SERVICE",
+                                           .action = "B",
+                                           .entity_type = "e",
+                                           .entity_id = "2"});
+                    return absl::OkStatus();
+                  })
+                  .ok());
   db_.Exec("UPDATE authtest.audit_log SET action = 'Z' WHERE seq = 1");
   v1::VerifyAuditChainResponse r;
   ASSERT_TRUE(Call(server_->Channel(), pki_.MintToken({"AUDITOR"}, "a"), &r).ok());

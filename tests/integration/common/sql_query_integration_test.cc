@@ -3,13 +3,12 @@
 // statement is counted under its name, and the time functions (C003__sql_time.sql) are exact to
 // the microsecond and keep an index usable. The page-token key (C004) is 32 random bytes, made
 // once per schema.
-#include "common/sql_query.h"
-
 #include <pqxx/pqxx>
 
 #include "common/metrics.h"
 #include "common/migrations.h"
 #include "common/pg_pool.h"
+#include "common/sql_query.h"
 #include "common_queries.h"
 #include "gtest/gtest.h"
 #include "tests/harness/test_database.h"
@@ -59,13 +58,12 @@ TEST_F(SqlQueryIntegrationTest, TimeFunctionsAreExactToTheMicrosecond) {
   pqxx::connection conn(db_.url());
   pqxx::work tx(conn);
   tx.exec("SET LOCAL search_path TO sqltest");
-  for (int64_t us : {int64_t{0}, int64_t{1732600000123456}, int64_t{-1500001},
-                     int64_t{4102444799999999}}) {
+  for (int64_t us :
+       {int64_t{0}, int64_t{1732600000123456}, int64_t{-1500001}, int64_t{4102444799999999}}) {
     pqxx::result r = tx.exec_params("SELECT to_micros(from_micros($1)) AS us", us);
     EXPECT_EQ(r[0]["us"].as<int64_t>(), us);
   }
-  pqxx::result r = tx.exec(
-      "SELECT to_micros(timestamptz '2024-11-26 05:46:40.000001+00') AS us");
+  pqxx::result r = tx.exec("SELECT to_micros(timestamptz '2024-11-26 05:46:40.000001+00') AS us");
   EXPECT_EQ(r[0]["us"].as<int64_t>(), 1732600000000001);
 }
 

@@ -27,8 +27,8 @@ TEST(ConfigTest, MissingTlsMaterialWithoutDevFlagIsRefused) {
 }
 
 TEST(ConfigTest, DevPlaintextFlagAllowsNoTls) {
-  EnvReader env = FakeEnv({{"SERTEL_DATABASE_URL", "postgresql://x/y"},
-                           {"SERTEL_DEV_PLAINTEXT", "true"}});
+  EnvReader env =
+      FakeEnv({{"SERTEL_DATABASE_URL", "postgresql://x/y"}, {"SERTEL_DEV_PLAINTEXT", "true"}});
   CommonConfig c = CommonConfig::FromEnv("intake", 50051, env);
   EXPECT_TRUE(env.Finish().ok()) << env.Finish();
   EXPECT_TRUE(c.server.dev_plaintext);

@@ -28,9 +28,9 @@ TEST(PageTokenTest, TokenIsOpaqueBase64UrlWithoutTheFieldsInClear) {
   PageTokenCodec codec = PageTokenCodec::FromKey(kKey);
   std::string token = codec.Encode("s", {"secret-cursor"});
   EXPECT_EQ(token.find("secret-cursor"), std::string::npos);
-  EXPECT_EQ(token.find_first_not_of(
-                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-            std::string::npos);
+  EXPECT_EQ(
+      token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+      std::string::npos);
 }
 
 TEST(PageTokenTest, AnotherScopeIsRefused) {
@@ -63,9 +63,8 @@ TEST(PageTokenTest, EveryFlippedByteIsRefused) {
 TEST(PageTokenTest, GarbageTruncationAndWrongShapeAreRefused) {
   PageTokenCodec codec = PageTokenCodec::FromKey(kKey);
   std::string token = codec.Encode("s", {"1", "2"});
-  for (const std::string& bad :
-       {std::string("not base64 !"), std::string(""), token.substr(0, token.size() / 2),
-        std::string(4096, 'A')}) {
+  for (const std::string& bad : {std::string("not base64 !"), std::string(""),
+                                 token.substr(0, token.size() / 2), std::string(4096, 'A')}) {
     EXPECT_EQ(codec.Decode("s", bad).status().code(), absl::StatusCode::kInvalidArgument) << bad;
   }
   EXPECT_EQ(codec.Decode("s", token, 3).status().code(), absl::StatusCode::kInvalidArgument);

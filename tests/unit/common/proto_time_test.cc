@@ -28,8 +28,8 @@ TEST(ProtoTimeTest, HugeSecondsStayHugeAndNeverWrap) {
   google::protobuf::Timestamp ts;
   ts.set_seconds(INT64_MAX);
   ts.set_nanos(999999999);
-  EXPECT_GT(FromProtoTimestamp(ts), absl::FromCivil(absl::CivilSecond(9999, 12, 31, 23, 59, 59),
-                                                    absl::UTCTimeZone()));
+  EXPECT_GT(FromProtoTimestamp(ts),
+            absl::FromCivil(absl::CivilSecond(9999, 12, 31, 23, 59, 59), absl::UTCTimeZone()));
   ts.set_seconds(INT64_MIN);
   ts.set_nanos(0);
   EXPECT_LT(FromProtoTimestamp(ts), absl::UnixEpoch() - absl::Hours(24 * 365 * 10000));
@@ -40,7 +40,8 @@ TEST(ProtoTimeTest, DurationRoundTrips) {
   EXPECT_EQ(d.seconds(), 900);
   EXPECT_EQ(d.nanos(), 7000);
   EXPECT_EQ(FromProtoDuration(d), absl::Minutes(15) + absl::Microseconds(7));
-  EXPECT_EQ(FromProtoDuration(ToProtoDuration(-absl::Milliseconds(1500))), -absl::Milliseconds(1500));
+  EXPECT_EQ(FromProtoDuration(ToProtoDuration(-absl::Milliseconds(1500))),
+            -absl::Milliseconds(1500));
 }
 
 }  // namespace

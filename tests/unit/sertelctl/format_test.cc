@@ -2,9 +2,9 @@
 // form of a gRPC error with its field violations, tables and durations.
 #include "format.h"
 
-#include <sstream>
-
 #include <gtest/gtest.h>
+
+#include <sstream>
 
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -28,7 +28,8 @@ TEST(EnumLabel, DropsThePrefix) {
 }
 
 TEST(ParseEnumValue, AcceptsThePeopleFriendlySpellings) {
-  for (const char* text : {"ktp-copy", "KTP_COPY", "ktp_copy", "DOCUMENT_KIND_KTP_COPY", " Ktp-Copy "}) {
+  for (const char* text :
+       {"ktp-copy", "KTP_COPY", "ktp_copy", "DOCUMENT_KIND_KTP_COPY", " Ktp-Copy "}) {
     absl::StatusOr<int> v = ParseEnumValue(v1::DocumentKind_descriptor(), text);
     ASSERT_TRUE(v.ok()) << text;
     EXPECT_EQ(*v, v1::DOCUMENT_KIND_KTP_COPY) << text;

@@ -7,15 +7,15 @@
 //   if (rc == kExitOk) Emit(globals, reply, [&](std::ostream& o) { PrintCase(o, reply); });
 #pragma once
 
+#include <google/protobuf/message.h>
+#include <grpcpp/client_context.h>
+#include <grpcpp/support/status.h>
+
 #include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
-
-#include <google/protobuf/message.h>
-#include <grpcpp/client_context.h>
-#include <grpcpp/support/status.h>
 
 #include "connection.h"
 #include "format.h"

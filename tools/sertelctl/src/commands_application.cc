@@ -22,8 +22,8 @@ std::string NewRequestId() {
     std::cerr << "error: no randomness for a request id\n";
     std::exit(kExitLocal);
   }
-  return absl::StrCat("ctl-", absl::BytesToHexString(
-                                  absl::string_view(reinterpret_cast<char*>(raw), sizeof raw)));
+  return absl::StrCat(
+      "ctl-", absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(raw), sizeof raw)));
 }
 
 struct SubmitOptions {
@@ -66,8 +66,8 @@ int RunSubmit(const Globals& g, const SubmitOptions& o) {
 
 void AddSubmit(CLI::App* group, Globals& g, int& rc) {
   auto o = std::make_shared<SubmitOptions>();
-  CLI::App* cmd = group->add_subcommand(
-      "submit", "Submit an application with its four documents (SOP step 1)");
+  CLI::App* cmd =
+      group->add_subcommand("submit", "Submit an application with its four documents (SOP step 1)");
   v1::Applicant& a = o->applicant;
   cmd->add_option("--nik", *a.mutable_nik(), "NIK, 16 digits")->required();
   cmd->add_option("--nip", *a.mutable_nip(), "NIP, 18 digits")->required();
@@ -109,8 +109,7 @@ struct ListOptions {
 void AddList(CLI::App* group, Globals& g, int& rc) {
   auto o = std::make_shared<ListOptions>();
   CLI::App* cmd = group->add_subcommand("list", "List applications, newest first");
-  cmd->add_option("--status", o->status,
-                  EnumChoices(v1::ApplicationStatus_descriptor()));
+  cmd->add_option("--status", o->status, EnumChoices(v1::ApplicationStatus_descriptor()));
   cmd->add_option("--unit", o->unit, "Only this agency (OPD)");
   cmd->add_option("--nik", o->nik, "Only this applicant");
   cmd->add_option("--page-size", o->page_size, "Applications per page")->capture_default_str();
@@ -143,7 +142,8 @@ struct WithdrawOptions {
 
 void AddWithdraw(CLI::App* group, Globals& g, int& rc) {
   auto o = std::make_shared<WithdrawOptions>();
-  CLI::App* cmd = group->add_subcommand("withdraw", "Withdraw an application before it goes to the CA");
+  CLI::App* cmd =
+      group->add_subcommand("withdraw", "Withdraw an application before it goes to the CA");
   cmd->add_option("application_id", o->id, "Application id")->required();
   cmd->add_option("--reason", o->reason, "Why")->required();
   cmd->callback([&g, &rc, o] {
@@ -164,8 +164,9 @@ struct ResubmitOptions {
 void AddResubmit(CLI::App* group, Globals& g, int& rc) {
   auto o = std::make_shared<ResubmitOptions>();
   CLI::App* cmd = group->add_subcommand(
-      "resubmit", "Send corrected documents for a RETURNED application; review resumes where it "
-                  "was returned");
+      "resubmit",
+      "Send corrected documents for a RETURNED application; review resumes where it "
+      "was returned");
   cmd->add_option("application_id", o->id, "Application id")->required();
   cmd->add_option("--letter", o->letter, "New request letter");
   cmd->add_option("--form", o->form, "New BSrE request form");

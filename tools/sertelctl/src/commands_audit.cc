@@ -11,11 +11,11 @@ namespace sertel::ctl {
 namespace {
 
 const std::vector<std::pair<std::string, Service>>& AllServices() {
-  static const auto* kAll = new std::vector<std::pair<std::string, Service>>{
-      {"intake", Service::kIntake},
-      {"disposition", Service::kDisposition},
-      {"certificate", Service::kCertificate},
-      {"notification", Service::kNotification}};
+  static const auto* kAll =
+      new std::vector<std::pair<std::string, Service>>{{"intake", Service::kIntake},
+                                                       {"disposition", Service::kDisposition},
+                                                       {"certificate", Service::kCertificate},
+                                                       {"notification", Service::kNotification}};
   return *kAll;
 }
 
@@ -28,8 +28,9 @@ int VerifyOne(const Globals& g, const std::string& name, Service service, Table&
     return c.stub->VerifyAuditChain(ctx, v1::VerifyAuditChainRequest(), &reply);
   });
   if (rc != kExitOk) return rc;
-  table.AddRow({name, reply.ok() ? "intact" : "BROKEN", absl::StrCat(reply.rows_checked()),
-                reply.ok() ? "" : absl::StrCat("row ", reply.first_broken_seq(), ": ", reply.problem())});
+  table.AddRow(
+      {name, reply.ok() ? "intact" : "BROKEN", absl::StrCat(reply.rows_checked()),
+       reply.ok() ? "" : absl::StrCat("row ", reply.first_broken_seq(), ": ", reply.problem())});
   json[name] = {{"ok", reply.ok()},
                 {"rows_checked", reply.rows_checked()},
                 {"first_broken_seq", reply.first_broken_seq()},

@@ -58,9 +58,9 @@ int RunToken(const Globals& globals, const TokenOptions& o) {
   std::string token = (*signer)->Sign(claims);
   if (token.empty()) return LocalError("signing failed");
   if (globals.json()) {
-    nlohmann::json j = {{"token", token},
-                        {"expires_at", absl::FormatTime(absl::RFC3339_sec, now + ttl,
-                                                        absl::UTCTimeZone())}};
+    nlohmann::json j = {
+        {"token", token},
+        {"expires_at", absl::FormatTime(absl::RFC3339_sec, now + ttl, absl::UTCTimeZone())}};
     std::cout << j.dump(2) << "\n";
   } else {
     std::cout << token << "\n";

@@ -1,9 +1,9 @@
 #include "connection.h"
 
-#include <cstdlib>
-
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
+
+#include <cstdlib>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -13,22 +13,31 @@ namespace sertel::ctl {
 
 const char* ServiceName(Service service) {
   switch (service) {
-    case Service::kIntake: return "intake";
-    case Service::kDisposition: return "disposition";
-    case Service::kCertificate: return "certificate";
-    case Service::kNotification: return "notification";
+    case Service::kIntake:
+      return "intake";
+    case Service::kDisposition:
+      return "disposition";
+    case Service::kCertificate:
+      return "certificate";
+    case Service::kNotification:
+      return "notification";
   }
   return "?";
 }
 
 std::string DefaultAddress(Service service) {
-  std::string var = absl::StrCat("SERTEL_", absl::AsciiStrToUpper(ServiceName(service)), "_ADDRESS");
+  std::string var =
+      absl::StrCat("SERTEL_", absl::AsciiStrToUpper(ServiceName(service)), "_ADDRESS");
   if (const char* v = std::getenv(var.c_str()); v != nullptr && *v != '\0') return v;
   switch (service) {
-    case Service::kIntake: return "localhost:50051";
-    case Service::kDisposition: return "localhost:50052";
-    case Service::kCertificate: return "localhost:50053";
-    case Service::kNotification: return "localhost:50054";
+    case Service::kIntake:
+      return "localhost:50051";
+    case Service::kDisposition:
+      return "localhost:50052";
+    case Service::kCertificate:
+      return "localhost:50053";
+    case Service::kNotification:
+      return "localhost:50054";
   }
   return "";
 }
@@ -49,8 +58,8 @@ absl::StatusOr<Connection> Connection::Open(const ConnectionOptions& options, Se
     absl::StatusOr<std::string> cert = ReadFile(options.cert_file);
     absl::StatusOr<std::string> key = ReadFile(options.key_file);
     if (!cert.ok() || !key.ok()) {
-      return absl::FailedPreconditionError(absl::StrCat("cannot read the client certificate ",
-                                                        options.cert_file, " or its key"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("cannot read the client certificate ", options.cert_file, " or its key"));
     }
     ssl.pem_cert_chain = *cert;
     ssl.pem_private_key = *key;

@@ -4,11 +4,11 @@
 // SERTEL_<SERVICE>_ADDRESS, else the development port (docs/api.md, "Development environment").
 #pragma once
 
-#include <memory>
-#include <string>
-
 #include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
+
+#include <memory>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -24,9 +24,9 @@ const char* ServiceName(Service service);
 std::string DefaultAddress(Service service);
 
 struct ConnectionOptions {
-  std::string address;     // empty: DefaultAddress(service)
-  std::string ca_file;     // PEM bundle that signed the servers' certificates
-  std::string cert_file;   // optional client certificate (mTLS)
+  std::string address;    // empty: DefaultAddress(service)
+  std::string ca_file;    // PEM bundle that signed the servers' certificates
+  std::string cert_file;  // optional client certificate (mTLS)
   std::string key_file;
   std::string token;       // the JWT itself
   std::string token_file;  // or a file holding it

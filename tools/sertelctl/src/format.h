@@ -2,15 +2,15 @@
 // durations, and a gRPC error with its field violations. Scripts use `-o json` instead.
 #pragma once
 
-#include <ostream>
-#include <string>
-#include <vector>
-
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/duration.pb.h>
 #include <google/protobuf/message.h>
 #include <google/protobuf/timestamp.pb.h>
 #include <grpcpp/support/status.h>
+
+#include <ostream>
+#include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -31,8 +31,7 @@ class Table {
 };
 
 // "key:   value" lines with the keys padded to one width.
-void PrintFields(std::ostream& out,
-                 const std::vector<std::pair<std::string, std::string>>& fields);
+void PrintFields(std::ostream& out, const std::vector<std::pair<std::string, std::string>>& fields);
 
 // "ApplicationStatus" -> "APPLICATION_STATUS_", the prefix buf's STANDARD lint puts on values.
 std::string EnumValuePrefix(const google::protobuf::EnumDescriptor* e);

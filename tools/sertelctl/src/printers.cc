@@ -17,8 +17,7 @@ bool HasDuration(const google::protobuf::Duration& d) { return d.seconds() != 0 
 std::string Versus(const v1::TimelineEntry& t) {
   if (!HasDuration(t.standard_duration())) return FormatDuration(t.duration());
   return absl::StrCat(FormatDuration(t.duration(), false), " / ",
-                      FormatDuration(t.standard_duration()),
-                      t.within_standard() ? " ok" : " OVER");
+                      FormatDuration(t.standard_duration()), t.within_standard() ? " ok" : " OVER");
 }
 
 std::string ApplicantLine(const v1::Applicant& a) {
@@ -48,9 +47,8 @@ std::string LastStepSentence(
   for (int i = timeline.size() - 1; i >= 0; --i) {
     const v1::TimelineEntry& e = timeline[i];
     if (!HasDuration(e.standard_duration())) continue;
-    return absl::StrCat("step ", StepLabel(e.step()), " took ",
-                        FormatDuration(e.duration(), false), " (SOP standard ",
-                        FormatDuration(e.standard_duration()), ": ",
+    return absl::StrCat("step ", StepLabel(e.step()), " took ", FormatDuration(e.duration(), false),
+                        " (SOP standard ", FormatDuration(e.standard_duration()), ": ",
                         e.within_standard() ? "within" : "EXCEEDED", ")");
   }
   return "";
@@ -212,12 +210,13 @@ void PrintCheckResult(std::ostream& out, const v1::CheckResult& r) {
 }
 
 void PrintStatistics(std::ostream& out, const v1::Statistics& s) {
-  PrintFields(out, {{"as of", FormatTime(s.as_of())},
-                    {"holders with a valid certificate", absl::StrCat(s.holders_with_valid_certificate())},
-                    {"issued", absl::StrCat(s.issued_total())},
-                    {"revoked", absl::StrCat(s.revoked_total())},
-                    {"expired", absl::StrCat(s.expired_total())},
-                    {"awaiting passphrase", absl::StrCat(s.awaiting_passphrase())}});
+  PrintFields(
+      out, {{"as of", FormatTime(s.as_of())},
+            {"holders with a valid certificate", absl::StrCat(s.holders_with_valid_certificate())},
+            {"issued", absl::StrCat(s.issued_total())},
+            {"revoked", absl::StrCat(s.revoked_total())},
+            {"expired", absl::StrCat(s.expired_total())},
+            {"awaiting passphrase", absl::StrCat(s.awaiting_passphrase())}});
   if (s.by_unit().empty()) return;
   out << "\n";
   Table t({"UNIT", "HOLDERS", "ISSUED", "REVOKED", "EXPIRED", "AWAITING"});
@@ -230,7 +229,8 @@ void PrintStatistics(std::ostream& out, const v1::Statistics& s) {
 }
 
 void PrintNotificationList(std::ostream& out, const v1::ListNotificationsResponse& r) {
-  Table t({"ID", "TEMPLATE", "CHANNEL", "RECIPIENT", "STATUS", "ATTEMPTS", "CREATED", "LAST ERROR"});
+  Table t(
+      {"ID", "TEMPLATE", "CHANNEL", "RECIPIENT", "STATUS", "ATTEMPTS", "CREATED", "LAST ERROR"});
   for (const v1::Notification& n : r.notifications()) {
     t.AddRow({n.id(), Label(n.template_()), Label(n.channel()), n.recipient(), Label(n.status()),
               absl::StrCat(n.attempts()), FormatTime(n.created_at()), n.last_error()});

@@ -1,9 +1,9 @@
 // The human (table) form of each resource sertelctl shows. `-o json` prints the message itself.
 #pragma once
 
-#include <ostream>
-
 #include <google/protobuf/repeated_ptr_field.h>
+
+#include <ostream>
 
 #include "sertel/v1/certificate.pb.h"
 #include "sertel/v1/common.pb.h"
