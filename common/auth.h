@@ -64,6 +64,11 @@ class RoleSet {
 inline constexpr RoleSet kOfficials = {Role::kHeadOfAgency, Role::kHeadOfDivision,
                                        Role::kHeadOfSection};
 
+// Every role: what any signed-in caller may read (certificates, the unit registry).
+inline constexpr RoleSet kEveryRole = {
+    Role::kApplicant,     Role::kOperator, Role::kHeadOfAgency, Role::kHeadOfDivision,
+    Role::kHeadOfSection, Role::kVerifier, Role::kAuditor,      Role::kService};
+
 struct Principal {
   std::string sub;  // token subject, or the client certificate's subject for SERVICE
   std::string nik;  // an applicant's NIK from the token; empty otherwise

@@ -16,11 +16,14 @@
 namespace sertel {
 
 // One call owed to a downstream service: `topic` is "<service>.<Rpc>", `key` the idempotency
-// key carried in the request, `payload` the serialized request message.
+// key carried in the request, `payload` the serialized request message, `application_id` what a
+// DEAD row puts under attention.
 struct OutboxItem {
   std::string topic;
   std::string key;
   std::string payload;
+  // The application the call is about ("" when none): a DEAD row marks it (Attention).
+  std::string application_id;
 };
 
 // One row of the audit chain. `details` never holds a passphrase, a key, a code or a token.

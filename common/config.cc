@@ -123,6 +123,9 @@ CommonConfig CommonConfig::FromEnv(const std::string& service, int default_port,
   d.schema = service;
   d.pool_size = env.Int("SERTEL_DB_POOL_SIZE", 8, 1, 256);
   d.acquire_timeout = env.Duration("SERTEL_DB_ACQUIRE_TIMEOUT", absl::Seconds(5));
+  d.probe_interval = env.Duration("SERTEL_DB_PROBE_INTERVAL", d.probe_interval);
+  if (d.probe_interval <= absl::ZeroDuration())
+    env.AddError("SERTEL_DB_PROBE_INTERVAL must be positive");
   // The synchronous server's threads are bounded and sized with the pool (docs/threading.md).
   // Handler threads beyond the pool wait for a connection (up to SERTEL_DB_ACQUIRE_TIMEOUT)
   // instead of being refused: gRPC answers RESOURCE_EXHAUSTED when no thread is free.

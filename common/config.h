@@ -66,6 +66,8 @@ struct DatabaseConfig {
   std::string schema;     // the service's own schema (fixed per service)
   int64_t pool_size = 8;  // SERTEL_DB_POOL_SIZE
   absl::Duration acquire_timeout = absl::Seconds(5);  // SERTEL_DB_ACQUIRE_TIMEOUT
+  // How often health asks the database whether it answers (common/database_watch.h).
+  absl::Duration probe_interval = absl::Seconds(1);  // SERTEL_DB_PROBE_INTERVAL
 };
 
 struct OutboxConfig {

@@ -8,7 +8,8 @@
 namespace sertel {
 namespace {
 
-// The payload is "field\x1fdescription\x1e..." - separators that validated text never contains.
+// The payload is "field\x1fdescription\x1freason\x1fdescription_id\x1e..." - separators that
+// validated text never contains.
 constexpr char kPayloadUrl[] = "type.sertel/field_violations";
 constexpr char kUnit = '\x1f';
 constexpr char kRecord = '\x1e';
@@ -19,7 +20,8 @@ absl::Status FieldViolations::AttachTo(absl::Status status) const {
   if (violations_.empty()) return status;
   std::string payload;
   for (const auto& v : violations_) {
-    absl::StrAppend(&payload, v.field, std::string(1, kUnit), v.description,
+    const std::string unit(1, kUnit);
+    absl::StrAppend(&payload, v.field, unit, v.description, unit, v.reason, unit, v.description_id,
                     std::string(1, kRecord));
   }
   if (!status.ok()) status.SetPayload(kPayloadUrl, absl::Cord(payload));
@@ -41,8 +43,9 @@ std::vector<FieldViolation> FieldViolations::FromStatus(const absl::Status& stat
   if (!payload.has_value()) return out;
   std::string text(*payload);
   for (absl::string_view record : absl::StrSplit(text, kRecord, absl::SkipEmpty())) {
-    std::pair<std::string, std::string> parts = absl::StrSplit(record, absl::MaxSplits(kUnit, 1));
-    out.push_back({parts.first, parts.second});
+    std::vector<std::string> parts = absl::StrSplit(record, absl::MaxSplits(kUnit, 3));
+    parts.resize(4);
+    out.push_back({parts[0], parts[1], parts[2], parts[3]});
   }
   return out;
 }

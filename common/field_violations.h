@@ -7,6 +7,7 @@
 //   if (!v.empty()) return v.ToStatus("the application is invalid");
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -19,13 +20,20 @@ namespace sertel {
 
 struct FieldViolation {
   std::string field;
-  std::string description;
+  std::string description;     // English
+  std::string reason;          // UPPER_SNAKE, e.g. "TOO_LONG" (google.rpc FieldViolation.reason)
+  std::string description_id;  // Bahasa Indonesia (FieldViolation.localized_message, "id-ID")
 };
 
 class FieldViolations {
  public:
   void Add(std::string field, std::string description) {
-    violations_.push_back({std::move(field), std::move(description)});
+    violations_.push_back({std::move(field), std::move(description), "", ""});
+  }
+  void Add(FieldViolation violation) { violations_.push_back(std::move(violation)); }
+  // Adds `violation` when there is one (common/field_rules.h's CheckField).
+  void AddIf(std::optional<FieldViolation> violation) {
+    if (violation) violations_.push_back(*std::move(violation));
   }
   // Adds `field` with the status message when `status` is not OK.
   void AddIfError(std::string field, const absl::Status& status) {

@@ -24,6 +24,11 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
     auto* fv = bad_request.add_field_violations();
     fv->set_field(v.field);
     fv->set_description(v.description);
+    if (!v.reason.empty()) fv->set_reason(v.reason);
+    if (!v.description_id.empty()) {
+      fv->mutable_localized_message()->set_locale("id-ID");
+      fv->mutable_localized_message()->set_message(v.description_id);
+    }
   }
   google::rpc::Status rpc_status;
   rpc_status.set_code(static_cast<int>(code));
@@ -43,7 +48,8 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
     google::rpc::BadRequest bad_request;
     if (any.UnpackTo(&bad_request)) {
       for (const auto& fv : bad_request.field_violations()) {
-        violations.Add(fv.field(), fv.description());
+        violations.Add({fv.field(), fv.description(), fv.reason(),
+                        fv.has_localized_message() ? fv.localized_message().message() : ""});
       }
     }
   }

@@ -115,6 +115,7 @@ void MetricsHttpServer::AddRoute(std::string path, std::function<Response()> han
   impl_->server.Get(
       path, [handler = std::move(handler)](const httplib::Request&, httplib::Response& res) {
         Response r = handler();
+        res.status = r.status;
         res.set_content(r.body, r.content_type);
       });
 }

@@ -52,6 +52,7 @@ class MetricsHttpServer {
   struct Response {
     std::string content_type;
     std::string body;
+    int status = 200;  // e.g. 503 when the resource is not available (yet)
   };
   explicit MetricsHttpServer(std::string address);  // "host:port"; port 0 picks one
   ~MetricsHttpServer();

@@ -23,7 +23,8 @@ std::string SendNotificationPayload(const NotificationOrder& order) {
 }
 
 OutboxItem NotificationOutboxItem(const NotificationOrder& order) {
-  return OutboxItem{kSendNotificationTopic, order.request_id, SendNotificationPayload(order)};
+  return OutboxItem{kSendNotificationTopic, order.request_id, SendNotificationPayload(order),
+                    order.application_id};
 }
 
 }  // namespace sertel

@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/log.h"
 #include "common/metrics.h"
 #include "common/sql_query.h"
@@ -18,13 +19,13 @@ bool IsPermanent(const absl::Status& s) {
 }  // namespace
 
 void Outbox::Enqueue(pqxx::work& tx, const std::string& topic, const std::string& idempotency_key,
-                     const std::string& payload) {
+                     const std::string& payload, const std::string& application_id) {
   pqxx::binarystring bytes(payload);
-  RunQuery(tx, common::queries::kInsertOutbox, topic, idempotency_key, bytes);
+  RunQuery(tx, common::queries::kInsertOutbox, topic, idempotency_key, bytes, application_id);
 }
 
 void Outbox::Enqueue(pqxx::work& tx, const OutboxItem& item) {
-  Enqueue(tx, item.topic, item.key, item.payload);
+  Enqueue(tx, item.topic, item.key, item.payload, item.application_id);
 }
 
 OutboxDispatcher::OutboxDispatcher(PgPool* pool, OutboxConfig config)
@@ -34,6 +35,27 @@ OutboxDispatcher::~OutboxDispatcher() { Stop(); }
 
 void OutboxDispatcher::Register(const std::string& topic, Handler handler) {
   handlers_[topic] = std::move(handler);
+}
+
+void OutboxDispatcher::CountDeadRows(std::string service, DeadRowCounter counter) {
+  gauge_service_ = std::move(service);
+  if (counter == nullptr) {
+    counter = [this]() -> absl::StatusOr<int64_t> {
+      return pool_->ReadOne<int64_t>([](pqxx::nontransaction& tx) -> absl::StatusOr<int64_t> {
+        return RunQuery(tx, common::queries::kCountDeadOutbox)[0]["dead"].as<int64_t>();
+      });
+    };
+  }
+  count_dead_ = std::move(counter);
+}
+
+absl::Status OutboxDispatcher::RefreshDeadGauge() {
+  if (count_dead_ == nullptr) return absl::OkStatus();
+  absl::StatusOr<int64_t> dead = count_dead_();
+  if (!dead.ok()) return dead.status();
+  Metrics::Global().SetGauge("sertel_outbox_dead_rows", {{"service", gauge_service_}},
+                             static_cast<double>(*dead));
+  return absl::OkStatus();
 }
 
 absl::Duration OutboxDispatcher::Backoff(int attempts) {
@@ -56,6 +78,7 @@ absl::StatusOr<int> OutboxDispatcher::RunOnce() {
       m.idempotency_key = row["idempotency_key"].as<std::string>();
       m.payload = pqxx::binarystring(row["payload"]).str();
       m.attempts = row["attempts"].as<int>();
+      m.application_id = row["application_id"].as<std::string>();
       absl::Status result;
       auto it = handlers_.find(m.topic);
       if (it == handlers_.end()) {
@@ -79,10 +102,17 @@ absl::StatusOr<int> OutboxDispatcher::RunOnce() {
       std::string error = result.ToString();
       if (IsPermanent(result) || attempts >= config_.max_attempts) {
         RunQuery(tx, common::queries::kMarkOutboxDead, m.id, attempts, error);
+        dead_since_refresh_ = true;
         Metrics::Global().Increment("sertel_outbox_dead_total", {{"topic", m.topic}});
-        Log::Error(
-            "outbox_dead_letter",
-            {{"topic", m.topic}, {"outbox_id", m.id}, {"attempts", attempts}, {"error", error}});
+        // The operator's cue (docs/operations.md, "When an outbox row is DEAD").
+        Log::Error("outbox_dead_letter", {{"topic", m.topic},
+                                          {"outbox_id", m.id},
+                                          {"application_id", m.application_id},
+                                          {"attempts", attempts},
+                                          {"error", error},
+                                          {"remedy",
+                                           "fix the cause, then: sertelctl outbox retry "
+                                           "<service> <outbox_id>"}});
         continue;
       }
       absl::Duration wait = Backoff(m.attempts);
@@ -101,9 +131,16 @@ absl::StatusOr<int> OutboxDispatcher::RunOnce() {
 
 void OutboxDispatcher::Start() {
   thread_ = std::thread([this] {
+    absl::Time next_gauge = absl::InfinitePast();
     while (!stop_.HasBeenNotified()) {
       absl::StatusOr<int> n = RunOnce();
       if (!n.ok()) Log::Warn("outbox_poll_failed", {{"error", n.status().ToString()}});
+      if (dead_since_refresh_.exchange(false) || absl::Now() >= next_gauge) {
+        if (absl::Status s = RefreshDeadGauge(); !s.ok()) {
+          Log::Warn("outbox_dead_gauge_failed", {{"error", s.ToString()}});
+        }
+        next_gauge = absl::Now() + kDeadGaugeInterval;
+      }
       // A full batch means more may be due: go again at once.
       if (n.ok() && *n >= config_.batch_size) continue;
       stop_.WaitForNotificationWithTimeout(config_.poll_interval);

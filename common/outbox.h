@@ -2,7 +2,9 @@
 // owes a downstream service into the same transaction; OutboxDispatcher delivers pending rows
 // later, claiming them with FOR UPDATE SKIP LOCKED so several replicas never deliver one row
 // at once, retrying with exponential backoff and jitter, and after max_attempts marking the row
-// DEAD (kept, logged, counted in /metrics), never dropping it silently.
+// DEAD (kept, logged, counted in /metrics), never dropping it silently. A DEAD row marks the
+// application it is about (common/outbox_attention.h) and shows in the gauge
+// sertel_outbox_dead_rows{service} until an operator retries it (OutboxAdminService).
 //
 //   Outbox::Enqueue(tx, "disposition.OpenCase", request_id, request.SerializeAsString());
 //   OutboxDispatcher dispatcher(pool, config.outbox);
@@ -23,6 +25,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
 #include "common/change_records.h"
 #include "common/config.h"
 #include "common/pg_pool.h"
@@ -34,14 +37,16 @@ struct OutboxMessage {
   std::string topic;
   std::string idempotency_key;
   std::string payload;
-  int attempts = 0;  // failed attempts so far
+  int attempts = 0;            // failed attempts so far
+  std::string application_id;  // "" when the row is about none
 };
 
 class Outbox {
  public:
   // Inserts a PENDING row; a second row with the same topic and key is ignored (idempotent).
+  // `application_id` ("" when none) is what the row marks should it go DEAD.
   static void Enqueue(pqxx::work& tx, const std::string& topic, const std::string& idempotency_key,
-                      const std::string& payload);
+                      const std::string& payload, const std::string& application_id = "");
   static void Enqueue(pqxx::work& tx, const OutboxItem& item);
 };
 
@@ -57,6 +62,17 @@ class OutboxDispatcher {
 
   void Register(const std::string& topic, Handler handler);
 
+  // Counts the DEAD rows for the gauge sertel_outbox_dead_rows{service=`service`} (by default
+  // this schema's outbox table; the notification service counts its FAILED deliveries). Without
+  // a call the gauge is not kept.
+  using DeadRowCounter = std::function<absl::StatusOr<int64_t>()>;
+  void CountDeadRows(std::string service, DeadRowCounter counter = nullptr);
+  // Sets the gauge now. The loop calls it after a batch that made a row DEAD and at least every
+  // kDeadGaugeInterval (a retry, another replica), so it costs one index-only count at most that
+  // often.
+  absl::Status RefreshDeadGauge();
+  static constexpr absl::Duration kDeadGaugeInterval = absl::Seconds(10);
+
   // Claims and delivers one batch of due rows; returns how many it handled. For tests and Start.
   absl::StatusOr<int> RunOnce();
 
@@ -70,6 +86,9 @@ class OutboxDispatcher {
   PgPool* pool_;
   OutboxConfig config_;
   absl::flat_hash_map<std::string, Handler> handlers_;
+  std::string gauge_service_;
+  DeadRowCounter count_dead_;
+  std::atomic<bool> dead_since_refresh_{false};
   absl::Mutex rng_mu_;
   absl::BitGen rng_ ABSL_GUARDED_BY(rng_mu_);
   std::thread thread_;

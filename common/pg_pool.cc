@@ -75,6 +75,21 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> PgPool::Connect() {
   }
 }
 
+void PgPool::DiscardIdle() {
+  std::deque<std::unique_ptr<pqxx::connection>> stale;
+  {
+    absl::MutexLock lock(&mu_);
+    stale.swap(idle_);
+    open_ -= static_cast<int>(stale.size());
+  }
+  for (auto& c : stale) {
+    try {
+      c->disconnect();
+    } catch (...) {
+    }
+  }
+}
+
 absl::StatusOr<PgPool::Lease> PgPool::Acquire() {
   bool open_new = false;
   {

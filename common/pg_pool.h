@@ -67,6 +67,10 @@ class PgPool {
   // UNAVAILABLE when no connection frees up within acquire_timeout or the server is down.
   absl::StatusOr<Lease> Acquire();
 
+  // Closes every idle connection (after a database outage they are all broken); the next
+  // Acquire opens fresh ones.
+  void DiscardIdle();
+
   template <typename T, typename Fn>
   absl::StatusOr<T> InTransaction(Fn&& fn);
   template <typename Fn>

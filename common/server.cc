@@ -63,6 +63,7 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
     return absl::UnavailableError(absl::StrCat("cannot listen on ", config.listen_address));
   }
   out->server_->GetHealthCheckService()->SetServingStatus(true);
+  out->server_->GetHealthCheckService()->SetServingStatus(kLivenessService, true);
   if (!config.health_plaintext_address.empty()) {
     grpc::ServerBuilder health_builder;
     health_builder.AddListeningPort(config.health_plaintext_address,
@@ -74,6 +75,7 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
           absl::StrCat("cannot listen on ", config.health_plaintext_address));
     }
     out->health_server_->GetHealthCheckService()->SetServingStatus(true);
+    out->health_server_->GetHealthCheckService()->SetServingStatus(kLivenessService, true);
   }
   Log::Info("server_started", {{"address", config.listen_address},
                                {"port", out->port_},
@@ -83,6 +85,12 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
 }
 
 GrpcServer::~GrpcServer() { Shutdown(); }
+
+void GrpcServer::SetServing(bool serving) {
+  if (stopped_ || server_ == nullptr) return;
+  server_->GetHealthCheckService()->SetServingStatus("", serving);
+  if (health_server_) health_server_->GetHealthCheckService()->SetServingStatus("", serving);
+}
 
 void GrpcServer::Shutdown() {
   if (stopped_ || server_ == nullptr) return;

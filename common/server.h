@@ -32,6 +32,10 @@ class GrpcServer {
   int port() const { return port_; }
   // Health NOT_SERVING at once, then waits up to shutdown_grace for calls in flight.
   void Shutdown();
+  // The overall health status on both ports (DatabaseWatch: NOT_SERVING while the database is
+  // unreachable). The named service "liveness" (kLivenessService) stays SERVING until Shutdown.
+  void SetServing(bool serving);
+  static constexpr char kLivenessService[] = "liveness";
   grpc::Server* server() { return server_.get(); }
   // The plaintext health-only listener's port (0 when SERTEL_HEALTH_PLAINTEXT_ADDRESS is unset).
   int health_port() const { return health_port_; }

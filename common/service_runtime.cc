@@ -5,8 +5,10 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
+#include "common/database_watch.h"
 #include "common/jwt.h"
 #include "common/log.h"
+#include "common/outbox_table_backend.h"
 #include "common/server.h"
 #include "common/sql_query.h"
 #include "common_queries.h"
@@ -87,7 +89,16 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(
   }
   rt->audit_service_ =
       std::make_unique<AuditServiceImpl>(rt->pool_.get(), rt->authenticator_.get());
+  rt->outbox_backend_ =
+      std::make_unique<OutboxTableBackend>(rt->pool_.get(), &rt->admin_audit_, rt->config_.service);
+  ServiceRuntime* self = rt.get();  // owns the dispatcher, so it outlives the counter
+  rt->outbox_->CountDeadRows(rt->config_.service,
+                             [self] { return self->outbox_backend_->CountDead(); });
   return rt;
+}
+
+void ServiceRuntime::SetOutboxAdminBackend(std::unique_ptr<OutboxAdminBackend> backend) {
+  outbox_backend_ = std::move(backend);
 }
 
 int ServiceRuntime::Serve(std::vector<grpc::Service*> services) {
@@ -95,11 +106,24 @@ int ServiceRuntime::Serve(std::vector<grpc::Service*> services) {
     if (absl::Status s = http_->Start(); !s.ok()) return ExitWith(s);
   }
   services.push_back(audit_service_.get());
+  outbox_admin_ = std::make_unique<OutboxAdminManager>(outbox_backend_.get(), page_tokens_.get());
+  outbox_admin_service_ =
+      std::make_unique<OutboxAdminServiceImpl>(outbox_admin_.get(), authenticator_.get());
+  if (absl::Status s = outbox_admin_service_->authorizer().CheckCoversService(); !s.ok()) {
+    return ExitWith(s);
+  }
+  services.push_back(outbox_admin_service_.get());
   absl::StatusOr<std::unique_ptr<GrpcServer>> server =
       GrpcServer::Start(config_.server, std::move(services));
   if (!server.ok()) return ExitWith(server.status());
+  GrpcServer* grpc_server = server->get();
+  DatabaseWatch database_watch(
+      config_.database.url, pool_.get(), [grpc_server](bool up) { grpc_server->SetServing(up); },
+      config_.database.probe_interval);
+  database_watch.Start();
   outbox_->Start();
   WaitForShutdownSignal();
+  database_watch.Stop();
   (*server)->Shutdown();
   outbox_->Stop();
   if (http_ != nullptr) http_->Stop();

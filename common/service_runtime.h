@@ -1,6 +1,7 @@
 // What every service's main() does, in one place: configuration, logging, migrations, the
-// database pool, token verification, /metrics, the outbox dispatcher, the gRPC server (with the
-// audit service beside the service's own), and a graceful stop on SIGTERM/SIGINT.
+// database pool, token verification, /metrics, the outbox dispatcher (and its gauge of DEAD
+// rows), the gRPC server (with the audit and outbox admin services beside the service's own),
+// and a graceful stop on SIGTERM/SIGINT.
 //
 //   int main(int argc, char** argv) {
 //     EnvReader env;
@@ -26,6 +27,9 @@
 #include "common/metrics.h"
 #include "common/migrations.h"
 #include "common/outbox.h"
+#include "common/outbox_admin.h"
+#include "common/outbox_admin_manager.h"
+#include "common/outbox_admin_service_impl.h"
 #include "common/page_token.h"
 #include "common/pg_pool.h"
 
@@ -51,6 +55,11 @@ class ServiceRuntime {
   // Signs this service's page tokens with the key kept in its schema (the same in every replica).
   const PageTokenCodec* page_tokens() const { return page_tokens_.get(); }
 
+  // Where OutboxAdminService finds the rows and the DEAD-row gauge counts them: this schema's
+  // outbox table unless a service brings its own (the notification service's deliveries). Call
+  // before Serve.
+  void SetOutboxAdminBackend(std::unique_ptr<OutboxAdminBackend> backend);
+
   // Starts /metrics, the outbox dispatcher and the gRPC server; blocks until SIGTERM/SIGINT;
   // drains; returns the process exit code.
   int Serve(std::vector<grpc::Service*> services);
@@ -65,6 +74,10 @@ class ServiceRuntime {
   std::unique_ptr<MetricsHttpServer> http_;
   std::unique_ptr<AuditServiceImpl> audit_service_;
   std::unique_ptr<PageTokenCodec> page_tokens_;
+  AuditLog admin_audit_;  // OUTBOX_RETRIED entries
+  std::unique_ptr<OutboxAdminBackend> outbox_backend_;
+  std::unique_ptr<OutboxAdminManager> outbox_admin_;
+  std::unique_ptr<OutboxAdminServiceImpl> outbox_admin_service_;
 };
 
 }  // namespace sertel

@@ -7,6 +7,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/field_rules.h"
+#include "common/utf8.h"
 
 namespace sertel {
 namespace {
@@ -39,56 +41,6 @@ bool IsProvinceCode(int code) {
   return (code >= 11 && code <= 19) || code == 21 || (code >= 31 && code <= 36) ||
          (code >= 51 && code <= 53) || (code >= 61 && code <= 65) || (code >= 71 && code <= 76) ||
          (code >= 81 && code <= 82) || (code >= 91 && code <= 96);
-}
-
-// Describes a character for an error message without echoing more than one character of input.
-std::string DescribeChar(char32_t cp) {
-  if (cp > 0x20 && cp < 0x7F) return absl::StrCat("'", std::string(1, static_cast<char>(cp)), "'");
-  if (cp == ' ') return "a space";
-  return absl::StrFormat("U+%04X", static_cast<uint32_t>(cp));
-}
-
-bool IsControl(char32_t cp) { return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F); }
-
-// Decodes one UTF-8 sequence at `*pos` (RFC 3629): rejects stray continuation bytes, overlong
-// forms, UTF-16 surrogates and anything above U+10FFFF. Advances `*pos` on success.
-bool DecodeUtf8(absl::string_view s, size_t* pos, char32_t* cp) {
-  const auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
-  const unsigned char b0 = byte(*pos);
-  if (b0 < 0x80) {
-    *cp = b0;
-    *pos += 1;
-    return true;
-  }
-  size_t len;
-  char32_t value;
-  unsigned char lo = 0x80;  // allowed range of the second byte
-  unsigned char hi = 0xBF;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    len = 2;
-    value = b0 & 0x1F;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    len = 3;
-    value = b0 & 0x0F;
-    if (b0 == 0xE0) lo = 0xA0;  // overlong
-    if (b0 == 0xED) hi = 0x9F;  // surrogates D800..DFFF
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    len = 4;
-    value = b0 & 0x07;
-    if (b0 == 0xF0) lo = 0x90;  // overlong
-    if (b0 == 0xF4) hi = 0x8F;  // above U+10FFFF
-  } else {
-    return false;  // continuation byte, C0/C1 (overlong) or F5..FF
-  }
-  if (*pos + len > s.size()) return false;
-  for (size_t i = 1; i < len; ++i) {
-    const unsigned char b = byte(*pos + i);
-    if (i == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xBF)) return false;
-    value = (value << 6) | (b & 0x3F);
-  }
-  *cp = value;
-  *pos += len;
-  return true;
 }
 
 }  // namespace
@@ -335,69 +287,19 @@ absl::Status ValidateEmail(absl::string_view email) {
 }
 
 absl::Status ValidateText(absl::string_view text, size_t max_chars, bool allow_newlines) {
-  size_t chars = 0;
-  for (size_t pos = 0; pos < text.size();) {
-    const size_t offset = pos;
-    char32_t cp;
-    if (!DecodeUtf8(text, &pos, &cp)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("text is not valid UTF-8 (bad byte at offset ", offset, ")"));
-    }
-    ++chars;
-    if (cp == '\n' || cp == '\r') {
-      if (!allow_newlines || cp == '\r') {
-        return absl::InvalidArgumentError(
-            allow_newlines ? "text must use \\n line breaks, not \\r"
-                           : "text must be a single line (it contains a line break)");
-      }
-    } else if (cp == '\t') {
-      if (!allow_newlines) {
-        return absl::InvalidArgumentError("text must be a single line (it contains a tab)");
-      }
-    } else if (IsControl(cp)) {
-      return absl::InvalidArgumentError(absl::StrCat("text contains the control character ",
-                                                     DescribeChar(cp), " at character ", chars));
-    }
-  }
-  if (chars > max_chars) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("text is ", chars, " characters long; at most ", max_chars, " are allowed"));
-  }
-  return absl::OkStatus();
+  const FieldRule rule{"text",    "teks",
+                       max_chars, allow_newlines ? TextKind::kMultiLine : TextKind::kSingleLine,
+                       "",        ""};
+  std::optional<FieldViolation> v = CheckField("text", rule, text, /*required=*/false);
+  if (!v) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat("text ", v->description));
 }
 
 absl::Status ValidateFullName(absl::string_view name) {
-  constexpr size_t kMaxChars = 128;
-  while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
-  while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
-  if (name.empty()) return absl::InvalidArgumentError("full name must not be empty");
-  size_t chars = 0;
-  bool has_letter = false;
-  for (size_t pos = 0; pos < name.size();) {
-    char32_t cp;
-    if (!DecodeUtf8(name, &pos, &cp)) {
-      return absl::InvalidArgumentError("full name is not valid UTF-8");
-    }
-    ++chars;
-    if (IsControl(cp)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("full name must not contain the control character ", DescribeChar(cp)));
-    }
-    // Any non-ASCII code point counts as a letter: names come in every script and with every
-    // diacritic, and a table of Unicode letters would be large for little gain.
-    const bool letter = cp >= 0x80 || absl::ascii_isalpha(static_cast<unsigned char>(cp));
-    has_letter = has_letter || letter;
-    if (!letter && cp != ' ' && cp != '.' && cp != ',' && cp != '\'' && cp != '-') {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "full name may contain only letters, spaces and . , ' - but has ", DescribeChar(cp)));
-    }
-  }
-  if (!has_letter) return absl::InvalidArgumentError("full name must contain letters");
-  if (chars > kMaxChars) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "full name is ", chars, " characters long; at most ", kMaxChars, " are allowed"));
-  }
-  return absl::OkStatus();
+  std::optional<FieldViolation> v =
+      CheckField("full_name", field_rules::kFullName, name, /*required=*/true);
+  if (!v) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat("full name ", v->description));
 }
 
 }  // namespace sertel

@@ -1,3 +1,4 @@
 UPDATE outbox
-SET status = 'DELIVERED', attempts = attempts + 1, delivered_at = now(), last_error = NULL
+SET status = 'DELIVERED', attempts = attempts + 1, delivered_at = now(), finished_at = now(),
+    last_error = NULL
 WHERE id = $1

@@ -36,6 +36,24 @@ TEST(StatusMappingTest, RoundTripKeepsCodeAndViolations) {
   EXPECT_EQ(got[0].field, "checklist.ktp_copy_ok");
 }
 
+TEST(StatusMappingTest, ReasonAndIndonesianTextTravelAsReasonAndLocalizedMessage) {
+  FieldViolations v;
+  v.Add({"applicant.unit", "is not a unit code", "UNKNOWN_UNIT", "bukan kode unit"});
+  grpc::Status g = ToGrpcStatus(v.ToStatus("invalid"));
+  google::rpc::Status rpc;
+  ASSERT_TRUE(rpc.ParseFromString(g.error_details()));
+  google::rpc::BadRequest bad;
+  ASSERT_TRUE(rpc.details(0).UnpackTo(&bad));
+  ASSERT_EQ(bad.field_violations_size(), 1);
+  EXPECT_EQ(bad.field_violations(0).reason(), "UNKNOWN_UNIT");
+  EXPECT_EQ(bad.field_violations(0).localized_message().locale(), "id-ID");
+  EXPECT_EQ(bad.field_violations(0).localized_message().message(), "bukan kode unit");
+  std::vector<FieldViolation> back = FieldViolations::FromStatus(FromGrpcStatus(g));
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back[0].reason, "UNKNOWN_UNIT");
+  EXPECT_EQ(back[0].description_id, "bukan kode unit");
+}
+
 TEST(StatusMappingTest, InternalMessageIsHiddenFromTheCaller) {
   grpc::Status g = ToGrpcStatus(absl::InternalError("ERROR: relation \"cases\" does not exist"));
   EXPECT_EQ(g.error_code(), grpc::StatusCode::INTERNAL);

@@ -374,8 +374,9 @@ TEST(TextTest, ErrorMessagesSayWhatIsWrong) {
 
 TEST(FullNameTest, AcceptsNamesInAnyScriptWithTitles) {
   const std::string e_acute = "\xC3\xA9";
-  std::string name128;
-  for (int i = 0; i < 128; ++i) name128 += e_acute;  // 128 code points, 256 bytes
+  // The name is the certificate's CN: 64 characters (not bytes) at most (field_rules::kFullName).
+  std::string name64;
+  for (int i = 0; i < 64; ++i) name64 += e_acute;  // 64 code points, 128 bytes
   const std::vector<Case> cases = {
       {"Budi Santoso", true, "plain"},
       {"Dr. Ir. Siti Aminah, S.T., M.Kom.", true, "academic titles"},
@@ -386,9 +387,9 @@ TEST(FullNameTest, AcceptsNamesInAnyScriptWithTitles) {
       {"\xE7\x8E\x8B\xE5\xB0\x8F\xE6\x98\x8E", true, "Chinese characters"},
       {"  Budi  ", true, "surrounding spaces are trimmed"},
       {"Soekarno", true, "single name, common in Indonesia"},
-      {name128, true, "128 code points"},
-      {name128 + "a", false, "129 code points"},
-      {std::string(129, 'a'), false, "129 ASCII letters"},
+      {name64, true, "64 code points"},
+      {name64 + "a", false, "65 code points"},
+      {std::string(65, 'a'), false, "65 ASCII letters"},
       {"", false, "empty"},
       {"    ", false, "only spaces"},
       {"...", false, "no letters"},
@@ -416,7 +417,7 @@ TEST(FullNameTest, AcceptsNamesInAnyScriptWithTitles) {
 TEST(FullNameTest, ErrorMessagesSayWhatIsWrong) {
   ExpectInvalid(ValidateFullName("   "), "must not be empty");
   ExpectInvalid(ValidateFullName("Budi2"), "'2'");
-  ExpectInvalid(ValidateFullName(std::string(200, 'a')), "200 characters long; at most 128");
+  ExpectInvalid(ValidateFullName(std::string(200, 'a')), "200 characters long; at most 64");
   ExpectInvalid(ValidateFullName("Budi\xFF"), "UTF-8");
 }
 
