@@ -4,8 +4,8 @@
 INSERT INTO cases (application_id, status, current_step, version, opened_at, step_entered_at,
                    submitted_at, applicant_nik, applicant_nip, applicant_full_name,
                    applicant_email, applicant_phone, applicant_unit, applicant_position,
-                   updated_at)
+                   updated_at, applicant_certificate_ou)
 VALUES ($1, $2, $3, $4, from_micros($5), from_micros($6),
         CASE WHEN $8::boolean THEN from_micros($7) END,
-        $9, $10, $11, $12, $13, $14, $15, from_micros($16))
+        $9, $10, $11, $12, $13, $14, $15, from_micros($16), $17)
     ON CONFLICT (application_id) DO NOTHING

@@ -6,7 +6,7 @@ SELECT application_id, status, current_step, version,
        to_micros(step_entered_at) AS step_entered_at_us,
        to_micros(submitted_at) AS submitted_at_us,
        applicant_nik, applicant_nip, applicant_full_name, applicant_email, applicant_phone,
-       applicant_unit, applicant_position, return_reason, missing_documents, checklist_confirmed,
+       applicant_unit, applicant_position, applicant_certificate_ou, return_reason, missing_documents, checklist_confirmed,
        to_micros(updated_at) AS updated_at_us
   FROM cases
  WHERE status = 'IN_REVIEW' AND current_step = $1

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/notification_order.h"
+#include "common/progress_report.h"
 #include "common/sop.h"
 #include "disposition_payloads.h"
 #include "disposition_roles.h"
@@ -41,6 +42,35 @@ OutboxItem ApplicantNotice(const CaseRecord& c, std::string request_id, NotifyTe
                                  .template_name = tmpl,
                                  .params = std::move(params),
                                  .attachments = {}});
+}
+
+// The status across the SOP that a case status means (sertel.v1.ApplicationStatus).
+SopStatusCode SopStatusOf(CaseStatus status) {
+  switch (status) {
+    case CaseStatus::kInReview:
+      return SopStatusCode::kInReview;
+    case CaseStatus::kReturned:
+      return SopStatusCode::kReturned;
+    case CaseStatus::kRejected:
+      return SopStatusCode::kRejected;
+    case CaseStatus::kSentToCa:
+      return SopStatusCode::kSentToCa;
+    case CaseStatus::kWithdrawn:
+      return SopStatusCode::kWithdrawn;
+  }
+  return SopStatusCode::kInReview;
+}
+
+// Every change of a case is reported to intake (IntakeService.RecordProgress through the
+// outbox, in the change's transaction), which lists and filters applications by it. `step` is
+// where the application stands after the change.
+void ReportProgress(CaseChange& ch, int step, absl::Time at) {
+  ch.outbox.push_back(ProgressOutboxItem({.application_id = ch.after.application_id,
+                                          .source = ProgressSource::kDisposition,
+                                          .version = ch.after.version,
+                                          .status = SopStatusOf(ch.after.status),
+                                          .step = step,
+                                          .at = at}));
 }
 
 // A request id used before: for the same case and kind it is a repeat (answered with the case
@@ -211,6 +241,7 @@ absl::StatusOr<CaseChange> DispositionChain::Forward(const CaseRecord* current,
   ch->after.step_entered_at = ch->entry->at;
   ch->audit->details["from_step"] = current->current_step;
   ch->audit->details["to_step"] = ch->after.current_step;
+  ReportProgress(*ch, ch->after.current_step, ch->entry->at);
   return ch;
 }
 
@@ -234,6 +265,7 @@ absl::StatusOr<CaseChange> DispositionChain::Verify(const CaseRecord* current,
   // the certificate service takes it.
   ch->outbox.push_back(
       StartEnrollmentItem(absl::StrCat("disposition:enroll:", current->application_id), ch->after));
+  ReportProgress(*ch, current->current_step, ch->entry->at);
   return ch;
 }
 
@@ -255,6 +287,7 @@ absl::StatusOr<CaseChange> DispositionChain::Return(
       ch->after,
       absl::StrCat("disposition:returned:", current->application_id, ":", ch->after.version),
       NotifyTemplate::kApplicationReturned, {{"reason", reason}, {"missing_documents", missing}}));
+  ReportProgress(*ch, current->current_step, ch->entry->at);
   return ch;
 }
 
@@ -270,6 +303,7 @@ absl::StatusOr<CaseChange> DispositionChain::Reject(const CaseRecord* current,
   ch->outbox.push_back(
       ApplicantNotice(ch->after, absl::StrCat("disposition:rejected:", current->application_id),
                       NotifyTemplate::kApplicationRejected, {{"reason", reason}}));
+  ReportProgress(*ch, current->current_step, ch->entry->at);
   return ch;
 }
 
@@ -303,6 +337,7 @@ absl::StatusOr<CaseChange> DispositionChain::Open(const CaseRecord* current,
   ch.entry = ServiceEntry(kFirstStep, "OPENED", actor, "", now);
   ch.audit = CaseAudit(c, actor.sub, ServiceRole(), "OPENED",
                        {{"step", kFirstStep}, {"request_id", in.request_id}});
+  ReportProgress(ch, kFirstStep, now);
   return ch;
 }
 
@@ -333,6 +368,7 @@ absl::StatusOr<CaseChange> DispositionChain::Resume(const CaseRecord* current,
   ch.audit = CaseAudit(
       *current, actor.sub, ServiceRole(), "RESUMED",
       {{"step", current->current_step}, {"request_id", request_id}, {"version", ch.after.version}});
+  ReportProgress(ch, current->current_step, now);
   return ch;
 }
 
@@ -342,9 +378,12 @@ absl::StatusOr<CaseChange> DispositionChain::Withdraw(const CaseRecord* current,
                                                       const std::string& request_id,
                                                       const std::string& reason,
                                                       const Actor& actor) const {
-  if (current == nullptr) return absl::NotFoundError("no such case");
   absl::StatusOr<bool> repeat = IsRepeat(seen, application_id, "WITHDRAW");
   if (!repeat.ok()) return repeat.status();
+  if (current == nullptr) {
+    if (*repeat) return absl::InternalError("request recorded without its case");
+    return WithdrawBeforeOpening(application_id, request_id, reason, actor);
+  }
   if (*repeat || current->status == CaseStatus::kWithdrawn) {
     CaseChange none;  // kNone
     if (!*repeat) {
@@ -353,11 +392,21 @@ absl::StatusOr<CaseChange> DispositionChain::Withdraw(const CaseRecord* current,
     }
     return none;
   }
-  if (current->status != CaseStatus::kInReview && current->status != CaseStatus::kReturned) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("the case is ", CaseStatusName(current->status),
-                     "; only a case not yet sent to the CA ", "can be withdrawn"));
+  switch (current->status) {
+    case CaseStatus::kInReview:
+    case CaseStatus::kReturned:
+      break;
+    case CaseStatus::kSentToCa:
+      return absl::FailedPreconditionError(
+          "the case was already sent to the CA (SENT_TO_CA) and can no longer be withdrawn; ask "
+          "the verifier to revoke the certificate instead");
+    default:
+      return absl::FailedPreconditionError(
+          absl::StrCat("the case is ", CaseStatusName(current->status),
+                       ", which is final; only a case not yet sent to the CA can be withdrawn"));
   }
+  // Under the case's row lock and version (DispositionStore::Apply): a Verify at the same time
+  // either committed first (SENT_TO_CA, refused above) or finds the case WITHDRAWN.
   const absl::Time now = clock_->Now();
   CaseChange ch = UpdateOf(*current, now);
   ch.request_id = request_id;
@@ -367,6 +416,34 @@ absl::StatusOr<CaseChange> DispositionChain::Withdraw(const CaseRecord* current,
   ch.audit = CaseAudit(
       *current, actor.sub, ServiceRole(), "WITHDRAWN",
       {{"step", current->current_step}, {"request_id", request_id}, {"version", ch.after.version}});
+  ReportProgress(ch, current->current_step, now);
+  return ch;
+}
+
+CaseChange DispositionChain::WithdrawBeforeOpening(const std::string& application_id,
+                                                   const std::string& request_id,
+                                                   const std::string& reason,
+                                                   const Actor& actor) const {
+  // Intake's OpenCase is still in its outbox: the case is recorded as WITHDRAWN now, so that
+  // OpenCase, when it arrives, opens nothing and answers this case. The applicant is not known
+  // here (OpenCase carries it); the application never left step 1.
+  const absl::Time now = clock_->Now();
+  CaseChange ch;
+  ch.kind = CaseChange::Kind::kInsert;
+  ch.request_id = request_id;
+  ch.request_kind = "WITHDRAW";
+  CaseRecord& c = ch.after;
+  c.application_id = application_id;
+  c.status = CaseStatus::kWithdrawn;
+  c.current_step = kFirstStep;  // where it would have arrived
+  c.version = 1;
+  c.opened_at = now;
+  c.step_entered_at = now;
+  c.updated_at = now;
+  ch.entry = ServiceEntry(1, "WITHDRAWN", actor, reason, now);
+  ch.audit = CaseAudit(c, actor.sub, ServiceRole(), "WITHDRAWN",
+                       {{"step", 1}, {"request_id", request_id}, {"before_opening", true}});
+  ReportProgress(ch, 1, now);
   return ch;
 }
 

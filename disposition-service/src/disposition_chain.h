@@ -75,7 +75,10 @@ class DispositionChain {
                                     const Actor& actor, const std::string& reason) const;
 
   // The service calls from intake, idempotent on their request id (`seen`: what that id was
-  // used for before, if at all).
+  // used for before, if at all). Every change of a case, these and the officials' actions, also
+  // reports the case's new status, step and version to intake (IntakeService.RecordProgress,
+  // common/progress_report.h). Withdraw is refused after SENT_TO_CA (ask for a revocation) and
+  // after REJECTED; without a case it records one as WITHDRAWN, which a later Open answers.
   absl::StatusOr<CaseChange> Open(const CaseRecord* current, const std::optional<SeenRequest>& seen,
                                   const OpenInput& in, const Actor& actor) const;
   absl::StatusOr<CaseChange> Resume(const CaseRecord* current,
@@ -92,6 +95,9 @@ class DispositionChain {
   // An official's timeline entry at the case's current step: how long the case waited there.
   TimelineEntry OfficialEntry(const CaseRecord& c, absl::string_view action, const Actor& actor,
                               const std::string& note, absl::Time now) const;
+  // WithdrawCase for an application whose case was not opened yet: a WITHDRAWN case.
+  CaseChange WithdrawBeforeOpening(const std::string& application_id, const std::string& request_id,
+                                   const std::string& reason, const Actor& actor) const;
   // A service entry (OPENED, RESUMED, WITHDRAWN): no waiting time of an official.
   static TimelineEntry ServiceEntry(int step, absl::string_view action, const Actor& actor,
                                     const std::string& note, absl::Time now);

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "common/applicant_proto.h"
+#include "common/attention_proto.h"
 #include "common/proto_time.h"
 #include "disposition_chain.h"
 #include "disposition_payloads.h"
@@ -89,6 +90,7 @@ void ToProto(const CaseRecord& c, v1::Case* out) {
     cl->set_sk_copy_ok(true);
     cl->set_identity_matches_documents(true);
   }
+  if (c.attention.has_value()) AttentionToProto(*c.attention, out->mutable_attention());
 }
 
 void ToProto(const InboxPage& page, v1::ListInboxResponse* out) {
@@ -116,7 +118,7 @@ OutboxItem StartEnrollmentItem(const std::string& request_id, const CaseRecord& 
   r.set_application_id(c.application_id);
   *r.mutable_applicant() = ToProto(c.applicant);
   r.set_request_id(request_id);
-  return OutboxItem{kStartEnrollmentTopic, request_id, r.SerializeAsString()};
+  return OutboxItem{kStartEnrollmentTopic, request_id, r.SerializeAsString(), c.application_id};
 }
 
 }  // namespace sertel::disposition

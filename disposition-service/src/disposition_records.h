@@ -14,6 +14,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/change_records.h"
+#include "common/outbox_attention.h"
 
 namespace sertel::disposition {
 
@@ -36,6 +37,7 @@ inline constexpr char kCaseEntityType[] = "case";
 
 struct ApplicantInfo {
   std::string nik, nip, full_name, email, phone, unit, position;
+  std::string certificate_ou;  // the unit's OU, as intake resolved it at step 1
 };
 
 // SOP step 5: the verifier's completeness check.
@@ -82,6 +84,9 @@ struct CaseRecord {
   bool checklist_confirmed = false;
   absl::Time updated_at = absl::UnixEpoch();
   std::vector<TimelineEntry> timeline;  // oldest first (filled by GetCase-style reads)
+  // The newest DEAD outbox row of this case (e.g. certificate.StartEnrollment refused for good),
+  // filled by every read that answers a caller; never stored in the case row.
+  std::optional<AttentionRecord> attention;
 };
 
 // What one call does to a case; DispositionStore::Apply writes it in one transaction.

@@ -5,6 +5,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/outbox.h"
+#include "common/outbox_attention.h"
 #include "common/sql_query.h"
 #include "disposition_queries.h"
 
@@ -33,6 +34,7 @@ CaseRecord ReadCase(const pqxx::row& r) {
   c.applicant.phone = r["applicant_phone"].as<std::string>();
   c.applicant.unit = r["applicant_unit"].as<std::string>();
   c.applicant.position = r["applicant_position"].as<std::string>();
+  c.applicant.certificate_ou = r["applicant_certificate_ou"].as<std::string>();
   c.return_reason = r["return_reason"].as<std::string>();
   std::string missing = r["missing_documents"].as<std::string>();
   if (!missing.empty()) c.missing_documents = absl::StrSplit(missing, ',');
@@ -57,7 +59,11 @@ TimelineEntry ReadTimelineEntry(const pqxx::row& r) {
   return e;
 }
 
-// The case with its timeline, from select_case_with_timeline; NOT_FOUND when there is none.
+// The service name this schema's outbox rows carry as attention (common/outbox_attention.h).
+constexpr char kService[] = "disposition";
+
+// The case with its timeline, from select_case_with_timeline, and what waits for an operator
+// about it (its newest DEAD outbox row); NOT_FOUND when there is none.
 absl::StatusOr<CaseRecord> CaseWithTimeline(pqxx::transaction_base& tx, const std::string& id) {
   pqxx::result r = RunQuery(tx, queries::kSelectCaseWithTimeline, id);
   if (r.empty()) return absl::NotFoundError("no such case");
@@ -66,6 +72,7 @@ absl::StatusOr<CaseRecord> CaseWithTimeline(pqxx::transaction_base& tx, const st
     if (row["timeline_id"].is_null()) break;  // no timeline entry yet
     c.timeline.push_back(ReadTimelineEntry(row));
   }
+  c.attention = OutboxAttention(tx, kService, id);
   return c;
 }
 
@@ -93,7 +100,8 @@ absl::Status WriteCase(pqxx::work& tx, const CaseChange& change) {
                  Micros(a.opened_at), Micros(a.step_entered_at),
                  Micros(a.submitted_at.value_or(absl::UnixEpoch())), a.submitted_at.has_value(),
                  a.applicant.nik, a.applicant.nip, a.applicant.full_name, a.applicant.email,
-                 a.applicant.phone, a.applicant.unit, a.applicant.position, Micros(a.updated_at));
+                 a.applicant.phone, a.applicant.unit, a.applicant.position, Micros(a.updated_at),
+                 a.applicant.certificate_ou);
     // Another replica opened it between our read and insert.
     if (r.affected_rows() != 1) return absl::AbortedError("the case was opened concurrently");
   } else if (change.kind == CaseChange::Kind::kUpdate) {
@@ -139,6 +147,8 @@ absl::StatusOr<CaseRecord> DispositionStore::Apply(const std::string& applicatio
 }
 
 absl::StatusOr<CaseRecord> DispositionStore::Get(const std::string& application_id) {
+  // Two statements, each its own snapshot: the attention may be a moment newer than the case,
+  // which is what it is anyway (the dispatcher changes it outside any case transaction).
   return pool_->ReadOne<CaseRecord>(
       [&](pqxx::nontransaction& tx) { return CaseWithTimeline(tx, application_id); });
 }
@@ -154,6 +164,15 @@ absl::StatusOr<std::vector<CaseRecord>> DispositionStore::Inbox(
     Rows out;
     out.reserve(r.size());
     for (const pqxx::row& row : r) out.push_back(ReadCase(row));
+    // The page's attention in one more statement, not one per case.
+    std::vector<std::string> ids;
+    for (const CaseRecord& c : out) ids.push_back(c.application_id);
+    absl::flat_hash_map<std::string, AttentionRecord> attention =
+        OutboxAttentions(tx, kService, ids);
+    for (CaseRecord& c : out) {
+      auto it = attention.find(c.application_id);
+      if (it != attention.end()) c.attention = it->second;
+    }
     return out;
   });
 }

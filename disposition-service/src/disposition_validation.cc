@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "common/field_rules.h"
 #include "common/field_violations.h"
 #include "common/validators.h"
 
@@ -24,13 +25,12 @@ void CheckVersion(FieldViolations& v, int64_t expected_version) {
   if (expected_version < 1) v.Add("expected_version", "is required (the version you saw, >= 1)");
 }
 
-void CheckText(FieldViolations& v, const std::string& field, absl::string_view text,
-               bool required) {
-  if (required && text.find_first_not_of(" \t\n") == absl::string_view::npos) {
-    v.Add(field, "is required");
-    return;
-  }
-  v.AddIfError(field, ValidateText(text, kMaxTextChars, /*allow_newlines=*/true));
+// An official's note or reason: the field rules' (common/field_rules.h), bilingual violations,
+// the limits every later step (the timeline, the applicant's notice) accepts. Line breaks are
+// kept as written and reach the notice unchanged.
+void CheckText(FieldViolations& v, const std::string& field, const FieldRule& rule,
+               absl::string_view text, bool required) {
+  v.AddIf(CheckField(field, rule, text, required));
 }
 
 // What every official's action names: the case and the version the official saw.
@@ -48,11 +48,11 @@ absl::Status Verdict(const FieldViolations& v, absl::string_view summary) {
 // An official's action whose only input besides the case is one text (Forward's note, Reject's
 // reason).
 absl::Status ValidateActionText(absl::string_view application_id, int64_t expected_version,
-                                const std::string& field, absl::string_view text, bool required,
-                                absl::string_view summary) {
+                                const std::string& field, const FieldRule& rule,
+                                absl::string_view text, bool required, absl::string_view summary) {
   FieldViolations v;
   CheckCaseVersion(v, application_id, expected_version);
-  CheckText(v, field, text, required);
+  CheckText(v, field, rule, text, required);
   return Verdict(v, summary);
 }
 
@@ -82,7 +82,7 @@ absl::Status ValidateRequestKey(absl::string_view application_id, absl::string_v
   FieldViolations v;
   CheckId(v, "application_id", application_id);
   CheckId(v, "request_id", request_id);
-  CheckText(v, "reason", reason, /*required=*/false);
+  CheckText(v, "reason", field_rules::kReason, reason, /*required=*/false);
   return Verdict(v, "the request is invalid");
 }
 
@@ -94,8 +94,8 @@ absl::Status ValidateGetCase(absl::string_view application_id) {
 
 absl::Status ValidateForward(absl::string_view application_id, int64_t expected_version,
                              absl::string_view note) {
-  return ValidateActionText(application_id, expected_version, "note", note, /*required=*/false,
-                            "the Forward request is invalid");
+  return ValidateActionText(application_id, expected_version, "note", field_rules::kNote, note,
+                            /*required=*/false, "the Forward request is invalid");
 }
 
 absl::Status ValidateVerify(absl::string_view application_id, int64_t expected_version,
@@ -112,7 +112,7 @@ absl::Status ValidateVerify(absl::string_view application_id, int64_t expected_v
   if (!checklist.identity_matches_documents) {
     v.Add("checklist.identity_matches_documents", std::string(kUnconfirmed));
   }
-  CheckText(v, "note", note, /*required=*/false);
+  CheckText(v, "note", field_rules::kNote, note, /*required=*/false);
   return Verdict(v, "the Verify request is invalid");
 }
 
@@ -120,7 +120,7 @@ absl::Status ValidateReturn(absl::string_view application_id, int64_t expected_v
                             absl::string_view reason, const std::vector<int>& kinds) {
   FieldViolations v;
   CheckCaseVersion(v, application_id, expected_version);
-  CheckText(v, "reason", reason, /*required=*/true);
+  CheckText(v, "reason", field_rules::kReason, reason, /*required=*/true);
   if (kinds.empty()) v.Add("missing_documents", "name at least one document to resubmit");
   std::set<int> seen;
   for (size_t i = 0; i < kinds.size(); ++i) {
@@ -136,8 +136,8 @@ absl::Status ValidateReturn(absl::string_view application_id, int64_t expected_v
 
 absl::Status ValidateReject(absl::string_view application_id, int64_t expected_version,
                             absl::string_view reason) {
-  return ValidateActionText(application_id, expected_version, "reason", reason,
-                            /*required=*/true, "the Reject request is invalid");
+  return ValidateActionText(application_id, expected_version, "reason", field_rules::kReason,
+                            reason, /*required=*/true, "the Reject request is invalid");
 }
 
 }  // namespace sertel::disposition

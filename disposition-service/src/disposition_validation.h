@@ -16,7 +16,8 @@
 namespace sertel::disposition {
 
 inline constexpr size_t kMaxIdChars = 128;
-inline constexpr size_t kMaxTextChars = 1000;  // notes and reasons
+// Notes (Forward, Verify) and reasons (Return, Reject, WithdrawCase) follow the field rules'
+// kNote and kReason (common/field_rules.h).
 
 absl::Status ValidateOpen(const OpenInput& in);
 // ResumeCase and WithdrawCase: the case and the request id that makes the call idempotent.

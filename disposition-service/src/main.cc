@@ -4,6 +4,7 @@
 #include "common/audit_log.h"
 #include "common/grpc_client.h"
 #include "common/notification_client.h"
+#include "common/progress_client.h"
 #include "common/service_runtime.h"
 #include "disposition_config.h"
 #include "disposition_manager.h"
@@ -30,13 +31,20 @@ int main(int argc, char** argv) {
   if (!certificate_channel.ok()) return ServiceRuntime::ExitWith(certificate_channel.status());
   auto notification_channel = MakeChannel(own.notification_address, client);
   if (!notification_channel.ok()) return ServiceRuntime::ExitWith(notification_channel.status());
+  auto intake_channel = MakeChannel(own.intake_address, client);
+  if (!intake_channel.ok()) return ServiceRuntime::ExitWith(intake_channel.status());
   CertificateClient certificate(*certificate_channel, client);
   NotificationClient notification(*notification_channel, client);
+  ProgressClient progress(*intake_channel, client);
   (*rt)->outbox().Register(kStartEnrollmentTopic, [&certificate](const OutboxMessage& m) {
     return certificate.Deliver(m.payload);
   });
   (*rt)->outbox().Register(kSendNotificationTopic, [&notification](const OutboxMessage& m) {
     return notification.Deliver(m.payload);
+  });
+  // Every case change, reported to intake (its list of applications across the SOP).
+  (*rt)->outbox().Register(kRecordProgressTopic, [&progress](const OutboxMessage& m) {
+    return progress.Deliver(m.payload);
   });
 
   AuditLog audit;

@@ -1,13 +1,20 @@
--- ListApplications: newest first, keyset over (created_at, id); filters on intake's own status,
--- the unit and the NIK ('' = any). $4 says whether ($5, $6) is a cursor.
+-- ListApplications: newest first, keyset over (created_at, id); filters on the status across the
+-- SOP (sop_status, the progress mirror's), the unit and the NIK ('' = any). $4 says whether
+-- ($5, $6) is a cursor.
 SELECT id::text AS id, request_id, request_hash, nik, nip, full_name, email, phone, unit,
        position, note, status, resubmissions,
        coalesce(last_resubmit_key, '') AS last_resubmit_key,
        to_micros(last_resubmitted_at) AS last_resubmitted_at_us,
        coalesce(withdraw_reason, '') AS withdraw_reason,
-       to_micros(created_at) AS created_at_us, to_micros(updated_at) AS updated_at_us
+       to_micros(created_at) AS created_at_us, to_micros(updated_at) AS updated_at_us,
+       coalesce(case_status, '') AS case_status, coalesce(case_step, 0) AS case_step,
+       case_version, to_micros(case_reported_at) AS case_reported_at_us,
+       coalesce(enrollment_status, '') AS enrollment_status,
+       coalesce(enrollment_step, 0) AS enrollment_step, enrollment_version,
+       to_micros(enrollment_reported_at) AS enrollment_reported_at_us,
+       sop_status, current_step, mirror_complete
 FROM applications
-WHERE ($1 = '' OR status = $1)
+WHERE ($1 = '' OR sop_status = $1)
   AND ($2 = '' OR unit = $2)
   AND ($3 = '' OR nik = $3)
   AND (NOT $4::boolean OR (created_at, id) < (from_micros($5), $6::uuid))

@@ -1,5 +1,6 @@
 #include "application_lifecycle.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -7,6 +8,7 @@
 #include "common/notification_order.h"
 #include "field_checks.h"
 #include "intake_payloads.h"
+#include "progress_mirror.h"
 #include "sop_status.h"
 #include "submission_rules.h"
 
@@ -90,18 +92,27 @@ ApplicationRecord ApplicationLifecycle::Draft(const SubmissionInput& in, std::st
   return a;
 }
 
-absl::StatusOr<ApplicationChange> ApplicationLifecycle::Submit(
-    const std::optional<SeenRequest>& seen, const ApplicationRecord& draft,
-    const Actor& actor) const {
+absl::StatusOr<ApplicationChange> ApplicationLifecycle::Submit(const SeenBefore& seen,
+                                                               const ApplicationRecord& draft,
+                                                               const Actor& actor) const {
   ApplicationChange change;
-  if (seen.has_value()) {
-    // Idempotency on request_id: the same payload is the same application.
-    if (seen->request_hash != draft.request_hash) {
+  if (seen.request.has_value()) {
+    // Idempotency on request_id: the same payload is the same application (this wins over the
+    // one-open-application rule: that application is the open one).
+    if (seen.request->request_hash != draft.request_hash) {
       return absl::AlreadyExistsError(
           "this request_id was already used for a different application");
     }
-    change.application_id = seen->application_id;
+    change.application_id = seen.request->application_id;
     return change;
+  }
+  if (seen.open_application.has_value()) {
+    // One open application per person: a new one only once the last is final.
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the applicant already has an open application, ", seen.open_application->id, " (",
+        SopStatusColumn(seen.open_application->status),
+        "); a new one can be submitted once it is REJECTED, WITHDRAWN, HANDED_OVER or REVOKED "
+        "(withdraw it first, or ask for a revocation)"));
   }
   change.kind = ApplicationChange::Kind::kInsert;
   change.application_id = draft.id;
@@ -146,43 +157,73 @@ absl::Status ApplicationLifecycle::CheckCanResubmit(ApplicationStatus own, const
 
 absl::Status ApplicationLifecycle::CheckCanWithdraw(ApplicationStatus own, const CaseView* kase,
                                                     const EnrollmentView* enrollment) {
+  constexpr absl::string_view kSentToCa =
+      "the application was already sent to the CA and can no longer be withdrawn; ask the "
+      "verifier to revoke the certificate instead";
   if (own == ApplicationStatus::kWithdrawn) {
     return absl::FailedPreconditionError("the application is already withdrawn");
   }
   if (enrollment != nullptr && enrollment->status != EnrollmentStatus::kUnspecified) {
-    return absl::FailedPreconditionError(
-        "the application was already sent to the CA and can no longer be withdrawn");
+    return absl::FailedPreconditionError(kSentToCa);
   }
   if (kase == nullptr) return absl::OkStatus();
   switch (kase->status) {
     case CaseStatus::kSentToCa:
-      return absl::FailedPreconditionError(
-          "the application was already sent to the CA and can no longer be withdrawn");
+      return absl::FailedPreconditionError(kSentToCa);
     case CaseStatus::kRejected:
       return absl::FailedPreconditionError("the application was rejected; it is final");
-    case CaseStatus::kWithdrawn:
-      return absl::FailedPreconditionError("the application is already withdrawn");
     default:
+      // IN_REVIEW, RETURNED, or WITHDRAWN at disposition while intake did not follow yet.
       return absl::OkStatus();
   }
 }
 
-bool ApplicationLifecycle::IsRepeatedResubmission(const ApplicationRecord& a,
-                                                  absl::string_view request_id) {
-  return !request_id.empty() && request_id == a.last_resubmit_key;
+std::string ApplicationLifecycle::ResubmissionHash(const ResubmissionInput& in) {
+  std::vector<std::string> docs;
+  for (const DocumentInput& d : in.documents) {
+    docs.push_back(absl::StrCat(d.kind, ":", d.filename.size(), ":", d.filename, ":",
+                                d.content_type.size(), ":", d.content_type, ":",
+                                Sha256Hex(d.content)));
+  }
+  std::sort(docs.begin(), docs.end());
+  std::string canonical = absl::StrCat("sertel.intake.resubmit.v1;", in.application_id.size(), ":",
+                                       in.application_id, ";");
+  for (const std::string& d : docs) absl::StrAppend(&canonical, d.size(), ":", d, ";");
+  return Sha256Hex(canonical);
 }
 
-absl::StatusOr<ApplicationChange> ApplicationLifecycle::Resubmit(const ApplicationRecord* current,
-                                                                 const ResubmissionInput& in,
-                                                                 const Actor& actor) const {
+absl::StatusOr<bool> ApplicationLifecycle::IsRepeatedResubmission(
+    const std::optional<SeenRequest>& seen, const std::string& application_id,
+    const std::string& request_hash) {
+  if (!seen.has_value()) return false;
+  if (seen->application_id != application_id || seen->request_hash != request_hash) {
+    return absl::AlreadyExistsError(
+        "this request_id was already used for a different resubmission");
+  }
+  return true;
+}
+
+absl::StatusOr<ApplicationChange> ApplicationLifecycle::Resubmit(
+    const ApplicationRecord* current, const std::optional<SeenRequest>& seen,
+    const ResubmissionInput& in, const std::string& request_hash, const CaseView& kase,
+    const Actor& actor) const {
   if (current == nullptr) return absl::NotFoundError("no such application");
+  ApplicationChange change;
+  change.application_id = current->id;
+  absl::StatusOr<bool> repeat = IsRepeatedResubmission(seen, current->id, request_hash);
+  if (!repeat.ok()) return repeat.status();
+  if (*repeat) return change;  // the same one again: the first answer, nothing new
   if (current->status != ApplicationStatus::kSubmitted) {
     return absl::FailedPreconditionError(absl::StrCat(
         "the application is ", StoredStatusName(current->status), "; nothing can be resubmitted"));
   }
-  ApplicationChange change;
-  change.application_id = current->id;
-  if (IsRepeatedResubmission(*current, in.request_id)) return change;  // the same one again
+  if (current->last_resubmitted_at.has_value() && kase.step_entered_at.has_value() &&
+      *current->last_resubmitted_at >= *kase.step_entered_at) {
+    // Another resubmission came in since the case was returned: it is resuming already.
+    return absl::FailedPreconditionError(
+        "the documents were already resubmitted since the application was returned; it is "
+        "resuming review");
+  }
 
   absl::Time now = Now();
   change.kind = ApplicationChange::Kind::kResubmit;
@@ -211,6 +252,10 @@ absl::StatusOr<ApplicationChange> ApplicationLifecycle::Resubmit(const Applicati
   change.after.last_resubmit_key = in.request_id;
   change.after.last_resubmitted_at = now;
   change.after.updated_at = now;
+  Rederive(&change.after);  // RETURNED with the documents back: IN_REVIEW
+  if (!in.request_id.empty()) {
+    change.resubmission_key = ApplicationChange::Key{in.request_id, request_hash};
+  }
   change.entry = Entry("RESUBMITTED", actor, absl::StrJoin(kinds, ","), now);
   change.audit = Audit("RESUBMITTED", actor, current->id);
   change.audit->details["resubmission"] = n;
@@ -222,23 +267,52 @@ absl::StatusOr<ApplicationChange> ApplicationLifecycle::Resubmit(const Applicati
 
 absl::StatusOr<ApplicationChange> ApplicationLifecycle::Withdraw(const ApplicationRecord* current,
                                                                  const WithdrawalInput& in,
+                                                                 const CaseView& withdrawn,
                                                                  const Actor& actor) const {
   if (current == nullptr) return absl::NotFoundError("no such application");
-  if (current->status != ApplicationStatus::kSubmitted) {
-    return absl::FailedPreconditionError("the application is already withdrawn");
-  }
-  absl::Time now = Now();
   ApplicationChange change;
-  change.kind = ApplicationChange::Kind::kWithdraw;
   change.application_id = current->id;
+  // A concurrent withdrawal wrote it first; disposition agreed to both.
+  if (current->status == ApplicationStatus::kWithdrawn) return change;
+  absl::Time now = Now();
+  change.kind = ApplicationChange::Kind::kWithdraw;
   change.after = RowOf(*current);
   change.after.status = ApplicationStatus::kWithdrawn;
   change.after.withdraw_reason = in.reason;
   change.after.updated_at = now;
+  // Disposition's answer is the case's newest state: the mirror takes it as its report.
+  ApplicationStatus case_status = SopStatus::FromCaseStatus(withdrawn.status);
+  if (case_status != ApplicationStatus::kUnspecified && withdrawn.version > 0) {
+    ApplyProgressReport({.application_id = current->id,
+                         .source = kProgressFromDisposition,
+                         .version = withdrawn.version,
+                         .status = case_status,
+                         .step = withdrawn.current_step,
+                         .at = now,
+                         .request_id = ""},
+                        &change.after.progress);
+  }
+  Rederive(&change.after);
   change.entry = Entry("WITHDRAWN", actor, in.reason, now);
   change.audit = Audit("WITHDRAWN", actor, current->id);
   change.audit->details["reason"] = in.reason;
-  change.outbox = {WithdrawCaseItem(current->id, in.reason)};
+  change.audit->details["case_version"] = withdrawn.version;
+  return change;
+}
+
+absl::StatusOr<ApplicationChange> ApplicationLifecycle::RecordProgress(
+    const ApplicationRecord* current, const ProgressInput& in) const {
+  if (current == nullptr) return absl::NotFoundError("no such application");
+  ApplicationChange change;
+  change.application_id = current->id;
+  change.after = RowOf(*current);
+  if (!ApplyProgressReport(in, &change.after.progress)) return change;  // older or repeated
+  change.kind = ApplicationChange::Kind::kProgress;
+  Rederive(&change.after);
+  if (change.after.sop_status != current->sop_status ||
+      change.after.sop_step != current->sop_step) {
+    change.after.updated_at = Now();  // when its status across the SOP last changed
+  }
   return change;
 }
 

@@ -28,6 +28,20 @@ absl::StatusOr<std::optional<CaseView>> DispositionClient::GetCase(
   return std::optional<CaseView>(FromProto(reply));
 }
 
+absl::StatusOr<CaseView> DispositionClient::WithdrawCase(const std::string& application_id,
+                                                         const std::string& request_id,
+                                                         const std::string& reason) {
+  auto ctx = MakeClientContext(config_);
+  v1::WithdrawCaseRequest request;
+  request.set_application_id(application_id);
+  request.set_request_id(request_id);
+  request.set_reason(reason);
+  v1::Case reply;
+  grpc::Status s = stub_->WithdrawCase(ctx.get(), request, &reply);
+  if (!s.ok()) return FromGrpcStatus(s);
+  return FromProto(reply);
+}
+
 absl::Status DispositionClient::Deliver(const std::string& topic, const std::string& payload) {
   auto ctx = MakeClientContext(config_);
   v1::Case reply;

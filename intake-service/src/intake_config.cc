@@ -13,6 +13,7 @@ IntakeConfig IntakeConfig::FromEnv(EnvReader& env) {
   c.certificate_address = env.String("SERTEL_CERTIFICATE_ADDRESS", c.certificate_address);
   c.notification_address = env.String("SERTEL_NOTIFICATION_ADDRESS", c.notification_address);
   c.lookup_deadline = env.Duration("SERTEL_INTAKE_LOOKUP_DEADLINE", c.lookup_deadline);
+  c.units_file = env.String("SERTEL_INTAKE_UNITS_FILE", c.units_file);
   if (c.lookup_deadline <= absl::ZeroDuration()) {
     env.AddError("SERTEL_INTAKE_LOOKUP_DEADLINE must be positive");
   }

@@ -22,6 +22,9 @@ struct IntakeConfig {
   // Deadline of the read-only GetCase/GetEnrollment calls made while answering a caller
   // (SERTEL_INTAKE_LOOKUP_DEADLINE); the tracking view is best effort past it.
   absl::Duration lookup_deadline = absl::Seconds(1);
+  // The unit registry (unit_registry.h), a JSON file; in Kubernetes the intake-units ConfigMap
+  // (SERTEL_INTAKE_UNITS_FILE). The service does not start without a valid one.
+  std::string units_file = "/etc/sertel/units/units.json";
 
   static IntakeConfig FromEnv(EnvReader& env);
 };

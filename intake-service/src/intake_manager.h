@@ -26,6 +26,7 @@
 #include "intake_records.h"
 #include "intake_store.h"
 #include "submission_rules.h"
+#include "unit_registry.h"
 
 namespace sertel::intake {
 
@@ -33,6 +34,16 @@ class IntakeManager {
  public:
   struct Options {
     int64_t max_document_bytes = 5 << 20;
+    // The unit registry (unit_registry.h); Applicant.unit must be one of its codes. Required.
+    const UnitRegistry* units = nullptr;
+    // Disposition's WithdrawCase, which a withdrawal calls first (DispositionClient). Null:
+    // every withdrawal is UNAVAILABLE.
+    CaseWithdrawer* withdrawals = nullptr;
+    // Application.attention besides the case's and the enrollment's (ApplicationViews): intake's
+    // own outbox (OutboxAttentionReader) and the notification service's failed deliveries
+    // (OutboxAttentionClient). Null: not asked.
+    const AttentionReader* own_attention = nullptr;
+    const AttentionReader* delivery_attention = nullptr;
   };
   IntakeManager(IntakeStore* store, CaseReader* cases, EnrollmentReader* enrollments,
                 const Clock* clock, Options options,
@@ -46,7 +57,15 @@ class IntakeManager {
   absl::StatusOr<ApplicationPage> List(const Principal& caller, const ListQuery& query);
   absl::StatusOr<DocumentRecord> GetDocument(const Principal& caller, const DocumentQuery& query);
   absl::StatusOr<ApplicationView> Resubmit(const Principal& caller, const ResubmissionInput& input);
+  // Disposition withdraws the case first (synchronously); intake writes WITHDRAWN only after
+  // its OK. Refused after SENT_TO_CA; UNAVAILABLE, with nothing changed, when disposition cannot.
   absl::StatusOr<ApplicationView> Withdraw(const Principal& caller, const WithdrawalInput& input);
+  // A report of disposition or certificate (SERVICE only, intake_roles.h): applied to the
+  // progress mirror in version order per source; an older or repeated one answers OK and
+  // changes nothing. NOT_FOUND for an unknown application.
+  absl::StatusOr<ApplicationView> RecordProgress(const ProgressInput& input);
+  // The unit registry, by code, keyset-paged.
+  absl::StatusOr<UnitPage> ListUnits(const UnitQuery& query) const;
 
  private:
   // The application `id` (a UUID, else INVALID_ARGUMENT on `field`), which an APPLICANT acting
@@ -60,15 +79,20 @@ class IntakeManager {
   // Runs `decide` on the locked application `id` for `caller` (acting as an operator or as its
   // applicant) and answers with the whole view.
   using ChangeRule = std::function<absl::StatusOr<ApplicationChange>(
-      const ApplicationRecord* current, const Actor& actor)>;
+      const ApplicationRecord* current, const SeenBefore& seen, const Actor& actor)>;
   absl::StatusOr<ApplicationView> ChangeAndAnswer(const Principal& caller, const std::string& id,
-                                                  const ChangeRule& decide);
+                                                  const RequestKey& key, const ChangeRule& decide);
+  // DispositionService.WithdrawCase (key "intake:withdraw:<id>"); its refusals as they are,
+  // anything else UNAVAILABLE.
+  absl::StatusOr<CaseView> WithdrawCaseFirst(const std::string& id, const std::string& reason);
 
   IntakeStore* store_;
   ApplicationViews views_;
   ApplicationLifecycle lifecycle_;
   SubmissionRules rules_;
   const PageTokenCodec* page_tokens_;
+  const UnitRegistry* units_;
+  CaseWithdrawer* withdrawals_;
 };
 
 }  // namespace sertel::intake

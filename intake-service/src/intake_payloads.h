@@ -16,13 +16,13 @@ namespace sertel::intake {
 
 inline constexpr char kOpenCaseTopic[] = "disposition.OpenCase";
 inline constexpr char kResumeCaseTopic[] = "disposition.ResumeCase";
+// No new rows: a withdrawal calls WithdrawCase synchronously (CaseWithdrawer, downstream.h).
+// Still delivered for rows queued before intake did so.
 inline constexpr char kWithdrawCaseTopic[] = "disposition.WithdrawCase";
 
 // OpenCase for a new application (key "intake:open:<id>"; submitted at its created_at).
 OutboxItem OpenCaseItem(const ApplicationRecord& application);
 // ResumeCase after resubmission `n` (key "intake:resume:<id>:<n>").
 OutboxItem ResumeCaseItem(const std::string& application_id, int n);
-// WithdrawCase (key "intake:withdraw:<id>").
-OutboxItem WithdrawCaseItem(const std::string& application_id, const std::string& reason);
 
 }  // namespace sertel::intake

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/applicant_proto.h"
+#include "common/attention_proto.h"
 #include "common/proto_time.h"
 #include "intake_payloads.h"
 
@@ -103,12 +104,26 @@ DocumentQuery FromProto(const v1::GetDocumentRequest& r) {
   return {.application_id = r.application_id(), .kind = static_cast<int>(r.kind())};
 }
 
+ProgressInput FromProto(const v1::RecordProgressRequest& r) {
+  ProgressInput in{.application_id = r.application_id(),
+                   .source = static_cast<int>(r.source()),
+                   .version = r.version(),
+                   .status = static_cast<ApplicationStatus>(r.status()),
+                   .step = static_cast<int>(r.current_step()),
+                   .at = std::nullopt,
+                   .request_id = r.request_id()};
+  if (r.has_at()) in.at = FromProtoTimestamp(r.at());
+  return in;
+}
+
 CaseView FromProto(const v1::Case& c) {
   CaseView out{.status = static_cast<CaseStatus>(c.status()),
                .current_step = static_cast<int>(c.current_step()),
+               .version = c.version(),
                .return_reason = c.return_reason(),
                .missing_documents = {c.missing_documents().begin(), c.missing_documents().end()},
-               .timeline = FromProto(c.timeline())};
+               .timeline = FromProto(c.timeline()),
+               .attention = AttentionOf(c)};
   if (c.has_step_entered_at()) out.step_entered_at = FromProtoTimestamp(c.step_entered_at());
   return out;
 }
@@ -116,7 +131,8 @@ CaseView FromProto(const v1::Case& c) {
 EnrollmentView FromProto(const v1::Enrollment& e) {
   return {.status = static_cast<EnrollmentStatus>(e.status()),
           .current_step = static_cast<int>(e.current_step()),
-          .timeline = FromProto(e.timeline())};
+          .timeline = FromProto(e.timeline()),
+          .attention = AttentionOf(e)};
 }
 
 void ToProto(const ApplicationView& view, v1::Application* out) {
@@ -137,6 +153,7 @@ void ToProto(const ApplicationView& view, v1::Application* out) {
   for (int k : sop.missing_documents) {
     out->add_missing_documents(static_cast<v1::DocumentKind>(k));
   }
+  if (sop.attention.has_value()) AttentionToProto(*sop.attention, out->mutable_attention());
 }
 
 void ToProto(const ApplicationPage& page, v1::ListApplicationsResponse* out) {
@@ -151,6 +168,21 @@ void ToProto(DocumentRecord d, v1::Document* out) {
   out->set_content(std::move(d.content));
 }
 
+UnitQuery FromProto(const v1::ListUnitsRequest& request) {
+  return {.page_size = request.page_size(), .page_token = request.page_token()};
+}
+
+void ToProto(const UnitPage& page, v1::ListUnitsResponse* out) {
+  out->Clear();
+  for (const UnitRecord& u : page.units) {
+    v1::Unit* unit = out->add_units();
+    unit->set_code(u.code);
+    unit->set_name(u.name);
+    unit->set_certificate_ou(u.certificate_ou);
+  }
+  out->set_next_page_token(page.next_page_token);
+}
+
 // intake_payloads.h: the requests intake's outbox carries to disposition.
 
 OutboxItem OpenCaseItem(const ApplicationRecord& a) {
@@ -159,22 +191,14 @@ OutboxItem OpenCaseItem(const ApplicationRecord& a) {
   ToProto(a.applicant, open.mutable_applicant());
   open.set_request_id(absl::StrCat("intake:open:", a.id));
   *open.mutable_submitted_at() = ToProtoTimestamp(a.created_at);
-  return {kOpenCaseTopic, open.request_id(), open.SerializeAsString()};
+  return {kOpenCaseTopic, open.request_id(), open.SerializeAsString(), a.id};
 }
 
 OutboxItem ResumeCaseItem(const std::string& application_id, int n) {
   v1::ResumeCaseRequest resume;
   resume.set_application_id(application_id);
   resume.set_request_id(absl::StrCat("intake:resume:", application_id, ":", n));
-  return {kResumeCaseTopic, resume.request_id(), resume.SerializeAsString()};
-}
-
-OutboxItem WithdrawCaseItem(const std::string& application_id, const std::string& reason) {
-  v1::WithdrawCaseRequest withdraw;
-  withdraw.set_application_id(application_id);
-  withdraw.set_request_id(absl::StrCat("intake:withdraw:", application_id));
-  withdraw.set_reason(reason);
-  return {kWithdrawCaseTopic, withdraw.request_id(), withdraw.SerializeAsString()};
+  return {kResumeCaseTopic, resume.request_id(), resume.SerializeAsString(), application_id};
 }
 
 }  // namespace sertel::intake

@@ -19,6 +19,8 @@ ResubmissionInput FromProto(const v1::ResubmitDocumentsRequest& request);
 WithdrawalInput FromProto(const v1::WithdrawApplicationRequest& request);
 ListQuery FromProto(const v1::ListApplicationsRequest& request);
 DocumentQuery FromProto(const v1::GetDocumentRequest& request);
+ProgressInput FromProto(const v1::RecordProgressRequest& request);
+UnitQuery FromProto(const v1::ListUnitsRequest& request);
 CaseView FromProto(const v1::Case& kase);
 EnrollmentView FromProto(const v1::Enrollment& enrollment);
 
@@ -26,5 +28,6 @@ EnrollmentView FromProto(const v1::Enrollment& enrollment);
 void ToProto(const ApplicationView& view, v1::Application* out);
 void ToProto(const ApplicationPage& page, v1::ListApplicationsResponse* out);
 void ToProto(DocumentRecord document, v1::Document* out);
+void ToProto(const UnitPage& page, v1::ListUnitsResponse* out);
 
 }  // namespace sertel::intake

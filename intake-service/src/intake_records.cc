@@ -1,5 +1,7 @@
 #include "intake_records.h"
 
+#include "absl/strings/strip.h"
+
 namespace sertel::intake {
 
 absl::string_view ApplicationStatusName(ApplicationStatus status) {
@@ -36,6 +38,88 @@ absl::string_view StoredStatusName(ApplicationStatus status) {
 
 ApplicationStatus ParseStoredStatus(absl::string_view name) {
   return name == "WITHDRAWN" ? ApplicationStatus::kWithdrawn : ApplicationStatus::kSubmitted;
+}
+
+absl::string_view SopStatusColumn(ApplicationStatus status) {
+  if (status == ApplicationStatus::kUnspecified) return "";
+  absl::string_view name = ApplicationStatusName(status);
+  absl::ConsumePrefix(&name, "APPLICATION_STATUS_");
+  return name;
+}
+
+ApplicationStatus ParseSopStatusColumn(absl::string_view name) {
+  for (int i = 1; i <= static_cast<int>(ApplicationStatus::kRevoked); ++i) {
+    if (SopStatusColumn(static_cast<ApplicationStatus>(i)) == name) {
+      return static_cast<ApplicationStatus>(i);
+    }
+  }
+  return ApplicationStatus::kUnspecified;
+}
+
+bool IsOpenStatus(ApplicationStatus status) {
+  switch (status) {
+    case ApplicationStatus::kSubmitted:
+    case ApplicationStatus::kInReview:
+    case ApplicationStatus::kReturned:
+    case ApplicationStatus::kSentToCa:
+    case ApplicationStatus::kAwaitingPassphrase:
+    case ApplicationStatus::kIssued:
+      return true;
+    default:
+      return false;
+  }
+}
+
+absl::string_view CaseStatusName(CaseStatus status) {
+  switch (status) {
+    case CaseStatus::kUnspecified:
+      return "";
+    case CaseStatus::kInReview:
+      return "IN_REVIEW";
+    case CaseStatus::kReturned:
+      return "RETURNED";
+    case CaseStatus::kRejected:
+      return "REJECTED";
+    case CaseStatus::kSentToCa:
+      return "SENT_TO_CA";
+    case CaseStatus::kWithdrawn:
+      return "WITHDRAWN";
+  }
+  return "";
+}
+
+CaseStatus ParseCaseStatus(absl::string_view name) {
+  for (int i = 1; i <= static_cast<int>(CaseStatus::kWithdrawn); ++i) {
+    if (!name.empty() && CaseStatusName(static_cast<CaseStatus>(i)) == name) {
+      return static_cast<CaseStatus>(i);
+    }
+  }
+  return CaseStatus::kUnspecified;
+}
+
+absl::string_view EnrollmentStatusName(EnrollmentStatus status) {
+  switch (status) {
+    case EnrollmentStatus::kUnspecified:
+      return "";
+    case EnrollmentStatus::kAwaitingPassphrase:
+      return "AWAITING_PASSPHRASE";
+    case EnrollmentStatus::kIssued:
+      return "ISSUED";
+    case EnrollmentStatus::kHandedOver:
+      return "HANDED_OVER";
+    case EnrollmentStatus::kRevoked:
+      return "REVOKED";
+  }
+  return "";
+}
+
+EnrollmentStatus ParseEnrollmentStatus(absl::string_view name) {
+  for (int i = 1; i <= static_cast<int>(EnrollmentStatus::kRevoked); ++i) {
+    if (!name.empty() && EnrollmentStatusName(static_cast<EnrollmentStatus>(i)) == name) {
+      return static_cast<EnrollmentStatus>(i);
+    }
+  }
+  return EnrollmentStatus::kUnspecified;
 }
 
 }  // namespace sertel::intake

@@ -23,6 +23,8 @@ const RoleTable& IntakeRoles() {
       {"GetDocument", RoleUnion(kApplicantOnly, kDocumentsAny)},
       {"ResubmitDocuments", RoleUnion(kApplicantOnly, kChangeAny)},
       {"WithdrawApplication", RoleUnion(kApplicantOnly, kChangeAny)},
+      {"ListUnits", kEveryRole},
+      {"RecordProgress", kProgressReporters},
   };
   return kTable;
 }

@@ -24,6 +24,9 @@ inline constexpr RoleSet kListAny = {Role::kHeadOfAgency,  Role::kHeadOfDivision
                                      Role::kHeadOfSection, Role::kVerifier,
                                      Role::kOperator,      Role::kAuditor};
 
+// Disposition and certificate report how far an application went (RecordProgress).
+inline constexpr RoleSet kProgressReporters = {Role::kService};
+
 // `a` and `b` together.
 RoleSet RoleUnion(RoleSet a, RoleSet b);
 // Who reads any application: the listers and the other services.

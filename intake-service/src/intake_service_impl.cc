@@ -69,4 +69,19 @@ grpc::Status IntakeServiceImpl::WithdrawApplication(grpc::ServerContext* ctx,
   });
 }
 
+grpc::Status IntakeServiceImpl::ListUnits(grpc::ServerContext* ctx, const v1::ListUnitsRequest* req,
+                                          v1::ListUnitsResponse* resp) {
+  return HandleRpc(ctx, authz_, "ListUnits", [&](const Principal&) {
+    return Answer(manager_->ListUnits(FromProto(*req)), resp);
+  });
+}
+
+grpc::Status IntakeServiceImpl::RecordProgress(grpc::ServerContext* ctx,
+                                               const v1::RecordProgressRequest* req,
+                                               v1::Application* resp) {
+  return HandleRpc(ctx, authz_, "RecordProgress", [&](const Principal&) {
+    return Answer(manager_->RecordProgress(FromProto(*req)), resp);
+  });
+}
+
 }  // namespace sertel::intake

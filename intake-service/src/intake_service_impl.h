@@ -30,6 +30,10 @@ class IntakeServiceImpl final : public v1::IntakeService::Service {
   grpc::Status WithdrawApplication(grpc::ServerContext* ctx,
                                    const v1::WithdrawApplicationRequest* req,
                                    v1::Application* resp) override;
+  grpc::Status ListUnits(grpc::ServerContext* ctx, const v1::ListUnitsRequest* req,
+                         v1::ListUnitsResponse* resp) override;
+  grpc::Status RecordProgress(grpc::ServerContext* ctx, const v1::RecordProgressRequest* req,
+                              v1::Application* resp) override;
 
  private:
   IntakeManager* manager_;

@@ -28,7 +28,8 @@ ApplicationRecord ReadApplication(const pqxx::row& r) {
                  .email = r["email"].as<std::string>(),
                  .phone = r["phone"].as<std::string>(),
                  .unit = r["unit"].as<std::string>(),
-                 .position = r["position"].as<std::string>()};
+                 .position = r["position"].as<std::string>(),
+                 .certificate_ou = ""};  // not stored
   a.note = r["note"].as<std::string>();
   a.status = ParseStoredStatus(r["status"].as<std::string>());
   a.resubmissions = r["resubmissions"].as<int>();
@@ -39,6 +40,20 @@ ApplicationRecord ReadApplication(const pqxx::row& r) {
   a.withdraw_reason = r["withdraw_reason"].as<std::string>();
   a.created_at = TimeOf(r["created_at_us"]);
   a.updated_at = TimeOf(r["updated_at_us"]);
+  ProgressMirror& m = a.progress;
+  m.case_status = ParseCaseStatus(r["case_status"].as<std::string>());
+  m.case_step = r["case_step"].as<int>();
+  m.case_version = r["case_version"].as<int64_t>();
+  if (!r["case_reported_at_us"].is_null()) m.case_reported_at = TimeOf(r["case_reported_at_us"]);
+  m.enrollment_status = ParseEnrollmentStatus(r["enrollment_status"].as<std::string>());
+  m.enrollment_step = r["enrollment_step"].as<int>();
+  m.enrollment_version = r["enrollment_version"].as<int64_t>();
+  if (!r["enrollment_reported_at_us"].is_null()) {
+    m.enrollment_reported_at = TimeOf(r["enrollment_reported_at_us"]);
+  }
+  a.sop_status = ParseSopStatusColumn(r["sop_status"].as<std::string>());
+  a.sop_step = r["current_step"].as<int>();
+  a.mirror_complete = r["mirror_complete"].as<bool>();
   return a;
 }
 
@@ -83,14 +98,51 @@ std::optional<ApplicationRecord> Load(pqxx::work& tx, const std::string& id, boo
   return a;
 }
 
-std::optional<SeenRequest> FindRequest(pqxx::work& tx, const std::string& request_id) {
-  if (request_id.empty()) return std::nullopt;
-  pqxx::result r = RunQuery(tx, queries::kSelectApplicationByRequest, request_id);
+std::optional<SeenRequest> ResubmissionOf(pqxx::transaction_base& tx,
+                                          const std::string& request_id) {
+  pqxx::result r = RunQuery(tx, queries::kSelectResubmission, request_id);
+  if (r.empty()) return std::nullopt;
+  return SeenRequest{r[0]["application_id"].as<std::string>(),
+                     r[0]["request_hash"].as<std::string>()};
+}
+
+// What `key` made before, if anything.
+std::optional<SeenRequest> FindRequest(pqxx::work& tx, const RequestKey& key) {
+  if (key.id.empty()) return std::nullopt;
+  switch (key.kind) {
+    case RequestKey::Kind::kNone:
+      return std::nullopt;
+    case RequestKey::Kind::kResubmission:
+      return ResubmissionOf(tx, key.id);
+    case RequestKey::Kind::kSubmission:
+      break;
+  }
+  pqxx::result r = RunQuery(tx, queries::kSelectApplicationByRequest, key.id);
   if (r.empty()) return std::nullopt;
   return SeenRequest{r[0]["id"].as<std::string>(), r[0]["request_hash"].as<std::string>()};
 }
 
-// False when the request_id exists already (a concurrent submission of the same request).
+std::optional<OpenApplication> FindOpenApplication(pqxx::work& tx, const std::string& nik) {
+  pqxx::result r = RunQuery(tx, queries::kSelectOpenApplication, nik);
+  if (r.empty()) return std::nullopt;
+  return OpenApplication{r[0]["id"].as<std::string>(),
+                         ParseSopStatusColumn(r[0]["sop_status"].as<std::string>())};
+}
+
+// The mirror and the derived status of `a` (every change but the insert, which starts them).
+void WriteProgress(pqxx::work& tx, const ApplicationRecord& a) {
+  const ProgressMirror& m = a.progress;
+  RunQuery(tx, queries::kUpdateApplicationProgress, a.id,
+           std::string(CaseStatusName(m.case_status)), m.case_step, m.case_version,
+           Micros(m.case_reported_at.value_or(absl::UnixEpoch())), m.case_reported_at.has_value(),
+           std::string(EnrollmentStatusName(m.enrollment_status)), m.enrollment_step,
+           m.enrollment_version, Micros(m.enrollment_reported_at.value_or(absl::UnixEpoch())),
+           m.enrollment_reported_at.has_value(), std::string(SopStatusColumn(a.sop_status)),
+           a.sop_step, Micros(a.updated_at));
+}
+
+// False when the row was not inserted: its request_id exists already (a concurrent submission
+// of the same request) or its NIK has an open application (applications_one_open_per_nik).
 bool InsertApplication(pqxx::work& tx, const ApplicationRecord& a) {
   const ApplicantRecord& p = a.applicant;
   pqxx::result r =
@@ -111,9 +163,18 @@ void Write(pqxx::work& tx, const AuditLog& audit, const ApplicationChange& chang
     case ApplicationChange::Kind::kResubmit:
       RunQuery(tx, queries::kMarkApplicationResubmitted, id, a.resubmissions, a.last_resubmit_key,
                Micros(a.updated_at));
+      if (change.resubmission_key.has_value()) {
+        RunQuery(tx, queries::kInsertResubmission, change.resubmission_key->request_id, id,
+                 change.resubmission_key->request_hash, a.resubmissions, Micros(a.updated_at));
+      }
+      WriteProgress(tx, a);
       break;
     case ApplicationChange::Kind::kWithdraw:
       RunQuery(tx, queries::kMarkApplicationWithdrawn, id, a.withdraw_reason, Micros(a.updated_at));
+      WriteProgress(tx, a);
+      break;
+    case ApplicationChange::Kind::kProgress:
+      WriteProgress(tx, a);
       break;
   }
   for (const DocumentRecord& d : change.new_documents) {
@@ -132,24 +193,31 @@ void Write(pqxx::work& tx, const AuditLog& audit, const ApplicationChange& chang
 
 }  // namespace
 
-absl::StatusOr<ApplicationRecord> IntakeStore::Apply(const std::string& id,
-                                                     const std::string& request_id,
+absl::StatusOr<ApplicationRecord> IntakeStore::Apply(const std::string& id, const RequestKey& key,
                                                      const Decide& decide) {
   return pool_->InTransaction<ApplicationRecord>([&](pqxx::work& tx)
                                                      -> absl::StatusOr<ApplicationRecord> {
-    std::optional<SeenRequest> seen = FindRequest(tx, request_id);
+    // Lock first: what the key made is then read after any concurrent change of this
+    // application committed.
     std::optional<ApplicationRecord> current;
     if (!id.empty()) current = Load(tx, id, /*for_update=*/true);
+    SeenBefore seen{.request = FindRequest(tx, key), .open_application = std::nullopt};
     absl::StatusOr<ApplicationChange> change = decide(current ? &*current : nullptr, seen);
     if (!change.ok()) return change.status();
     if (change->kind == ApplicationChange::Kind::kInsert && !InsertApplication(tx, change->after)) {
-      // The same request_id was inserted meanwhile: decide again on what it made.
-      seen = FindRequest(tx, request_id);
-      if (!seen.has_value()) return absl::AbortedError("request_id race; retry");
+      // The insert met a committed row: the same request_id (a concurrent submission of the same
+      // request), or the NIK's open application. Decide again on what it met.
+      seen.request = FindRequest(tx, key);
+      if (!seen.request.has_value()) {
+        seen.open_application = FindOpenApplication(tx, change->after.applicant.nik);
+      }
+      if (!seen.request.has_value() && !seen.open_application.has_value()) {
+        return absl::AbortedError("a concurrent submission interfered; retry");
+      }
       change = decide(nullptr, seen);
       if (!change.ok()) return change.status();
       if (change->kind != ApplicationChange::Kind::kNone) {
-        return absl::AbortedError("request_id race; retry");
+        return absl::AbortedError("a concurrent submission interfered; retry");
       }
     }
     Write(tx, *audit_, *change);
@@ -193,6 +261,14 @@ absl::StatusOr<std::vector<ApplicationRecord>> IntakeStore::List(const ListFilte
       }
     }
     return out;
+  });
+}
+
+absl::StatusOr<std::optional<SeenRequest>> IntakeStore::FindResubmission(
+    const std::string& request_id) {
+  using Out = std::optional<SeenRequest>;
+  return pool_->ReadOne<Out>([&](pqxx::nontransaction& tx) -> absl::StatusOr<Out> {
+    return ResubmissionOf(tx, request_id);
   });
 }
 

@@ -4,6 +4,8 @@
 #include "common/audit_log.h"
 #include "common/grpc_client.h"
 #include "common/notification_client.h"
+#include "common/outbox_attention.h"
+#include "common/outbox_attention_client.h"
 #include "common/service_runtime.h"
 #include "disposition_client.h"
 #include "intake_config.h"
@@ -11,6 +13,7 @@
 #include "intake_payloads.h"
 #include "intake_service_impl.h"
 #include "intake_store.h"
+#include "unit_registry.h"
 
 namespace sertel::intake {
 const std::vector<Migration>& Migrations();
@@ -26,6 +29,8 @@ int main(int argc, char** argv) {
   if (!rt.ok()) return ServiceRuntime::ExitWith(rt.status());
   if ((*rt)->migrate_only()) return 0;
   const ClientConfig& client = (*rt)->config().client;
+  absl::StatusOr<UnitRegistry> units = UnitRegistry::FromFile(own.units_file);
+  if (!units.ok()) return ServiceRuntime::ExitWith(units.status());
 
   auto disposition_channel = MakeChannel(own.disposition_address, client);
   if (!disposition_channel.ok()) return ServiceRuntime::ExitWith(disposition_channel.status());
@@ -36,7 +41,12 @@ int main(int argc, char** argv) {
   DispositionClient disposition(*disposition_channel, client, own.lookup_deadline);
   CertificateClient certificate(*certificate_channel, client, own.lookup_deadline);
   NotificationClient notification(*notification_channel, client);
+  // Application.attention: intake's own DEAD rows, and the deliveries the notification service
+  // gave up on (its OutboxAdminService, read-only).
+  OutboxAttentionReader own_attention(&(*rt)->pool(), "intake");
+  OutboxAttentionClient delivery_attention(*notification_channel, client, own.lookup_deadline);
 
+  // WithdrawCase: only rows queued before withdrawals called disposition synchronously.
   for (const char* topic : {kOpenCaseTopic, kResumeCaseTopic, kWithdrawCaseTopic}) {
     (*rt)->outbox().Register(topic, [&disposition](const OutboxMessage& m) {
       return disposition.Deliver(m.topic, m.payload);
@@ -49,7 +59,12 @@ int main(int argc, char** argv) {
   AuditLog audit;
   IntakeStore store(&(*rt)->pool(), &audit);
   IntakeManager manager(&store, &disposition, &certificate, SystemClock::Default(),
-                        {.max_document_bytes = own.max_document_bytes}, (*rt)->page_tokens());
+                        {.max_document_bytes = own.max_document_bytes,
+                         .units = &*units,
+                         .withdrawals = &disposition,
+                         .own_attention = &own_attention,
+                         .delivery_attention = &delivery_attention},
+                        (*rt)->page_tokens());
   IntakeServiceImpl impl(&manager, &(*rt)->authenticator());
   if (absl::Status s = impl.authorizer().CheckCoversService(); !s.ok()) {
     return ServiceRuntime::ExitWith(s);

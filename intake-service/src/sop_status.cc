@@ -68,6 +68,15 @@ ApplicationStatus SopStatus::FromEnrollmentStatus(EnrollmentStatus s) {
   }
 }
 
+std::optional<AttentionRecord> SopStatus::PickAttention(
+    const std::optional<AttentionRecord>& own, const CaseView* kase,
+    const EnrollmentView* enrollment, const std::optional<AttentionRecord>& delivery) {
+  if (own.has_value()) return own;
+  if (kase != nullptr && kase->attention.has_value()) return kase->attention;
+  if (enrollment != nullptr && enrollment->attention.has_value()) return enrollment->attention;
+  return delivery;
+}
+
 SopView SopStatus::Merge(const IntakeView& intake, const CaseView* kase,
                          const EnrollmentView* enrollment) {
   SopView out;

@@ -7,6 +7,8 @@
 //                                enrollment_or_null);
 #pragma once
 
+#include <optional>
+
 #include "intake_records.h"
 
 namespace sertel::intake {
@@ -26,6 +28,13 @@ class SopStatus {
 
   static ApplicationStatus FromCaseStatus(CaseStatus s);
   static ApplicationStatus FromEnrollmentStatus(EnrollmentStatus s);
+
+  // Application.attention: intake's own DEAD outbox row, else the case's attention, else the
+  // enrollment's, else a delivery the notification service gave up on; nullopt when nothing
+  // waits for an operator. Any argument may be null/nullopt (unknown or none).
+  static std::optional<AttentionRecord> PickAttention(
+      const std::optional<AttentionRecord>& own, const CaseView* kase,
+      const EnrollmentView* enrollment, const std::optional<AttentionRecord>& delivery);
 };
 
 }  // namespace sertel::intake

@@ -11,8 +11,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "applicant_rules.h"
+#include "common/field_rules.h"
 #include "common/field_violations.h"
 #include "common/sop.h"
+#include "common/validators.h"
 #include "field_checks.h"
 
 namespace sertel::intake {
@@ -41,7 +44,7 @@ void CheckDocuments(const std::vector<DocumentInput>& docs, int64_t max_bytes, F
     } else {
       seen[d.kind] = true;
     }
-    v.AddIfError(f + ".filename", CheckText(d.filename, 255, /*required=*/false));
+    v.AddIf(CheckField(f + ".filename", field_rules::kFilename, d.filename, /*required=*/false));
     if (absl::StrContains(d.filename, "/") || absl::StrContains(d.filename, "\\")) {
       v.Add(f + ".filename", "must not contain a path");
     }
@@ -98,23 +101,12 @@ absl::Status CheckRequestId(absl::string_view id, bool required) {
   return absl::OkStatus();
 }
 
-absl::Status SubmissionRules::CheckSubmission(const SubmissionInput& r,
-                                              absl::string_view token_nik) const {
+absl::Status SubmissionRules::CheckSubmission(const SubmissionInput& r) const {
   FieldViolations v;
   v.AddIfError("request_id", CheckRequestId(r.request_id, /*required=*/true));
   const ApplicantRecord& a = r.applicant;
-  v.AddIfError("applicant.nik", CheckNik(a.nik));
-  // An applicant applies for themselves: the NIK must be the one in their token.
-  if (!token_nik.empty() && !a.nik.empty() && a.nik != token_nik) {
-    v.Add("applicant.nik", "does not match the NIK of the caller's token");
-  }
-  v.AddIfError("applicant.nip", CheckNip(a.nip));
-  v.AddIfError("applicant.full_name", CheckFullName(a.full_name));
-  v.AddIfError("applicant.email", CheckEmail(a.email));
-  v.AddIfError("applicant.phone", CheckPhone(a.phone));
-  v.AddIfError("applicant.unit", CheckText(a.unit, 200, /*required=*/true));
-  v.AddIfError("applicant.position", CheckText(a.position, 200, /*required=*/true));
-  v.AddIfError("note", CheckText(r.note, 1000, /*required=*/false, /*multiline=*/true));
+  CheckApplicant(a, *units_, CivilDayInJakarta(absl::Now()), v);
+  v.AddIf(CheckField("note", field_rules::kNote, r.note, /*required=*/false));
 
   // SOP step 1: the request letter, the BSrE form, a KTP copy and an SK copy, each exactly once.
   std::vector<bool> seen(5, false);
@@ -143,7 +135,7 @@ absl::Status SubmissionRules::CheckResubmission(const ResubmissionInput& r) cons
 
 absl::Status SubmissionRules::CheckWithdrawal(const WithdrawalInput& r) const {
   FieldViolations v;
-  v.AddIfError("reason", CheckText(r.reason, 1000, /*required=*/false, /*multiline=*/true));
+  v.AddIf(CheckField("reason", field_rules::kReason, r.reason, /*required=*/false));
   if (!v.empty()) return v.ToStatus("the withdrawal is invalid");
   return absl::OkStatus();
 }

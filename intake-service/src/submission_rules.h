@@ -3,8 +3,8 @@
 // PNG and within the size limit. Every problem is reported at once as a field violation, named
 // as the API names the field. Plain C++ on the input records: no gRPC, no SQL, no protobuf.
 //
-//   SubmissionRules rules({.max_document_bytes = 5 << 20});
-//   absl::Status s = rules.CheckSubmission(input, caller_nik_or_empty);
+//   SubmissionRules rules({.max_document_bytes = 5 << 20}, &unit_registry);
+//   absl::Status s = rules.CheckSubmission(input);
 //   std::string hash = SubmissionRules::CanonicalHash(input);   // for idempotency
 #pragma once
 
@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "intake_records.h"
+#include "unit_registry.h"
 
 namespace sertel::intake {
 
@@ -22,11 +23,12 @@ class SubmissionRules {
   struct Options {
     int64_t max_document_bytes = 5 << 20;
   };
-  explicit SubmissionRules(Options options) : options_(options) {}
+  // `units` (the unit registry, unit_registry.h) outlives the rules.
+  SubmissionRules(Options options, const UnitRegistry* units) : options_(options), units_(units) {}
 
-  // INVALID_ARGUMENT listing every bad field. `token_nik` is the caller's NIK when the caller is
-  // an APPLICANT (they may only apply for themselves), empty otherwise.
-  absl::Status CheckSubmission(const SubmissionInput& input, absl::string_view token_nik) const;
+  // INVALID_ARGUMENT listing every bad field. (Whether the caller may apply for this NIK at all
+  // is the manager's question, asked first: PERMISSION_DENIED.)
+  absl::Status CheckSubmission(const SubmissionInput& input) const;
   // A resubmission: one or more documents, each kind at most once, same content rules.
   absl::Status CheckResubmission(const ResubmissionInput& input) const;
   absl::Status CheckWithdrawal(const WithdrawalInput& input) const;
@@ -40,6 +42,7 @@ class SubmissionRules {
 
  private:
   Options options_;
+  const UnitRegistry* units_;
 };
 
 // Lowercase hex SHA-256.

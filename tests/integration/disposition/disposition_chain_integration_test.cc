@@ -166,7 +166,8 @@ TEST_F(DispositionFixture, VerifyWithAnUncheckedItemNamesItAndChangesNothing) {
   ASSERT_TRUE(GetCase(StepToken(5), "app-1", &now).ok());
   EXPECT_EQ(now.version(), c.version());
   EXPECT_EQ(now.status(), v1::CASE_STATUS_IN_REVIEW);
-  EXPECT_EQ(Count("SELECT count(*) FROM outbox"), 0);
+  // Nothing owed but the progress reports of the changes before.
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE topic <> 'intake.RecordProgress'"), 0);
 }
 
 TEST_F(DispositionFixture, ReturnNotifiesTheApplicantAndResumeLandsOnTheSameStep) {
@@ -233,7 +234,8 @@ TEST_F(DispositionFixture, ReturnWithoutReasonOrDocumentsIsInvalidAndLeavesNoRow
   grpc::Status s = stub_->Return(ctx.get(), r, &out);
   ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(BadRequestFields(s), (std::vector<std::string>{"reason", "missing_documents"}));
-  EXPECT_EQ(Count("SELECT count(*) FROM outbox"), 0);
+  // Nothing owed but the progress reports of the changes before.
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE topic <> 'intake.RecordProgress'"), 0);
   EXPECT_EQ(Count("SELECT count(*) FROM case_timeline"), 1);
 }
 
@@ -361,7 +363,8 @@ TEST_F(DispositionFixture, VerifyEnqueuesStartEnrollmentWhichIsRetriedWhileCerti
   EXPECT_EQ(fake.calls(), 3);
   EXPECT_EQ(fake.accepted()[0].request_id(), "disposition:enroll:app-1");
   EXPECT_EQ(fake.accepted()[0].applicant().full_name(), "Siti Aminah");
-  pqxx::result o = Query("SELECT status, attempts FROM outbox");
+  pqxx::result o =
+      Query("SELECT status, attempts FROM outbox WHERE topic = 'certificate.StartEnrollment'");
   ASSERT_EQ(o.size(), 1u);
   EXPECT_EQ(o[0][0].as<std::string>(), "DELIVERED");
   EXPECT_EQ(o[0][1].as<int>(), 3);  // every attempt is counted, the two failed ones included

@@ -67,6 +67,12 @@ class FakeDisposition final : public v1::DispositionService::Service {
     absl::MutexLock l(&mu_);
     return withdrawn_;
   }
+  // WithdrawCase answers `code` (with `message`) instead of withdrawing the case.
+  void SetWithdrawCode(grpc::StatusCode code, std::string message = "refused") {
+    absl::MutexLock l(&mu_);
+    withdraw_code_ = code;
+    withdraw_message_ = std::move(message);
+  }
   int get_case_calls() {
     absl::MutexLock l(&mu_);
     return get_case_calls_;
@@ -97,11 +103,21 @@ class FakeDisposition final : public v1::DispositionService::Service {
     resp->set_application_id(req->application_id());
     return grpc::Status::OK;
   }
+  // Withdraws the configured case (or a new one, as disposition records a case that intake's
+  // OpenCase has not reached yet) at its next version.
   grpc::Status WithdrawCase(grpc::ServerContext*, const v1::WithdrawCaseRequest* req,
                             v1::Case* resp) override {
     absl::MutexLock l(&mu_);
+    if (withdraw_code_ != grpc::StatusCode::OK)
+      return grpc::Status(withdraw_code_, withdraw_message_);
     withdrawn_.push_back(*req);
+    if (case_.has_value()) *resp = *case_;
     resp->set_application_id(req->application_id());
+    resp->set_status(v1::CASE_STATUS_WITHDRAWN);
+    resp->set_version(case_.has_value() ? case_->version() + 1 : 1);
+    if (resp->current_step() == v1::STEP_UNSPECIFIED) {
+      resp->set_current_step(v1::STEP_HEAD_OF_AGENCY_REVIEW);
+    }
     return grpc::Status::OK;
   }
 
@@ -109,6 +125,8 @@ class FakeDisposition final : public v1::DispositionService::Service {
   absl::Mutex mu_;
   std::optional<v1::Case> case_;
   grpc::StatusCode open_code_ = grpc::StatusCode::UNIMPLEMENTED;
+  grpc::StatusCode withdraw_code_ = grpc::StatusCode::OK;
+  std::string withdraw_message_;
   std::vector<v1::OpenCaseRequest> opened_;
   std::vector<v1::ResumeCaseRequest> resumed_;
   std::vector<v1::WithdrawCaseRequest> withdrawn_;
@@ -173,13 +191,16 @@ class IntakeFixture : public ::testing::Test {
     ASSERT_TRUE(cert_channel.ok());
     certificate_ = std::make_unique<CertificateClient>(*cert_channel, client, absl::Seconds(1));
     store_ = std::make_unique<IntakeStore>(pool_.get(), &audit_);
-    manager_ = std::make_unique<IntakeManager>(store_.get(), disposition_.get(), certificate_.get(),
-                                               SystemClock::Default(), IntakeManager::Options{});
+    manager_ = std::make_unique<IntakeManager>(
+        store_.get(), disposition_.get(), certificate_.get(), SystemClock::Default(),
+        IntakeManager::Options{.units = &testdata::SampleUnits(),
+                               .withdrawals = disposition_.get()});
     authn_ = sertel::testing::MakeTestAuthenticator(pki_);
     impl_ = std::make_unique<IntakeServiceImpl>(manager_.get(), authn_.get());
     server_ = std::make_unique<sertel::testing::TestServer>(
         pki_, std::vector<grpc::Service*>{impl_.get()});
     stub_ = v1::IntakeService::NewStub(server_->Channel());
+    service_stub_ = v1::IntakeService::NewStub(server_->ServiceChannel());
   }
 
   std::string ApplicantToken(const std::string& nik = sertel::intake::testdata::kNik) {
@@ -204,6 +225,35 @@ class IntakeFixture : public ::testing::Test {
     grpc::Status s =
         Submit(sertel::intake::testdata::ValidRequest(request_id, nik), ApplicantToken(nik), &a);
     EXPECT_TRUE(s.ok()) << s.error_message() << BadRequestText(s);
+    return a;
+  }
+
+  // RecordProgress as disposition or certificate would send it (SERVICE, mTLS).
+  grpc::Status Report(const std::string& id, v1::ProgressSource source, int64_t version,
+                      v1::ApplicationStatus status, v1::Step step, v1::Application* out) {
+    v1::RecordProgressRequest r;
+    r.set_application_id(id);
+    r.set_source(source);
+    r.set_version(version);
+    r.set_status(status);
+    r.set_current_step(step);
+    *r.mutable_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
+    r.set_request_id("test:progress:" + id + ":" + std::to_string(version));
+    auto ctx = sertel::testing::ContextWithToken("");
+    return service_stub_->RecordProgress(ctx.get(), r, out);
+  }
+  // The case of `id` was rejected at step 2: its person may apply again.
+  void Close(const std::string& id) {
+    v1::Application out;
+    grpc::Status s = Report(id, v1::PROGRESS_SOURCE_DISPOSITION, 100,
+                            v1::APPLICATION_STATUS_REJECTED, v1::STEP_HEAD_OF_AGENCY_REVIEW, &out);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+  }
+  // SubmitOk, then closed (one open application per person): for tests that need several.
+  v1::Application SubmitClosed(const std::string& request_id,
+                               const std::string& nik = sertel::intake::testdata::kNik) {
+    v1::Application a = SubmitOk(request_id, nik);
+    Close(a.id());
     return a;
   }
 
@@ -241,6 +291,7 @@ class IntakeFixture : public ::testing::Test {
   std::unique_ptr<IntakeServiceImpl> impl_;
   std::unique_ptr<sertel::testing::TestServer> server_;
   std::unique_ptr<v1::IntakeService::Stub> stub_;
+  std::unique_ptr<v1::IntakeService::Stub> service_stub_;  // SERVICE (client certificate)
 };
 
 }  // namespace sertel::intake::itest

@@ -1,6 +1,6 @@
 // After submission: the whole-SOP status (merged with a fake disposition, best effort when it is
 // down), listing with keyset paging and the applicant's own-only view, documents, resubmission
-// only when RETURNED (versions kept, ResumeCase queued), withdrawal only before SENT_TO_CA, and
+// only when RETURNED (versions kept, ResumeCase queued), withdrawal through disposition first, and
 // the OpenCase outbox row that waits while disposition is UNIMPLEMENTED or down.
 #include <google/protobuf/util/time_util.h>
 
@@ -119,10 +119,10 @@ TEST_F(IntakeFixture, ApplicantCannotReadOrChangeAnotherPersonsApplication) {
 
 TEST_F(IntakeFixture, ListIsNewestFirstWithKeysetPagingAndFilters) {
   std::vector<std::string> ids;
-  for (int i = 0; i < 5; ++i) ids.push_back(SubmitOk("list-" + std::to_string(i)).id());
+  for (int i = 0; i < 5; ++i) ids.push_back(SubmitClosed("list-" + std::to_string(i)).id());
   v1::Application other;
   v1::SubmitApplicationRequest r = ValidRequest("list-other", kOtherNik);
-  r.mutable_applicant()->set_unit("Dinas Kesehatan");
+  r.mutable_applicant()->set_unit("DINKES");
   ASSERT_TRUE(Submit(r, Token("OPERATOR"), &other).ok());
 
   std::vector<std::string> seen;
@@ -145,7 +145,7 @@ TEST_F(IntakeFixture, ListIsNewestFirstWithKeysetPagingAndFilters) {
   EXPECT_EQ(seen, std::vector<std::string>(ids.rbegin(), ids.rend()));
 
   v1::ListApplicationsRequest by_unit;
-  by_unit.set_unit("Dinas Kesehatan");
+  by_unit.set_unit("DINKES");
   v1::ListApplicationsResponse resp;
   auto ctx = ContextWithToken(Token("AUDITOR"));
   ASSERT_TRUE(stub_->ListApplications(ctx.get(), by_unit, &resp).ok());
@@ -248,35 +248,55 @@ TEST_F(IntakeFixture, BadResubmissionIsInvalidArgumentAndChangesNothing) {
   EXPECT_EQ(Count("SELECT count(*) FROM documents"), 4);
 }
 
-TEST_F(IntakeFixture, WithdrawBeforeSentToCaQueuesWithdrawCase) {
+TEST_F(IntakeFixture, WithdrawCallsDispositionFirstThenWritesWithdrawnAndQueuesNothing) {
   v1::Application a = SubmitOk();
   fake_disposition_.SetCase(CaseIn(v1::CASE_STATUS_IN_REVIEW, v1::STEP_HEAD_OF_AGENCY_REVIEW));
   v1::Application out;
   grpc::Status s = Withdraw(stub_.get(), ApplicantToken(), a.id(), &out);
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(out.status(), v1::APPLICATION_STATUS_WITHDRAWN);
-  pqxx::result o =
-      Query("SELECT idempotency_key, payload FROM outbox WHERE topic = 'disposition.WithdrawCase'");
-  ASSERT_EQ(o.size(), 1u);
-  EXPECT_EQ(o[0][0].as<std::string>(), "intake:withdraw:" + a.id());
-  v1::WithdrawCaseRequest w;
-  ASSERT_TRUE(w.ParseFromString(pqxx::binarystring(o[0][1]).str()));
-  EXPECT_EQ(w.reason(), "salah unit");
-  // Twice is refused: it is final.
+  // Disposition was asked synchronously, with the idempotent key and the reason.
+  ASSERT_EQ(fake_disposition_.withdrawn().size(), 1u);
+  EXPECT_EQ(fake_disposition_.withdrawn()[0].request_id(), "intake:withdraw:" + a.id());
+  EXPECT_EQ(fake_disposition_.withdrawn()[0].reason(), "salah unit");
+  // No WithdrawCase outbox row any more; intake wrote WITHDRAWN with disposition's case version.
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE topic = 'disposition.WithdrawCase'"), 0);
+  pqxx::result row = Query(
+      "SELECT status, sop_status, case_status, case_version, withdraw_reason FROM applications");
+  EXPECT_EQ(row[0]["status"].as<std::string>(), "WITHDRAWN");
+  EXPECT_EQ(row[0]["sop_status"].as<std::string>(), "WITHDRAWN");
+  EXPECT_EQ(row[0]["case_status"].as<std::string>(), "WITHDRAWN");
+  EXPECT_EQ(row[0]["case_version"].as<int64_t>(), 4);
+  EXPECT_EQ(row[0]["withdraw_reason"].as<std::string>(), "salah unit");
+  // Twice is refused: it is final (and disposition is not asked again).
   EXPECT_EQ(Withdraw(stub_.get(), ApplicantToken(), a.id(), &out).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(fake_disposition_.withdrawn().size(), 1u);
 }
 
-TEST_F(IntakeFixture, WithdrawAfterSentToCaOrRejectionIsFailedPrecondition) {
+TEST_F(IntakeFixture, WithdrawRefusedByDispositionChangesNothingAndSaysWhy) {
   v1::Application a = SubmitOk();
   v1::Application out;
-  for (v1::CaseStatus st : {v1::CASE_STATUS_SENT_TO_CA, v1::CASE_STATUS_REJECTED}) {
-    fake_disposition_.SetCase(CaseIn(st, v1::STEP_VERIFICATION));
-    EXPECT_EQ(Withdraw(stub_.get(), Token("OPERATOR"), a.id(), &out).error_code(),
-              grpc::StatusCode::FAILED_PRECONDITION)
-        << v1::CaseStatus_Name(st);
-  }
+  fake_disposition_.SetCase(CaseIn(v1::CASE_STATUS_SENT_TO_CA, v1::STEP_VERIFICATION));
+  fake_disposition_.SetWithdrawCode(grpc::StatusCode::FAILED_PRECONDITION,
+                                    "the case was already sent to the CA (SENT_TO_CA) and can no "
+                                    "longer be withdrawn; ask the verifier to revoke the "
+                                    "certificate instead");
+  grpc::Status s = Withdraw(stub_.get(), Token("OPERATOR"), a.id(), &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(s.error_message().find("revoke"), std::string::npos) << s.error_message();
+  // A concurrent change of the case: ABORTED, as disposition said.
+  fake_disposition_.SetWithdrawCode(grpc::StatusCode::ABORTED, "the case changed meanwhile");
+  EXPECT_EQ(Withdraw(stub_.get(), Token("OPERATOR"), a.id(), &out).error_code(),
+            grpc::StatusCode::ABORTED);
+  // Anything else from disposition: UNAVAILABLE, nothing changed.
+  fake_disposition_.SetWithdrawCode(grpc::StatusCode::INTERNAL, "boom");
+  EXPECT_EQ(Withdraw(stub_.get(), Token("OPERATOR"), a.id(), &out).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
   EXPECT_EQ(Count("SELECT count(*) FROM applications WHERE status = 'WITHDRAWN'"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM application_timeline WHERE action = 'WITHDRAWN'"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM audit_log WHERE action = 'WITHDRAWN'"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox"), 2);
 }
 
 TEST_F(IntakeFixture, WithdrawWithDispositionDownIsUnavailableAndChangesNothing) {

@@ -16,7 +16,7 @@ grpc::Status List(v1::IntakeService::Stub* stub, const std::string& token,
 }
 
 TEST_F(IntakeFixture, PageTokenIsGoodOnlyForTheFiltersItWasMadeFor) {
-  for (int i = 0; i < 3; ++i) SubmitOk("scope-" + std::to_string(i));
+  for (int i = 0; i < 3; ++i) SubmitClosed("scope-" + std::to_string(i));
   v1::ListApplicationsRequest first;
   first.set_page_size(1);
   first.set_nik(kNik);
@@ -32,7 +32,7 @@ TEST_F(IntakeFixture, PageTokenIsGoodOnlyForTheFiltersItWasMadeFor) {
   EXPECT_NE(next.applications(0).id(), page.applications(0).id());
 
   for (auto change : std::vector<std::function<void(v1::ListApplicationsRequest&)>>{
-           [](auto& r) { r.clear_nik(); }, [](auto& r) { r.set_unit("Dinas Kesehatan"); },
+           [](auto& r) { r.clear_nik(); }, [](auto& r) { r.set_unit("DINKES"); },
            [](auto& r) { r.set_status(v1::APPLICATION_STATUS_WITHDRAWN); }}) {
     v1::ListApplicationsRequest other = same;
     change(other);
@@ -43,7 +43,7 @@ TEST_F(IntakeFixture, PageTokenIsGoodOnlyForTheFiltersItWasMadeFor) {
 }
 
 TEST_F(IntakeFixture, AnApplicantsPageTokenIsNotAnotherApplicantsNorAnOfficials) {
-  for (int i = 0; i < 2; ++i) SubmitOk("mine-" + std::to_string(i), kNik);
+  for (int i = 0; i < 2; ++i) SubmitClosed("mine-" + std::to_string(i), kNik);
   SubmitOk("theirs-0", kOtherNik);
   v1::ListApplicationsRequest r;
   r.set_page_size(1);

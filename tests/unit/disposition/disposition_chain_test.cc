@@ -8,14 +8,17 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "common/field_rules.h"
 #include "common/field_violations.h"
 #include "common/notification_order.h"
 #include "common/page_token.h"
+#include "common/progress_report.h"
 #include "disposition_manager.h"
 #include "disposition_payloads.h"
 #include "disposition_validation.h"
 #include "gtest/gtest.h"
 #include "sertel/v1/certificate.pb.h"
+#include "sertel/v1/intake.pb.h"
 #include "sertel/v1/notification.pb.h"
 
 namespace sertel::disposition {
@@ -265,10 +268,47 @@ TEST_F(ChainTest, WithdrawClosesUntilSentToCaAndIsIdempotent) {
   CaseRecord five = AtStep(5);
   CaseRecord sent = After(chain_.Verify(&five, five.version, As(Role::kVerifier),
                                         Checklist{true, true, true, true, true}, ""));
+  absl::Status refused =
+      chain_.Withdraw(&sent, std::nullopt, "app-1", "k3", "", As(Role::kService)).status();
+  EXPECT_TRUE(absl::IsFailedPrecondition(refused)) << refused;
+  // The caller is told what to do instead.
+  EXPECT_NE(refused.message().find("revoke"), std::string::npos) << refused;
+  CaseRecord rejected = After(chain_.Reject(&c, c.version, As(Role::kHeadOfAgency), "tidak"));
   EXPECT_TRUE(absl::IsFailedPrecondition(
-      chain_.Withdraw(&sent, std::nullopt, "app-1", "k3", "", As(Role::kService)).status()));
-  EXPECT_TRUE(absl::IsNotFound(
-      chain_.Withdraw(nullptr, std::nullopt, "app-1", "k4", "", As(Role::kService)).status()));
+      chain_.Withdraw(&rejected, std::nullopt, "app-1", "k5", "", As(Role::kService)).status()));
+}
+
+TEST_F(ChainTest, WithdrawBeforeTheCaseIsOpenedRecordsItWithdrawnAndOpenThenOpensNothing) {
+  absl::StatusOr<CaseChange> w = chain_.Withdraw(
+      nullptr, std::nullopt, "app-1", "intake:withdraw:app-1", "salah", As(Role::kService));
+  ASSERT_TRUE(w.ok()) << w.status();
+  EXPECT_EQ(w->kind, CaseChange::Kind::kInsert);
+  EXPECT_EQ(w->after.status, CaseStatus::kWithdrawn);
+  EXPECT_EQ(w->request_kind, "WITHDRAW");
+  ASSERT_TRUE(w->entry.has_value());
+  EXPECT_EQ(w->entry->action, "WITHDRAWN");
+  EXPECT_EQ(w->entry->step, 1);  // it never left step 1
+  EXPECT_EQ(w->entry->note, "salah");
+  ASSERT_TRUE(w->audit.has_value());
+  EXPECT_EQ(w->audit->action, "WITHDRAWN");
+  // OpenCase, delivered later by intake's outbox, answers the withdrawn case and opens nothing.
+  CaseRecord withdrawn = w->after;
+  OpenInput in = MakeOpen("app-1", "intake:open:app-1", "Siti Aminah", "siti@example.go.id");
+  absl::StatusOr<CaseChange> open = chain_.Open(&withdrawn, std::nullopt, in, As(Role::kService));
+  ASSERT_TRUE(open.ok()) << open.status();
+  EXPECT_EQ(open->kind, CaseChange::Kind::kNone);
+  EXPECT_TRUE(open->outbox.empty());
+  // The withdrawal's repeat is answered; its key reused for another application is not.
+  absl::StatusOr<CaseChange> repeat =
+      chain_.Withdraw(&withdrawn, SeenRequest{"app-1", "WITHDRAW"}, "app-1",
+                      "intake:withdraw:app-1", "salah", As(Role::kService));
+  ASSERT_TRUE(repeat.ok());
+  EXPECT_EQ(repeat->kind, CaseChange::Kind::kNone);
+  EXPECT_TRUE(
+      absl::IsAlreadyExists(chain_
+                                .Withdraw(nullptr, SeenRequest{"app-1", "WITHDRAW"}, "app-2",
+                                          "intake:withdraw:app-1", "", As(Role::kService))
+                                .status()));
 }
 
 TEST(ChainValidation, VerifyNamesEveryUncheckedItem) {
@@ -300,6 +340,40 @@ TEST(ChainValidation, TextsAreBoundedAndRejectControlCharacters) {
   EXPECT_TRUE(ValidateForward("a", 1, "").ok());
 }
 
+// Notes and reasons follow the one table of field rules (common/field_rules.h): the same
+// limits and the same bilingual violations as step 1 and the notices.
+TEST(ChainValidation, NotesAndReasonsAreTheFieldRulesWithBilingualViolations) {
+  auto only = [](const absl::Status& s) {
+    std::vector<FieldViolation> v = FieldViolations::FromStatus(s);
+    EXPECT_EQ(v.size(), 1u) << s;
+    return v.empty() ? FieldViolation{} : v[0];
+  };
+  const std::string at_limit(field_rules::kNote.max_chars, 'x');
+  EXPECT_TRUE(ValidateForward("a", 1, at_limit).ok());
+  EXPECT_TRUE(ValidateVerify("a", 1, Checklist{true, true, true, true, true}, at_limit).ok());
+  FieldViolation v = only(ValidateForward("a", 1, at_limit + "x"));
+  EXPECT_EQ(v.field, "note");
+  EXPECT_EQ(v.reason, "TOO_LONG");
+  EXPECT_NE(v.description_id.find("paling banyak 1000"), std::string::npos) << v.description_id;
+  v = only(ValidateVerify("a", 1, Checklist{true, true, true, true, true}, at_limit + "x"));
+  EXPECT_EQ(v.field, "note");
+  EXPECT_EQ(v.reason, "TOO_LONG");
+  // 1000 characters of a multi-byte script are 1000 characters, not 3000 bytes.
+  std::string aksara;
+  for (size_t i = 0; i < field_rules::kReason.max_chars; ++i) aksara += "\xea\xa6\x84";  // U+A984
+  EXPECT_TRUE(ValidateReject("a", 1, aksara).ok());
+  v = only(ValidateReturn("a", 1, "baris satu\r\nbaris dua", {3}));
+  EXPECT_EQ(v.field, "reason");
+  EXPECT_EQ(v.reason, "LINE_BREAK");
+  EXPECT_FALSE(v.description_id.empty());
+  v = only(ValidateReject("a", 1, "  \n "));
+  EXPECT_EQ(v.reason, "REQUIRED");
+  EXPECT_EQ(v.description_id, "wajib diisi");
+  v = only(ValidateRequestKey("a", "k", std::string(field_rules::kReason.max_chars + 1, 'r')));
+  EXPECT_EQ(v.field, "reason");
+  EXPECT_EQ(v.reason, "TOO_LONG");
+}
+
 TEST(ChainValidation, OpenNeedsIdsNameAndEmail) {
   std::vector<std::string> f = Fields(ValidateOpen(MakeOpen("", "", "", "not-an-email")));
   EXPECT_EQ(f, (std::vector<std::string>{"application_id", "request_id", "applicant.full_name",
@@ -312,8 +386,9 @@ TEST_F(ChainTest, VerifyOwesStartEnrollmentWithTheApplicant) {
   absl::StatusOr<CaseChange> v = chain_.Verify(&five, five.version, As(Role::kVerifier),
                                                Checklist{true, true, true, true, true}, "");
   ASSERT_TRUE(v.ok()) << v.status();
-  ASSERT_EQ(v->outbox.size(), 1u);
+  ASSERT_EQ(v->outbox.size(), 2u);  // StartEnrollment, then the progress report to intake
   EXPECT_EQ(v->outbox[0].topic, kStartEnrollmentTopic);
+  EXPECT_EQ(v->outbox[0].application_id, "app-1");
   EXPECT_EQ(v->outbox[0].key, "disposition:enroll:app-1");
   v1::StartEnrollmentRequest r;
   ASSERT_TRUE(r.ParseFromString(v->outbox[0].payload));
@@ -330,8 +405,9 @@ TEST_F(ChainTest, ReturnAndRejectOweTheApplicantAnEmail) {
   absl::StatusOr<CaseChange> ret =
       chain_.Return(&c, c.version, As(Role::kHeadOfDivision), "KTP buram", {"KTP_COPY", "SK_COPY"});
   ASSERT_TRUE(ret.ok()) << ret.status();
-  ASSERT_EQ(ret->outbox.size(), 1u);
+  ASSERT_EQ(ret->outbox.size(), 2u);  // the email, then the progress report to intake
   EXPECT_EQ(ret->outbox[0].topic, kSendNotificationTopic);
+  EXPECT_EQ(ret->outbox[0].application_id, "app-1");
   EXPECT_EQ(ret->outbox[0].key, absl::StrCat("disposition:returned:app-1:", ret->after.version));
   v1::SendNotificationRequest n;
   ASSERT_TRUE(n.ParseFromString(ret->outbox[0].payload));
@@ -346,13 +422,108 @@ TEST_F(ChainTest, ReturnAndRejectOweTheApplicantAnEmail) {
 
   absl::StatusOr<CaseChange> rej = chain_.Reject(&c, c.version, As(Role::kHeadOfDivision), "tidak");
   ASSERT_TRUE(rej.ok()) << rej.status();
-  ASSERT_EQ(rej->outbox.size(), 1u);
+  ASSERT_EQ(rej->outbox.size(), 2u);
   EXPECT_EQ(rej->outbox[0].key, "disposition:rejected:app-1");
   ASSERT_TRUE(n.ParseFromString(rej->outbox[0].payload));
   EXPECT_EQ(n.template_(), v1::NOTIFICATION_TEMPLATE_APPLICATION_REJECTED);
   EXPECT_EQ(n.params().at("reason"), "tidak");
-  // Forward owes nobody anything.
-  EXPECT_TRUE(chain_.Forward(&c, c.version, As(Role::kHeadOfDivision), "")->outbox.empty());
+  // Forward owes nobody anything but the progress report.
+  absl::StatusOr<CaseChange> fwd = chain_.Forward(&c, c.version, As(Role::kHeadOfDivision), "");
+  ASSERT_TRUE(fwd.ok());
+  ASSERT_EQ(fwd->outbox.size(), 1u);
+  EXPECT_EQ(fwd->outbox[0].topic, kRecordProgressTopic);
+}
+
+// The report of `ch`'s progress: exactly one, for ch's case and version.
+v1::RecordProgressRequest ProgressOf(const absl::StatusOr<CaseChange>& ch) {
+  v1::RecordProgressRequest r;
+  EXPECT_TRUE(ch.ok()) << ch.status();
+  if (!ch.ok()) return r;
+  int reports = 0;
+  for (const OutboxItem& o : ch->outbox) {
+    EXPECT_EQ(o.application_id, ch->after.application_id) << o.topic;  // every item names it
+    if (o.topic != kRecordProgressTopic) continue;
+    ++reports;
+    EXPECT_TRUE(r.ParseFromString(o.payload));
+    EXPECT_EQ(o.key, absl::StrCat("disposition:progress:", ch->after.application_id, ":",
+                                  ch->after.version));
+    EXPECT_EQ(r.request_id(), o.key);
+  }
+  EXPECT_EQ(reports, 1);
+  EXPECT_EQ(r.application_id(), ch->after.application_id);
+  EXPECT_EQ(r.source(), v1::PROGRESS_SOURCE_DISPOSITION);
+  EXPECT_EQ(r.version(), ch->after.version);
+  return r;
+}
+
+TEST_F(ChainTest, EveryChangeOfACaseReportsItsStatusStepAndVersionToIntake) {
+  OpenInput in = MakeOpen("app-1", "intake:open:app-1", "Siti Aminah", "siti@example.go.id");
+  absl::StatusOr<CaseChange> open = chain_.Open(nullptr, std::nullopt, in, As(Role::kService));
+  v1::RecordProgressRequest r = ProgressOf(open);
+  EXPECT_EQ(r.status(), v1::APPLICATION_STATUS_IN_REVIEW);
+  EXPECT_EQ(r.current_step(), v1::STEP_HEAD_OF_AGENCY_REVIEW);
+  EXPECT_EQ(r.at().seconds(), absl::ToUnixSeconds(kT0));
+  CaseRecord c = open->after;
+
+  absl::StatusOr<CaseChange> fwd = chain_.Forward(&c, c.version, As(Role::kHeadOfAgency), "");
+  r = ProgressOf(fwd);
+  EXPECT_EQ(r.status(), v1::APPLICATION_STATUS_IN_REVIEW);
+  EXPECT_EQ(r.current_step(), v1::STEP_HEAD_OF_DIVISION_REVIEW);
+  c = fwd->after;
+
+  absl::StatusOr<CaseChange> ret =
+      chain_.Return(&c, c.version, As(Role::kHeadOfDivision), "KTP buram", {"KTP_COPY"});
+  r = ProgressOf(ret);
+  EXPECT_EQ(r.status(), v1::APPLICATION_STATUS_RETURNED);
+  EXPECT_EQ(r.current_step(), v1::STEP_HEAD_OF_DIVISION_REVIEW);
+  c = ret->after;
+
+  absl::StatusOr<CaseChange> resume =
+      chain_.Resume(&c, std::nullopt, "app-1", "intake:resume:app-1:1", As(Role::kService));
+  r = ProgressOf(resume);
+  EXPECT_EQ(r.status(), v1::APPLICATION_STATUS_IN_REVIEW);
+  EXPECT_EQ(r.current_step(), v1::STEP_HEAD_OF_DIVISION_REVIEW);
+  c = resume->after;
+
+  absl::StatusOr<CaseChange> withdraw =
+      chain_.Withdraw(&c, std::nullopt, "app-1", "intake:withdraw:app-1", "", As(Role::kService));
+  r = ProgressOf(withdraw);
+  EXPECT_EQ(r.status(), v1::APPLICATION_STATUS_WITHDRAWN);
+  EXPECT_EQ(r.current_step(), v1::STEP_HEAD_OF_DIVISION_REVIEW);
+
+  CaseRecord five = AtStep(5);
+  r = ProgressOf(chain_.Verify(&five, five.version, As(Role::kVerifier),
+                               Checklist{true, true, true, true, true}, ""));
+  EXPECT_EQ(r.status(), v1::APPLICATION_STATUS_SENT_TO_CA);
+  EXPECT_EQ(r.current_step(), v1::STEP_VERIFICATION);
+  r = ProgressOf(chain_.Reject(&five, five.version, As(Role::kVerifier), "bukan ASN"));
+  EXPECT_EQ(r.status(), v1::APPLICATION_STATUS_REJECTED);
+  EXPECT_EQ(r.current_step(), v1::STEP_VERIFICATION);
+
+  r = ProgressOf(chain_.Withdraw(nullptr, std::nullopt, "app-2", "intake:withdraw:app-2", "",
+                                 As(Role::kService)));
+  EXPECT_EQ(r.status(), v1::APPLICATION_STATUS_WITHDRAWN);
+  EXPECT_EQ(r.current_step(), v1::STEP_SUBMISSION);
+  // A repeat changes nothing and reports nothing.
+  EXPECT_TRUE(chain_.Open(&c, std::nullopt, in, As(Role::kService))->outbox.empty());
+}
+
+TEST_F(ChainTest, AMultiLineReasonTravelsUnchangedIntoTheNotice) {
+  const std::string reason =
+      "KTP tidak terbaca.\nMohon unggah ulang:\n\t- KTP (berwarna)\n\t- SK pengangkatan";
+  EXPECT_TRUE(ValidateReturn("app-1", 3, reason, {3, 4}).ok());
+  EXPECT_TRUE(ValidateReject("app-1", 3, reason).ok());
+  CaseRecord c = AtStep(3);
+  for (bool reject : {false, true}) {
+    absl::StatusOr<CaseChange> ch =
+        reject ? chain_.Reject(&c, c.version, As(Role::kHeadOfDivision), reason)
+               : chain_.Return(&c, c.version, As(Role::kHeadOfDivision), reason, {"KTP_COPY"});
+    ASSERT_TRUE(ch.ok()) << ch.status();
+    v1::SendNotificationRequest n;
+    ASSERT_TRUE(n.ParseFromString(ch->outbox[0].payload));
+    EXPECT_EQ(n.params().at("reason"), reason);
+    EXPECT_EQ(ch->entry->note, reason);
+  }
 }
 
 // The inbox's page tokens, through the manager: anything it did not issue for the caller's inbox

@@ -116,16 +116,37 @@ TEST(IntakeProtoTest, OutboxPayloadsAreDispositionsRequests) {
   EXPECT_EQ(o.applicant().nik(), kNik);
   EXPECT_EQ(o.submitted_at().seconds(), 1700000000);
 
+  EXPECT_EQ(open.application_id, "id-1");
+
   OutboxItem resume = ResumeCaseItem("id-1", 3);
   EXPECT_EQ(resume.topic, "disposition.ResumeCase");
   EXPECT_EQ(resume.key, "intake:resume:id-1:3");
+  EXPECT_EQ(resume.application_id, "id-1");
+}
 
-  OutboxItem withdraw = WithdrawCaseItem("id-1", "salah unit");
-  v1::WithdrawCaseRequest w;
-  ASSERT_TRUE(w.ParseFromString(withdraw.payload));
-  EXPECT_EQ(withdraw.topic, "disposition.WithdrawCase");
-  EXPECT_EQ(w.request_id(), "intake:withdraw:id-1");
-  EXPECT_EQ(w.reason(), "salah unit");
+TEST(IntakeProtoTest, AProgressReportMapsWithItsTimeAndTheCaseKeepsItsVersion) {
+  v1::RecordProgressRequest r;
+  r.set_application_id("id-1");
+  r.set_source(v1::PROGRESS_SOURCE_CERTIFICATE);
+  r.set_version(7);
+  r.set_status(v1::APPLICATION_STATUS_HANDED_OVER);
+  r.set_current_step(v1::STEP_HANDOVER);
+  r.mutable_at()->set_seconds(1700000000);
+  r.set_request_id("certificate:progress:id-1:7");
+  ProgressInput in = FromProto(r);
+  EXPECT_EQ(in.application_id, "id-1");
+  EXPECT_EQ(in.source, kProgressFromCertificate);
+  EXPECT_EQ(in.version, 7);
+  EXPECT_EQ(in.status, ApplicationStatus::kHandedOver);
+  EXPECT_EQ(in.step, 7);
+  EXPECT_EQ(in.at, absl::FromUnixSeconds(1700000000));
+  r.clear_at();
+  EXPECT_FALSE(FromProto(r).at.has_value());
+
+  v1::Case c;
+  c.set_status(v1::CASE_STATUS_WITHDRAWN);
+  c.set_version(5);
+  EXPECT_EQ(FromProto(c).version, 5);
 }
 
 }  // namespace
