@@ -1,6 +1,7 @@
 -- One enrollment by its application.
-SELECT application_id, request_id, nik, nip, full_name, email, phone, unit, position, status,
-       version, activation_hash, to_micros(activation_expires_at) AS activation_expires_at_us,
+SELECT application_id, request_id, nik, nip, full_name, email, phone, unit, certificate_ou,
+       position, status, version, activation_hash,
+       to_micros(activation_expires_at) AS activation_expires_at_us,
        activation_attempts, activation_codes_sent,
        coalesce(certificate_serial, '') AS certificate_serial, handover_channel,
        to_micros(handed_over_at) AS handed_over_at_us, to_micros(issued_at) AS issued_at_us,

@@ -1,6 +1,7 @@
 -- Writes an enrollment's change (CertificateStore::Apply, the row locked): its mutable columns,
 -- if the row still has the version the change was decided on. An empty activation_hash or
--- certificate_serial is stored as NULL.
+-- certificate_serial is stored as NULL. ResendActivationCode replaces the code: its hash, its
+-- expiry ($12) and the count of codes sent ($13).
 UPDATE enrollments
 SET status = $2,
     version = $3,
@@ -10,5 +11,7 @@ SET status = $2,
     handover_channel = $7,
     handed_over_at = from_micros($8),
     issued_at = from_micros($9),
-    updated_at = from_micros($10)
+    updated_at = from_micros($10),
+    activation_expires_at = from_micros($12),
+    activation_codes_sent = $13
 WHERE application_id = $1 AND version = $11

@@ -58,6 +58,8 @@ CertificateConfig CertificateConfig::FromEnv(EnvReader& env) {
   c.crl_url = env.String("SERTEL_CERTIFICATE_CRL_URL", "");
   c.crl_validity = DurationOrDays(env, "SERTEL_CERTIFICATE_CRL_VALIDITY", c.crl_validity, "7d");
   c.notification_address = env.String("SERTEL_NOTIFICATION_ADDRESS", c.notification_address);
+  c.intake_address = env.String("SERTEL_INTAKE_ADDRESS", c.intake_address);
+  if (c.intake_address.empty()) env.AddError("SERTEL_INTAKE_ADDRESS must not be empty");
   return c;
 }
 

@@ -32,6 +32,8 @@ struct CertificateConfig {
   std::string crl_url;                                    // SERTEL_CERTIFICATE_CRL_URL
   absl::Duration crl_validity = absl::Hours(24 * 7);      // SERTEL_CERTIFICATE_CRL_VALIDITY
   std::string notification_address = "127.0.0.1:50054";   // SERTEL_NOTIFICATION_ADDRESS
+  // SERTEL_INTAKE_ADDRESS: where the progress reports go (IntakeService.RecordProgress, outbox)
+  std::string intake_address = "localhost:50051";
 
   static CertificateConfig FromEnv(EnvReader& env);
 };

@@ -1,6 +1,7 @@
 #include "certificate_proto.h"
 
 #include "common/applicant_proto.h"
+#include "common/attention_proto.h"
 #include "common/proto_time.h"
 #include "common/sop.h"
 #include "enrollment_lifecycle.h"
@@ -90,7 +91,9 @@ v1::Enrollment EnrollmentToProto(const EnrollmentRecord& e) {
   *out.mutable_created_at() = ToProtoTimestamp(e.created_at);
   *out.mutable_updated_at() = ToProtoTimestamp(e.updated_at);
   out.set_keystore_available(e.keystore_available);
+  out.set_activation_resends_left(e.activation_resends_left);
   for (const TimelineRecord& t : e.timeline) TimelineToProto(t, out.add_timeline());
+  if (e.attention.has_value()) AttentionToProto(*e.attention, out.mutable_attention());
   return out;
 }
 

@@ -49,7 +49,9 @@ std::optional<std::string> RevocationReasonName(int reason) {
   }
 }
 
-HolderIdentity IdentityOf(const HolderRecord& h) { return {h.full_name, h.nik, h.email, h.unit}; }
+HolderIdentity IdentityOf(const HolderRecord& h) {
+  return {h.full_name, h.nik, h.email, h.certificate_ou.empty() ? h.unit : h.certificate_ou};
+}
 
 int RfcReasonCode(int reason) { return reason > 0 ? reason - 1 : 0; }
 

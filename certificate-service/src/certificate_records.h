@@ -16,6 +16,7 @@
 #include "absl/time/time.h"
 #include "certificate_matcher.h"
 #include "common/change_records.h"
+#include "common/outbox_attention.h"
 
 namespace sertel::certificate {
 
@@ -43,8 +44,11 @@ struct Actor {
   std::string role;  // "VERIFIER", "APPLICANT", "SERVICE", ...
 };
 
+// `unit` is the unit's code in intake's registry (what statistics group by); `certificate_ou`
+// the unit's name in the certificate's subject OU (Applicant.certificate_ou, or the unit itself
+// from callers older than the registry).
 struct HolderRecord {
-  std::string nik, nip, full_name, email, phone, unit, position;
+  std::string nik, nip, full_name, email, phone, unit, position, certificate_ou;
   bool operator==(const HolderRecord& other) const = default;
 };
 // What the certificate says of its holder: CN, serialNumber, SAN email and OU.
@@ -78,6 +82,14 @@ struct EnrollmentRecord {
   absl::Time created_at;
   absl::Time updated_at;
   std::vector<TimelineRecord> timeline;  // oldest first; filled by reads that ask for it
+  // How many more activation codes ResendActivationCode may send in the current 24 hours, at the
+  // moment of the answer: filled by the managers (EnrollmentLifecycle::ResendsLeft), never
+  // stored.
+  int activation_resends_left = 0;
+  // The newest DEAD outbox row of this enrollment (e.g. the activation code's notification
+  // refused for good), filled by the reads that answer a caller (with the timeline); never stored
+  // in the enrollment row.
+  std::optional<AttentionRecord> attention;
 };
 
 struct CertificateRecord {
@@ -115,6 +127,34 @@ struct Revocation {
   absl::Time at;
 };
 
+// An idempotency key (a request's request_id) of one RPC: the same key with the same request
+// returns the first answer and does nothing again; with another request it is ALREADY_EXISTS.
+// Keys are scoped per RPC.
+struct RequestKey {
+  std::string rpc{};           // "SetPassphrase", "HandOver", "RevokeCertificate", ...
+  std::string request_id{};    // the caller's key
+  std::string request_hash{};  // HMAC-SHA256 (raw) of the request's canonical form
+};
+
+// What an earlier call left under the same key.
+struct SeenRequest {
+  std::string request_hash{};
+  std::string application_id{};
+  bool done = false;    // false: claimed by a SetPassphrase that is still issuing
+  std::string claim{};  // the claimant's token (a claim only)
+  absl::Time claimed_at{};
+};
+
+// The key row a change writes in its transaction: DONE, or (SetPassphrase, before it issues)
+// CLAIMED under `claim`.
+struct RequestWrite {
+  RequestKey key{};
+  std::string application_id{};
+  bool done = true;
+  std::string claim{};
+  absl::Time at{};
+};
+
 // What one step does to an enrollment; CertificateStore::Apply writes it in one transaction.
 struct EnrollmentChange {
   enum class Kind { kNone, kInsert, kUpdate };
@@ -126,6 +166,7 @@ struct EnrollmentChange {
   std::vector<OutboxItem> outbox{};
   std::optional<Issuance> issuance{};
   std::optional<Revocation> revocation{};
+  std::optional<RequestWrite> request{};  // the idempotency key, when the call carried one
   // Told to the caller once the change is written: a wrong activation code is counted and
   // audited, and still refused.
   absl::Status answer{};
@@ -153,6 +194,13 @@ struct UnitFigures {
   int64_t revoked_total = 0;
   int64_t expired_total = 0;
   int64_t awaiting_passphrase = 0;
+};
+
+// What the store counts as of a moment: the figures per unit (code) and the people holding a
+// valid certificate over all of them (distinct NIKs: not the sum of the units).
+struct StatisticsRows {
+  std::vector<UnitFigures> by_unit{};
+  int64_t holders_with_valid_certificate = 0;
 };
 
 // The SOP's recorded figures as of a moment: the totals and the same per unit.

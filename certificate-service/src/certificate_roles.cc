@@ -22,6 +22,7 @@ const RoleTable& CertificateRoles() {
       {"RevokeCertificate", kVerifierOnly},
       {"GetStatistics", kReadStatistics},
       {"GetSlaReport", kReadSlaReport},
+      {"ResendActivationCode", With(kActForTheOwner, Role::kApplicant)},
   };
   return kTable;
 }

@@ -21,7 +21,7 @@ inline constexpr RoleSet kReadAnyEnrollment = {
     Role::kVerifier,     Role::kAuditor,        Role::kService,      Role::kOperator,
     Role::kHeadOfAgency, Role::kHeadOfDivision, Role::kHeadOfSection};
 // SOP steps 6-7: the verifier at whose desk the owner types the passphrase acts for the owner
-// (SetPassphrase, DownloadKeystore); an applicant only for themselves.
+// (SetPassphrase, ResendActivationCode, DownloadKeystore); an applicant only for themselves.
 inline constexpr RoleSet kActForTheOwner = {Role::kVerifier};
 // SOP step 7 and revocation: the verifier.
 inline constexpr RoleSet kVerifierOnly = {Role::kVerifier};

@@ -51,9 +51,10 @@ grpc::Status CertificateServiceImpl::SetPassphrase(grpc::ServerContext* ctx,
   std::string* original = mutable_req->mutable_passphrase();
   if (!original->empty()) OPENSSL_cleanse(original->data(), original->size());
   return HandleRpc(ctx, authz_, "SetPassphrase", [&](const Principal& caller) {
-    return Answer(managers_->enrollment.SetPassphrase(caller, req->application_id(),
-                                                      req->activation_code(), passphrase),
-                  resp, CertificateToProto);
+    return Answer(
+        managers_->enrollment.SetPassphrase(caller, req->application_id(), req->activation_code(),
+                                            passphrase, req->request_id()),
+        resp, CertificateToProto);
   });
 }
 
@@ -61,8 +62,9 @@ grpc::Status CertificateServiceImpl::HandOver(grpc::ServerContext* ctx,
                                               const v1::HandOverRequest* req,
                                               v1::Enrollment* resp) {
   return HandleRpc(ctx, authz_, "HandOver", [&](const Principal& caller) {
-    return Answer(managers_->handover.HandOver(caller, req->application_id(), req->channel()), resp,
-                  EnrollmentToProto);
+    return Answer(managers_->handover.HandOver(caller, req->application_id(), req->channel(),
+                                               req->request_id()),
+                  resp, EnrollmentToProto);
   });
 }
 
@@ -97,8 +99,18 @@ grpc::Status CertificateServiceImpl::RevokeCertificate(grpc::ServerContext* ctx,
                                                        const v1::RevokeCertificateRequest* req,
                                                        v1::Certificate* resp) {
   return HandleRpc(ctx, authz_, "RevokeCertificate", [&](const Principal& caller) {
-    return Answer(managers_->revocation.RevokeCertificate(caller, req->serial(), req->reason()),
+    return Answer(managers_->revocation.RevokeCertificate(caller, req->serial(), req->reason(),
+                                                          req->request_id()),
                   resp, CertificateToProto);
+  });
+}
+
+grpc::Status CertificateServiceImpl::ResendActivationCode(
+    grpc::ServerContext* ctx, const v1::ResendActivationCodeRequest* req, v1::Enrollment* resp) {
+  return HandleRpc(ctx, authz_, "ResendActivationCode", [&](const Principal& caller) {
+    return Answer(managers_->enrollment.ResendActivationCode(caller, req->application_id(),
+                                                             req->request_id()),
+                  resp, EnrollmentToProto);
   });
 }
 

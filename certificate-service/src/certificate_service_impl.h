@@ -35,6 +35,9 @@ class CertificateServiceImpl final : public v1::CertificateService::Service {
                             v1::SlaReport* resp) override;
   grpc::Status GetStatistics(grpc::ServerContext* ctx, const v1::GetStatisticsRequest* req,
                              v1::Statistics* resp) override;
+  grpc::Status ResendActivationCode(grpc::ServerContext* ctx,
+                                    const v1::ResendActivationCodeRequest* req,
+                                    v1::Enrollment* resp) override;
 
  private:
   CertificateManagers* managers_;

@@ -6,6 +6,7 @@
 #include "certificate_queries.h"
 #include "common/audit_log.h"
 #include "common/outbox.h"
+#include "common/outbox_attention.h"
 #include "common/pg_pool.h"
 #include "common/sql_query.h"
 
@@ -43,7 +44,7 @@ EnrollmentRecord ReadEnrollment(const pqxx::row& r) {
   e.holder = {r["nik"].as<std::string>(),       r["nip"].as<std::string>(),
               r["full_name"].as<std::string>(), r["email"].as<std::string>(),
               r["phone"].as<std::string>(),     r["unit"].as<std::string>(),
-              r["position"].as<std::string>()};
+              r["position"].as<std::string>(),  r["certificate_ou"].as<std::string>()};
   e.state = ParseEnrollmentState(r["status"].as<std::string>()).value_or(EnrollmentState::kRevoked);
   e.version = r["version"].as<int64_t>();
   if (!r["activation_hash"].is_null()) {
@@ -101,18 +102,39 @@ bool InsertEnrollment(pqxx::work& tx, const EnrollmentRecord& e) {
       tx, queries::kInsertEnrollment, e.application_id, e.request_id, h.nik, h.nip, h.full_name,
       h.email, h.phone, h.unit, h.position, EnrollmentStateName(e.state), e.version,
       pqxx::binarystring(e.activation_hash), Micros(e.activation_expires_at), e.activation_attempts,
-      e.activation_codes_sent, Micros(e.created_at), Micros(e.updated_at));
+      e.activation_codes_sent, Micros(e.created_at), Micros(e.updated_at), h.certificate_ou);
   return r.affected_rows() == 1;
 }
 
 // Returns false when the row no longer has `expected_version`.
 bool UpdateEnrollment(pqxx::work& tx, const EnrollmentRecord& e, int64_t expected_version) {
+  std::optional<absl::Time> expires;
+  if (e.activation_expires_at != absl::InfinitePast()) expires = e.activation_expires_at;
   pqxx::result r =
       RunQuery(tx, queries::kUpdateEnrollment, e.application_id, EnrollmentStateName(e.state),
                e.version, pqxx::binarystring(e.activation_hash), e.activation_attempts,
                e.certificate_serial, e.handover_channel, OptionalMicros(e.handed_over_at).get(),
-               OptionalMicros(e.issued_at).get(), Micros(e.updated_at), expected_version);
+               OptionalMicros(e.issued_at).get(), Micros(e.updated_at), expected_version,
+               OptionalMicros(expires).get(), e.activation_codes_sent);
   return r.affected_rows() == 1;
+}
+
+// Returns false when the key is another request's, or DONE already (written meanwhile).
+bool WriteRequestKey(pqxx::work& tx, const RequestWrite& w) {
+  pqxx::result r = RunQuery(tx, queries::kUpsertRequestKey, w.key.rpc, w.key.request_id,
+                            pqxx::binarystring(w.key.request_hash), w.application_id,
+                            std::string(w.done ? "DONE" : "CLAIMED"), w.claim, Micros(w.at));
+  return r.affected_rows() == 1;
+}
+
+std::optional<SeenRequest> LoadRequest(pqxx::transaction_base& tx, const RequestKey& key) {
+  pqxx::result r = RunQuery(tx, queries::kSelectRequestKey, key.rpc, key.request_id);
+  if (r.empty()) return std::nullopt;
+  return SeenRequest{.request_hash = pqxx::binarystring(r[0]["request_hash"]).str(),
+                     .application_id = r[0]["application_id"].as<std::string>(),
+                     .done = r[0]["state"].as<std::string>() == "DONE",
+                     .claim = r[0]["claim"].as<std::string>(),
+                     .claimed_at = TimeAt(r[0], "claimed_at_us")};
 }
 
 void InsertIssuance(pqxx::work& tx, const std::string& app, const Issuance& issued) {
@@ -177,6 +199,10 @@ absl::Status WriteChange(pqxx::work& tx, const AuditLog& audit, const Enrollment
     if (absl::Status s = WriteRevocation(tx, *change.revocation, crl); !s.ok()) return s;
   }
   if (change.entry.has_value()) InsertTimeline(tx, e.application_id, *change.entry);
+  if (change.request.has_value() && !WriteRequestKey(tx, *change.request)) {
+    return absl::AlreadyExistsError(absl::StrCat("request_id \"", change.request->key.request_id,
+                                                 "\" was used for another request"));
+  }
   for (const OutboxItem& item : change.outbox) Outbox::Enqueue(tx, item);
   if (change.audit.has_value()) audit.Append(tx, *change.audit);
   return absl::OkStatus();
@@ -187,7 +213,11 @@ std::optional<EnrollmentRecord> LoadEnrollment(pqxx::transaction_base& tx, const
   pqxx::result r = RunQuery(tx, query, key);
   if (r.empty()) return std::nullopt;
   EnrollmentRecord e = ReadEnrollment(r[0]);
-  if (with_timeline) e.timeline = ReadTimeline(tx, e.application_id);
+  if (with_timeline) {
+    e.timeline = ReadTimeline(tx, e.application_id);
+    // What waits for an operator about it: its newest DEAD outbox row (an answer's read).
+    e.attention = OutboxAttention(tx, "certificate", e.application_id);
+  }
   return e;
 }
 
@@ -200,15 +230,37 @@ absl::Status NoEnrollment(const std::string& app) {
 absl::StatusOr<EnrollmentRecord> CertificateStore::Apply(const std::string& app,
                                                          const Decide& decide,
                                                          const CrlSigner* crl) {
+  return ApplyChange(
+      app, nullptr,
+      [&](const EnrollmentRecord* current, const SeenRequest*) { return decide(current); }, crl);
+}
+
+absl::StatusOr<EnrollmentRecord> CertificateStore::Apply(const std::string& app,
+                                                         const RequestKey& key,
+                                                         const DecideOnce& decide,
+                                                         const CrlSigner* crl) {
+  return ApplyChange(app, &key, decide, crl);
+}
+
+absl::StatusOr<EnrollmentRecord> CertificateStore::ApplyChange(const std::string& app,
+                                                               const RequestKey* key,
+                                                               const DecideOnce& decide,
+                                                               const CrlSigner* crl) {
   struct Applied {
     EnrollmentRecord after;
     absl::Status answer;
   };
   absl::StatusOr<Applied> applied =
       pool_->InTransaction<Applied>([&](pqxx::work& tx) -> absl::StatusOr<Applied> {
+        // With its timeline: the lifecycle counts the codes resent in the last 24 hours there.
         std::optional<EnrollmentRecord> current =
-            LoadEnrollment(tx, queries::kLockEnrollment, app, /*with_timeline=*/false);
-        absl::StatusOr<EnrollmentChange> change = decide(current ? &*current : nullptr);
+            LoadEnrollment(tx, queries::kLockEnrollment, app, /*with_timeline=*/true);
+        // Read after the lock: a second call of this enrollment under the same key sees the
+        // first one's key once the first one committed.
+        std::optional<SeenRequest> seen;
+        if (key != nullptr) seen = LoadRequest(tx, *key);
+        absl::StatusOr<EnrollmentChange> change =
+            decide(current ? &*current : nullptr, seen ? &*seen : nullptr);
         if (!change.ok()) return change.status();
         if (absl::Status s = WriteChange(tx, *audit_, *change, crl); !s.ok()) return s;
         std::optional<EnrollmentRecord> after =
@@ -219,6 +271,34 @@ absl::StatusOr<EnrollmentRecord> CertificateStore::Apply(const std::string& app,
   if (!applied.ok()) return applied.status();
   if (!applied->answer.ok()) return applied->answer;
   return std::move(applied->after);
+}
+
+absl::StatusOr<std::optional<SeenRequest>> CertificateStore::FindRequest(const RequestKey& key) {
+  return pool_->ReadOne<std::optional<SeenRequest>>(
+      [&](pqxx::nontransaction& tx) -> absl::StatusOr<std::optional<SeenRequest>> {
+        return LoadRequest(tx, key);
+      });
+}
+
+absl::Status CertificateStore::ReleaseRequest(const RequestKey& key, const std::string& claim) {
+  return pool_->InTransaction([&](pqxx::work& tx) -> absl::Status {
+    RunQuery(tx, queries::kDeleteRequestClaim, key.rpc, key.request_id, claim);
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::string> CertificateStore::RequestHashKey() {
+  absl::MutexLock lock(&key_mu_);
+  if (request_hash_key_.has_value()) return *request_hash_key_;
+  absl::StatusOr<std::string> key =
+      pool_->ReadOne<std::string>([&](pqxx::nontransaction& tx) -> absl::StatusOr<std::string> {
+        pqxx::result r = RunQuery(tx, queries::kSelectRequestHashKey);
+        if (r.empty()) return absl::InternalError("request_hash_key is empty (migration V003)");
+        return pqxx::binarystring(r[0]["key"]).str();
+      });
+  if (!key.ok()) return key.status();
+  request_hash_key_ = *key;
+  return *std::move(key);
 }
 
 absl::StatusOr<EnrollmentRecord> CertificateStore::GetEnrollment(const std::string& app) {
@@ -300,17 +380,20 @@ absl::StatusOr<std::string> CertificateStore::CurrentCrl() {
   });
 }
 
-absl::StatusOr<std::vector<UnitFigures>> CertificateStore::Statistics(absl::Time as_of,
-                                                                      const std::string& unit) {
-  return pool_->ReadOne<std::vector<UnitFigures>>(
-      [&](pqxx::nontransaction& tx) -> absl::StatusOr<std::vector<UnitFigures>> {
-        std::vector<UnitFigures> out;
+absl::StatusOr<StatisticsRows> CertificateStore::Statistics(absl::Time as_of,
+                                                            const std::string& unit) {
+  // Both figures count as of `as_of`, read in one transaction.
+  return pool_->InTransaction<StatisticsRows>(
+      [&](pqxx::work& tx) -> absl::StatusOr<StatisticsRows> {
+        StatisticsRows out;
         for (const pqxx::row& r : RunQuery(tx, queries::kSelectStatistics, Micros(as_of), unit)) {
-          out.push_back({r["unit"].as<std::string>(),
-                         r["holders_with_valid_certificate"].as<int64_t>(),
-                         r["issued_total"].as<int64_t>(), r["revoked_total"].as<int64_t>(),
-                         r["expired_total"].as<int64_t>(), r["awaiting_passphrase"].as<int64_t>()});
+          out.by_unit.push_back(
+              {r["unit"].as<std::string>(), r["holders_with_valid_certificate"].as<int64_t>(),
+               r["issued_total"].as<int64_t>(), r["revoked_total"].as<int64_t>(),
+               r["expired_total"].as<int64_t>(), r["awaiting_passphrase"].as<int64_t>()});
         }
+        pqxx::result holders = RunQuery(tx, queries::kCountValidHolders, Micros(as_of), unit);
+        out.holders_with_valid_certificate = holders[0]["holders"].as<int64_t>();
         return out;
       });
 }

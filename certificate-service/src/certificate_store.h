@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "certificate_authority.h"
 #include "certificate_records.h"
@@ -51,6 +52,21 @@ class CertificateStore {
   absl::StatusOr<EnrollmentRecord> Apply(const std::string& application_id, const Decide& decide,
                                          const CrlSigner* crl = nullptr);
 
+  // `seen` is what an earlier call left under `key` (null when nothing), read after the
+  // enrollment is locked, so two calls of one enrollment under one key are serialized.
+  using DecideOnce = std::function<absl::StatusOr<EnrollmentChange>(const EnrollmentRecord* current,
+                                                                    const SeenRequest* seen)>;
+  // Apply for a call that carries an idempotency key. The change's `request` is written in the
+  // same transaction; ALREADY_EXISTS when the key was taken meanwhile by another request.
+  absl::StatusOr<EnrollmentRecord> Apply(const std::string& application_id, const RequestKey& key,
+                                         const DecideOnce& decide, const CrlSigner* crl = nullptr);
+  // What an earlier call left under `key`, if anything (without a lock; Apply decides again).
+  absl::StatusOr<std::optional<SeenRequest>> FindRequest(const RequestKey& key);
+  // Gives up `claim` on `key` (a SetPassphrase that failed after claiming it); a DONE key stays.
+  absl::Status ReleaseRequest(const RequestKey& key, const std::string& claim);
+  // The key of the idempotency hashes (migration V003), read once.
+  absl::StatusOr<std::string> RequestHashKey();
+
   // NOT_FOUND when there is none. Without the timeline; ...WithTimeline reads it too.
   absl::StatusOr<EnrollmentRecord> GetEnrollment(const std::string& application_id);
   absl::StatusOr<EnrollmentRecord> GetEnrollmentWithTimeline(const std::string& application_id);
@@ -69,8 +85,9 @@ class CertificateStore {
   // NOT_FOUND before the first CRL was made.
   absl::StatusOr<std::string> CurrentCrl();
 
-  // Per unit (only `unit` when not empty), as of a moment.
-  absl::StatusOr<std::vector<UnitFigures>> Statistics(absl::Time as_of, const std::string& unit);
+  // Per unit code (only `unit` when not empty) and the distinct holders over them, as of a
+  // moment, in one snapshot.
+  absl::StatusOr<StatisticsRows> Statistics(absl::Time as_of, const std::string& unit);
   // Steps 6 (ISSUED) and 7 (HANDED_OVER) completed in [from, to): count, p50, p95, max and how
   // many took longer than `standard`. Only steps that had any rows.
   absl::StatusOr<std::vector<StepFigures>> StepTimes(absl::Time from, absl::Time to,
@@ -87,8 +104,14 @@ class CertificateStore {
       const std::function<OutboxItem(const CertificateRecord&, const HolderRecord&)>& make);
 
  private:
+  absl::StatusOr<EnrollmentRecord> ApplyChange(const std::string& application_id,
+                                               const RequestKey* key, const DecideOnce& decide,
+                                               const CrlSigner* crl);
+
   PgPool* pool_;
   const AuditLog* audit_;
+  absl::Mutex key_mu_;
+  std::optional<std::string> request_hash_key_ ABSL_GUARDED_BY(key_mu_);
 };
 
 }  // namespace sertel::certificate

@@ -1,7 +1,11 @@
 #include "enrollment_lifecycle.h"
 
+#include <algorithm>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "common/field_violations.h"
+#include "common/progress_report.h"
 
 namespace sertel::certificate {
 namespace {
@@ -43,20 +47,36 @@ AuditEntry EnrollmentAudit(const Actor& actor, std::string action, const std::st
           .details = std::move(details)};
 }
 
+// The remedy for a code that can no longer be used (issue 15: a dead end no more).
+constexpr char kResendRemedy[] =
+    "ask the verifier to resend the code (ResendActivationCode) and use the new one";
+
+// Tells intake how far the application went (common/progress_report.h), in the transaction of
+// the change: the enrollment's version after it orders the reports.
+OutboxItem ProgressItem(const EnrollmentRecord& after, SopStatusCode status, absl::Time now) {
+  return ProgressOutboxItem({.application_id = after.application_id,
+                             .source = ProgressSource::kCertificate,
+                             .version = after.version,
+                             .status = status,
+                             .step = EnrollmentLifecycle::CurrentStep(after.state),
+                             .at = now});
+}
+
 // SOP step 5: the one-time activation code goes to the holder's email; it waits sealed in the
 // outbox and is opened by the outbox handler just before the notification service receives it.
+// The `activation_codes_sent`th code has its own message (a resend is a new message).
 OutboxItem ActivationCodeItem(const EnrollmentRecord& e, const std::string& sealed_code) {
-  return NotificationOutboxItem(
-      {.request_id = EnrollmentLifecycle::ActivationRequestId(e.application_id),
-       .application_id = e.application_id,
-       .channel = NotifyChannel::kEmail,
-       .recipient = e.holder.email,
-       .template_name = NotifyTemplate::kActivationCode,
-       .params = {{"full_name", e.holder.full_name},
-                  {"application_id", e.application_id},
-                  {"activation_code", sealed_code},
-                  {"expires_at", Rfc3339(e.activation_expires_at)}},
-       .attachments = {}});
+  return NotificationOutboxItem({.request_id = EnrollmentLifecycle::ActivationRequestId(
+                                     e.application_id, e.activation_codes_sent),
+                                 .application_id = e.application_id,
+                                 .channel = NotifyChannel::kEmail,
+                                 .recipient = e.holder.email,
+                                 .template_name = NotifyTemplate::kActivationCode,
+                                 .params = {{"full_name", e.holder.full_name},
+                                            {"application_id", e.application_id},
+                                            {"activation_code", sealed_code},
+                                            {"expires_at", Rfc3339(e.activation_expires_at)}},
+                                 .attachments = {}});
 }
 
 // SOP step 7: the keystore goes to the holder by email or WhatsApp.
@@ -84,8 +104,8 @@ int EnrollmentLifecycle::CurrentStep(EnrollmentState state) {
   return state == EnrollmentState::kAwaitingPassphrase ? 6 : 7;
 }
 
-std::string EnrollmentLifecycle::ActivationRequestId(const std::string& application_id) {
-  return absl::StrCat("certificate:activation:", application_id, ":1");
+std::string EnrollmentLifecycle::ActivationRequestId(const std::string& application_id, int n) {
+  return absl::StrCat("certificate:activation:", application_id, ":", n);
 }
 
 CertificateStatus EnrollmentLifecycle::StatusAt(const CertificateRecord& c, absl::Time now) {
@@ -127,6 +147,7 @@ absl::StatusOr<EnrollmentChange> EnrollmentLifecycle::Start(const EnrollmentReco
       actor, "ENROLLMENT_STARTED", e.application_id,
       {{"request_id", e.request_id}, {"activation_expires_at", Rfc3339(e.activation_expires_at)}});
   change.outbox.push_back(ActivationCodeItem(e, in.sealed_code));
+  change.outbox.push_back(ProgressItem(e, SopStatusCode::kAwaitingPassphrase, now));
   return change;
 }
 
@@ -144,11 +165,11 @@ absl::StatusOr<EnrollmentChange> EnrollmentLifecycle::TryActivationCode(
   if (absl::Status s = CheckAwaitingPassphrase(*current); !s.ok()) return s;
   if (now >= current->activation_expires_at) {
     return absl::FailedPreconditionError(
-        "the activation code has expired; ask the verifier for a new one");
+        absl::StrCat("the activation code has expired; ", kResendRemedy));
   }
   if (current->activation_attempts >= max_attempts_) {
     return absl::FailedPreconditionError(
-        "the activation code is locked after too many wrong tries");
+        absl::StrCat("the activation code is locked after too many wrong tries; ", kResendRemedy));
   }
   // A try is not a new version of the enrollment: a parallel wrong guess must not abort the
   // issuance of a right one.
@@ -159,9 +180,73 @@ absl::StatusOr<EnrollmentChange> EnrollmentLifecycle::TryActivationCode(
                                    {{"tries_used", tries}});
     int left = max_attempts_ - tries;
     change.answer = InvalidField(
-        "activation_code", left > 0 ? absl::StrCat("wrong activation code; ", left, " tries left")
-                                    : "wrong activation code; the code is now locked");
+        "activation_code",
+        left > 0 ? absl::StrCat("wrong activation code; ", left, " tries left")
+                 : absl::StrCat("wrong activation code; the code is now locked: ", kResendRemedy));
   }
+  return change;
+}
+
+namespace {
+
+// The codes resent within the window that ends at `now`, oldest first.
+std::vector<absl::Time> ResendsInWindow(const EnrollmentRecord& e, absl::Time now) {
+  std::vector<absl::Time> out;
+  for (const TimelineRecord& t : e.timeline) {
+    if (t.action == EnrollmentLifecycle::kCodeResent &&
+        t.at > now - EnrollmentLifecycle::kResendWindow) {
+      out.push_back(t.at);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+absl::Status EnrollmentLifecycle::CheckCanResend(const EnrollmentRecord& e, absl::Time now) {
+  if (e.state != EnrollmentState::kAwaitingPassphrase) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the enrollment is ", EnrollmentStateName(e.state),
+                     "; an activation code is only resent while AWAITING_PASSPHRASE"));
+  }
+  std::vector<absl::Time> recent = ResendsInWindow(e, now);
+  if (static_cast<int>(recent.size()) >= kMaxResends) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("at most ", kMaxResends,
+                     " activation codes are resent in 24 hours; the next "
+                     "one is allowed at ",
+                     Rfc3339(recent.front() + kResendWindow)));
+  }
+  return absl::OkStatus();
+}
+
+int EnrollmentLifecycle::ResendsLeft(const EnrollmentRecord& e, absl::Time now) {
+  if (e.state != EnrollmentState::kAwaitingPassphrase) return 0;
+  return std::max(0, kMaxResends - static_cast<int>(ResendsInWindow(e, now).size()));
+}
+
+absl::StatusOr<EnrollmentChange> EnrollmentLifecycle::ResendActivationCode(
+    const EnrollmentRecord* current, const NewActivationCode& code, const Actor& actor,
+    absl::Time now) const {
+  if (current == nullptr) return absl::NotFoundError("no enrollment");
+  if (absl::Status s = CheckCanResend(*current, now); !s.ok()) return s;
+  // A new version: an issuance started with the old code (its try counted, the CA called
+  // outside the transaction) finds the enrollment changed and is not stored.
+  EnrollmentChange change = StepOf(*current, EnrollmentState::kAwaitingPassphrase, now);
+  EnrollmentRecord& e = change.after;
+  e.activation_hash = code.activation_hash;  // the old code matches nothing any more
+  e.activation_attempts = 0;
+  e.activation_expires_at = now + activation_ttl_;
+  e.activation_codes_sent = current->activation_codes_sent + 1;
+  change.entry = TimelineRecord{
+      6,   kCodeResent,         actor.sub, actor.role, "a new activation code was sent",
+      now, absl::ZeroDuration()};
+  // No code in the audit details, only which one it is and until when it holds.
+  change.audit = EnrollmentAudit(actor, kCodeResent, e.application_id,
+                                 {{"codes_sent", e.activation_codes_sent},
+                                  {"activation_expires_at", Rfc3339(e.activation_expires_at)}});
+  change.outbox.push_back(ActivationCodeItem(e, code.sealed_code));
   return change;
 }
 
@@ -189,6 +274,7 @@ absl::StatusOr<EnrollmentChange> EnrollmentLifecycle::Issue(const EnrollmentReco
                                   {"key_algorithm", c.key_algorithm},
                                   {"pkcs12_legacy", pkcs12_legacy}});
   change.issuance = std::move(issuance);
+  change.outbox.push_back(ProgressItem(change.after, SopStatusCode::kIssued, now));
   return change;
 }
 
@@ -226,6 +312,7 @@ absl::StatusOr<EnrollmentChange> EnrollmentLifecycle::HandOver(
       EnrollmentAudit(actor, "CERTIFICATE_HANDED_OVER", current->application_id,
                       {{"serial", certificate.serial}, {"channel", ChannelName(channel)}});
   change.outbox.push_back(HandoverItem(*current, channel, certificate, pkcs12));
+  change.outbox.push_back(ProgressItem(change.after, SopStatusCode::kHandedOver, now));
   return change;
 }
 
@@ -263,6 +350,7 @@ absl::StatusOr<EnrollmentChange> EnrollmentLifecycle::Revoke(const EnrollmentRec
                             .entity_id = serial,
                             .details = {{"reason", reason_name}}};
   change.revocation = Revocation{.serial = serial, .reason = reason, .at = now};
+  change.outbox.push_back(ProgressItem(change.after, SopStatusCode::kRevoked, now));
   return change;
 }
 

@@ -1,9 +1,10 @@
 // An enrollment's life as a pure state machine (SOP steps 5-7 and revocation):
 // AWAITING_PASSPHRASE -> ISSUED -> HANDED_OVER, and ISSUED or HANDED_OVER -> REVOKED; the
-// activation code's tries, expiry and lock; which state allows which call; and the change each
-// step makes (new state + timeline entry + audit entry + outbox items). No SQL, no gRPC, no
-// clock: the managers pass `now` and run the step inside CertificateStore::Apply, which locks
-// the enrollment row, asks the lifecycle and writes its change in one transaction.
+// activation code's tries, expiry, lock and resends; which state allows which call; and the
+// change each step makes (new state + timeline entry + audit entry + outbox items, among them
+// the progress report to intake). No SQL, no gRPC, no clock: the managers pass `now` and run the
+// step inside CertificateStore::Apply, which locks the enrollment row, asks the lifecycle and
+// writes its change in one transaction.
 //
 //   EnrollmentLifecycle lifecycle(settings);
 //   store.Apply(app, [&](const EnrollmentRecord* current) {
@@ -35,15 +36,29 @@ struct NewEnrollment {
   std::string sealed_code;
 };
 
+// A replacement activation code (ResendActivationCode): its keyed hash, and the code sealed for
+// the message ActivationRequestId(application_id, codes_sent + 1).
+struct NewActivationCode {
+  std::string activation_hash;
+  std::string sealed_code;
+};
+
 class EnrollmentLifecycle {
  public:
   explicit EnrollmentLifecycle(const ManagerSettings& settings)
       : activation_ttl_(settings.activation_ttl), max_attempts_(settings.activation_max_attempts) {}
 
+  // Issue 15: at most this many new activation codes per enrollment in any kResendWindow.
+  static constexpr int kMaxResends = 3;
+  static constexpr absl::Duration kResendWindow = absl::Hours(24);
+  // The timeline action (and audit action) of a resent code.
+  static constexpr char kCodeResent[] = "ACTIVATION_CODE_RESENT";
+
   // The SOP step an enrollment waits at: 6 (the passphrase) or 7 (the handover and after).
   static int CurrentStep(EnrollmentState state);
-  // The idempotency key of the activation-code message, also what its sealed code is bound to.
-  static std::string ActivationRequestId(const std::string& application_id);
+  // The idempotency key of the `n`th activation-code message (1 for StartEnrollment's, then one
+  // more per resend), also what its sealed code is bound to.
+  static std::string ActivationRequestId(const std::string& application_id, int n = 1);
   // The certificate's status at `now`.
   static CertificateStatus StatusAt(const CertificateRecord& c, absl::Time now);
 
@@ -60,6 +75,17 @@ class EnrollmentLifecycle {
   absl::StatusOr<EnrollmentChange> TryActivationCode(const EnrollmentRecord* current,
                                                      bool code_matches, const Actor& actor,
                                                      absl::Time now) const;
+  // ResendActivationCode: FAILED_PRECONDITION unless AWAITING_PASSPHRASE; RESOURCE_EXHAUSTED,
+  // naming when the next is allowed, after kMaxResends in kResendWindow.
+  static absl::Status CheckCanResend(const EnrollmentRecord& e, absl::Time now);
+  // How many resends are left at `now` (0 unless AWAITING_PASSPHRASE); counts `e.timeline`.
+  static int ResendsLeft(const EnrollmentRecord& e, absl::Time now);
+  // The old code dies: the new one's hash replaces it, its tries and lock are reset, it gets a
+  // fresh expiry and is sent to the owner as StartEnrollment sends the first; a new version.
+  absl::StatusOr<EnrollmentChange> ResendActivationCode(const EnrollmentRecord* current,
+                                                        const NewActivationCode& code,
+                                                        const Actor& actor, absl::Time now) const;
+
   // The certificate issued and sealed for `expected_version`: ABORTED when the enrollment
   // changed meanwhile (the CA call and the sealing ran outside the transaction).
   absl::StatusOr<EnrollmentChange> Issue(const EnrollmentRecord* current, int64_t expected_version,

@@ -6,29 +6,37 @@
 #include "certificate_inputs.h"
 #include "certificate_matcher.h"
 #include "certificate_roles.h"
+#include "common/field_rules.h"
 #include "common/field_violations.h"
 #include "common/log.h"
+#include "common/uuid.h"
 
 namespace sertel::certificate {
 namespace {
 
 // Local checks for what goes into the certificate; the structural NIK/NIP checks of intake
-// were applied at step 1 already, here the subject only has to be well formed (RFC 5280
-// upper bounds: 64 characters for CN, OU and serialNumber).
+// were applied at step 1 already. The subject's CN and OU follow the certificate profile's
+// rules from the one table (common/field_rules.h), which intake applied at step 1 too.
 void ValidateApplicant(const HolderRecord& a, FieldViolations& v) {
   if (!IsNikShaped(a.nik)) v.Add("applicant.nik", "must be 16 digits");
   if (!a.nip.empty() && (a.nip.size() != 18 || !AllDigits(a.nip))) {
     v.Add("applicant.nip", "must be 18 digits");
   }
-  if (a.full_name.empty()) v.Add("applicant.full_name", "is required");
-  if (a.full_name.size() > 64) v.Add("applicant.full_name", "at most 64 characters");
+  v.AddIf(CheckField("applicant.full_name", field_rules::kFullName, a.full_name, true));
   size_t at = a.email.find('@');
   if (a.email.empty() || at == std::string::npos || at == 0 || at + 1 >= a.email.size() ||
       a.email.find_first_of(" ,;<>\"") != std::string::npos || a.email.size() > 254) {
     v.Add("applicant.email", "must be an email address");
   }
-  if (a.unit.empty()) v.Add("applicant.unit", "is required");
-  if (a.unit.size() > 64) v.Add("applicant.unit", "at most 64 characters");
+  if (!a.certificate_ou.empty()) {
+    // The unit is a code of intake's registry; the OU is the registry's name for it.
+    v.AddIf(CheckField("applicant.unit", field_rules::kUnitCode, a.unit, true));
+    v.AddIf(CheckField("applicant.certificate_ou", field_rules::kCertificateOu, a.certificate_ou,
+                       true));
+  } else {
+    // A caller older than the registry: its unit is what goes into the OU.
+    v.AddIf(CheckField("applicant.unit", field_rules::kCertificateOu, a.unit, true));
+  }
   if (!a.phone.empty() &&
       (a.phone[0] != '+' || a.phone.size() < 8 || !AllDigits(a.phone.substr(1)))) {
     v.Add("applicant.phone", "must be in E.164 form (+62...)");
@@ -47,6 +55,12 @@ absl::Status ValidateStart(const StartEnrollmentInput& in) {
   }
   if (!v.empty()) return v.ToStatus("the enrollment request is invalid");
   return absl::OkStatus();
+}
+
+// The holder as recorded: the OU resolved (the unit itself for older callers).
+HolderRecord ResolvedHolder(HolderRecord h) {
+  if (h.certificate_ou.empty()) h.certificate_ou = h.unit;
+  return h;
 }
 
 }  // namespace
@@ -77,7 +91,7 @@ absl::StatusOr<EnrollmentRecord> EnrollmentManager::StartEnrollment(
   if (!sealed.ok()) return sealed.status();
   NewEnrollment enrollment{.application_id = in.application_id,
                            .request_id = in.request_id,
-                           .holder = *in.applicant,
+                           .holder = ResolvedHolder(*in.applicant),
                            .activation_hash = codes_->Hash(code),
                            .sealed_code = *sealed};
   Actor actor = ActorOf(caller);
@@ -93,7 +107,8 @@ absl::StatusOr<EnrollmentRecord> EnrollmentManager::StartEnrollment(
   // second round returns it (or ALREADY_EXISTS for another applicant).
   if (absl::IsAborted(e.status())) e = store_->Apply(in.application_id, decide);
   if (e.ok() && created) Log::Info("enrollment_started", {{"application_id", in.application_id}});
-  return e;
+  if (!e.ok()) return e.status();
+  return WithResendsLeft(*std::move(e));
 }
 
 absl::StatusOr<EnrollmentRecord> EnrollmentManager::GetEnrollment(
@@ -104,36 +119,118 @@ absl::StatusOr<EnrollmentRecord> EnrollmentManager::GetEnrollment(
   if (absl::Status s = CheckOwnEnrollment(caller, e->holder.nik, kReadAnyEnrollment); !s.ok()) {
     return s;
   }
+  return WithResendsLeft(*std::move(e));
+}
+
+absl::StatusOr<EnrollmentRecord> EnrollmentManager::ResendActivationCode(
+    const Principal& caller, const std::string& application_id, const std::string& request_id) {
+  FieldViolations v;
+  if (application_id.empty()) v.Add("application_id", "is required");
+  v.AddIfError("request_id", CheckRequestId(request_id, /*required=*/true));
+  if (!v.empty()) return v.ToStatus("the resend request is invalid");
+  absl::StatusOr<std::optional<RequestKey>> key =
+      MakeRequestKey(store_, "ResendActivationCode", request_id, {application_id});
+  if (!key.ok()) return key.status();
+  absl::StatusOr<EnrollmentRecord> e = store_->GetEnrollment(application_id);
+  if (!e.ok()) return e.status();
+  if (absl::Status s = CheckOwnEnrollment(caller, e->holder.nik, kActForTheOwner); !s.ok()) {
+    return s;
+  }
+  absl::Time now = clock_->Now();
+  absl::StatusOr<RequestVerdict> earlier = CheckEarlierRequest(store_, *key, now);
+  if (!earlier.ok()) return earlier.status();
+  if (*earlier == RequestVerdict::kNew) {
+    if (absl::Status s = EnrollmentLifecycle::CheckCanResend(*e, now); !s.ok()) return s;
+  }
+
+  std::string code = codes_->Generate();
+  absl::Cleanup wipe = [&code] { OPENSSL_cleanse(code.data(), code.size()); };
+  Actor actor = ActorOf(caller);
+  bool replayed = false;
+  absl::StatusOr<EnrollmentRecord> after = ApplyWithKey(
+      store_, application_id, *key, "", /*mark_done=*/true, now, &replayed,
+      [&](const EnrollmentRecord* current) -> absl::StatusOr<EnrollmentChange> {
+        if (current == nullptr) return absl::NotFoundError("no enrollment");
+        if (absl::Status s = EnrollmentLifecycle::CheckCanResend(*current, now); !s.ok()) return s;
+        // Sealed for its own message (the next code's request id), as StartEnrollment's.
+        absl::StatusOr<std::string> sealed =
+            codes_->SealForOutbox(code, EnrollmentLifecycle::ActivationRequestId(
+                                            application_id, current->activation_codes_sent + 1));
+        if (!sealed.ok()) return sealed.status();
+        return lifecycle_.ResendActivationCode(
+            current, {.activation_hash = codes_->Hash(code), .sealed_code = *sealed}, actor, now);
+      });
+  if (!after.ok()) return after.status();
+  if (!replayed) {
+    Log::Info("activation_code_resent",
+              {{"application_id", application_id}, {"codes_sent", after->activation_codes_sent}});
+  }
+  return WithResendsLeft(*std::move(after));
+}
+
+EnrollmentRecord EnrollmentManager::WithResendsLeft(EnrollmentRecord e) const {
+  e.activation_resends_left = EnrollmentLifecycle::ResendsLeft(e, clock_->Now());
   return e;
+}
+
+absl::StatusOr<CertificateView> EnrollmentManager::CertificateOf(
+    const std::string& application_id) const {
+  absl::StatusOr<CertificateRecord> c = store_->GetCertificateByApplication(application_id);
+  if (!c.ok()) return c.status();
+  return CertificateView{*c, EnrollmentLifecycle::StatusAt(*c, clock_->Now())};
 }
 
 absl::StatusOr<CertificateView> EnrollmentManager::SetPassphrase(const Principal& caller,
                                                                  const std::string& application_id,
                                                                  const std::string& activation_code,
-                                                                 std::string& passphrase) {
+                                                                 std::string& passphrase,
+                                                                 const std::string& request_id) {
   // Architecture: the passphrase lives in memory only for key wrapping, then is wiped.
   absl::Cleanup wipe = [&passphrase] {
     if (!passphrase.empty()) OPENSSL_cleanse(passphrase.data(), passphrase.size());
   };
-  if (application_id.empty()) return InvalidField("application_id", "is required");
-  absl::StatusOr<EnrollmentRecord> e =
-      CheckPassphraseRequest(caller, application_id, activation_code, passphrase);
-  if (!e.ok()) return e.status();
+  FieldViolations v;
+  if (application_id.empty()) v.Add("application_id", "is required");
+  v.AddIfError("request_id", CheckRequestId(request_id, /*required=*/false));
+  if (!v.empty()) return v.ToStatus("the passphrase request is invalid");
+  // The whole request is the payload: the same key with another code or passphrase is another
+  // request. Only its keyed hash is kept.
+  absl::StatusOr<std::optional<RequestKey>> key = MakeRequestKey(
+      store_, "SetPassphrase", request_id, {application_id, activation_code, passphrase});
+  if (!key.ok()) return key.status();
 
   absl::Time now = clock_->Now();
+  bool replayed = false;
+  absl::StatusOr<EnrollmentRecord> e = CheckPassphraseRequest(
+      caller, application_id, activation_code, passphrase, *key, now, &replayed);
+  if (!e.ok()) return e.status();
+  if (replayed) return CertificateOf(application_id);
+
   Actor actor = ActorOf(caller);
+  // The claim on the key keeps a second arrival of the same request from issuing again while
+  // this one calls the CA outside any transaction.
+  std::string claim = key->has_value() ? NewUuid() : "";
   absl::StatusOr<EnrollmentRecord> tried =
-      TryActivationCode(application_id, activation_code, actor, now);
+      TryActivationCode(application_id, activation_code, actor, now, *key, claim, &replayed);
   if (!tried.ok()) return tried.status();
+  if (replayed) return CertificateOf(application_id);
+  bool stored = false;
+  absl::Cleanup release = [&] {
+    if (key->has_value() && !stored) (void)store_->ReleaseRequest(**key, claim);
+  };
   absl::StatusOr<Issuance> issuance = IssueAndSeal(*tried, passphrase, now);
   if (!issuance.ok()) return issuance.status();
 
-  absl::StatusOr<EnrollmentRecord> done = store_->Apply(
-      application_id, [&](const EnrollmentRecord* current) -> absl::StatusOr<EnrollmentChange> {
-        return lifecycle_.Issue(current, tried->version, *issuance, sealer_.options().legacy, actor,
-                                now);
-      });
+  absl::StatusOr<EnrollmentRecord> done =
+      ApplyWithKey(store_, application_id, *key, claim, /*mark_done=*/true, now, &replayed,
+                   [&](const EnrollmentRecord* current) -> absl::StatusOr<EnrollmentChange> {
+                     return lifecycle_.Issue(current, tried->version, *issuance,
+                                             sealer_.options().legacy, actor, now);
+                   });
   if (!done.ok()) return done.status();
+  stored = true;
+  // Our claim was taken over and the same request finished meanwhile: its certificate.
+  if (replayed) return CertificateOf(application_id);
   const CertificateRecord& c = issuance->certificate;
   Log::Info("certificate_issued", {{"application_id", application_id}, {"serial", c.serial}});
   return CertificateView{c, EnrollmentLifecycle::StatusAt(c, clock_->Now())};
@@ -141,11 +238,18 @@ absl::StatusOr<CertificateView> EnrollmentManager::SetPassphrase(const Principal
 
 absl::StatusOr<EnrollmentRecord> EnrollmentManager::CheckPassphraseRequest(
     const Principal& caller, const std::string& application_id, const std::string& activation_code,
-    const std::string& passphrase) const {
+    const std::string& passphrase, const std::optional<RequestKey>& key, absl::Time now,
+    bool* replay) const {
   absl::StatusOr<EnrollmentRecord> e = store_->GetEnrollment(application_id);
   if (!e.ok()) return e.status();
   if (absl::Status s = CheckOwnEnrollment(caller, e->holder.nik, kActForTheOwner); !s.ok()) {
     return s;
+  }
+  absl::StatusOr<RequestVerdict> earlier = CheckEarlierRequest(store_, key, now);
+  if (!earlier.ok()) return earlier.status();
+  if (*earlier == RequestVerdict::kReplay) {
+    *replay = true;
+    return e;
   }
   if (absl::Status s = EnrollmentLifecycle::CheckAwaitingPassphrase(*e); !s.ok()) return s;
   // SOP step 6: the passphrase policy, every broken rule at once. The code is not tried while
@@ -163,15 +267,26 @@ absl::StatusOr<EnrollmentRecord> EnrollmentManager::CheckPassphraseRequest(
 
 absl::StatusOr<EnrollmentRecord> EnrollmentManager::TryActivationCode(
     const std::string& application_id, const std::string& activation_code, const Actor& actor,
-    absl::Time now) {
+    absl::Time now, const std::optional<RequestKey>& key, const std::string& claim, bool* replay) {
   bool matched = false;
   int tries = 0;
-  absl::StatusOr<EnrollmentRecord> after = store_->Apply(
-      application_id, [&](const EnrollmentRecord* current) -> absl::StatusOr<EnrollmentChange> {
+  // Whoever types it, the owner or the verifier at whose desk the owner sits, a try is counted
+  // on the same enrollment and locks the same code.
+  absl::StatusOr<EnrollmentRecord> after = ApplyWithKey(
+      store_, application_id, key, claim, /*mark_done=*/false, now, replay,
+      [&](const EnrollmentRecord* current) -> absl::StatusOr<EnrollmentChange> {
         matched = current != nullptr && codes_->Matches(activation_code, current->activation_hash);
         absl::StatusOr<EnrollmentChange> change =
             lifecycle_.TryActivationCode(current, matched, actor, now);
-        if (change.ok()) tries = change->after.activation_attempts;
+        if (!change.ok()) return change;
+        tries = change->after.activation_attempts;
+        if (matched && key.has_value()) {
+          change->request = RequestWrite{.key = *key,
+                                         .application_id = application_id,
+                                         .done = false,
+                                         .claim = claim,
+                                         .at = now};
+        }
         return change;
       });
   if (!matched && tries > 0 && absl::IsInvalidArgument(after.status())) {
@@ -209,7 +324,7 @@ absl::StatusOr<Issuance> EnrollmentManager::IssueAndSeal(const EnrollmentRecord&
                                   .nik = holder.nik,
                                   .full_name = holder.full_name,
                                   .email = holder.email,
-                                  .unit = holder.unit,
+                                  .unit = e.holder.unit,  // the unit's code; the OU is its name
                                   .subject = issued->subject,
                                   .not_before = issued->not_before,
                                   .not_after = issued->not_after,

@@ -1,12 +1,13 @@
 // SOP steps 5 (to the CA) and 6 (the owner's passphrase): starting an enrollment with its
-// one-time activation code, reading it, and issuing the certificate once the owner has typed the
-// code and a passphrase. Orchestration only: the rules are EnrollmentLifecycle's, the writes
-// CertificateStore::Apply's; the key generation, the CA call and the PKCS#12 sealing run outside
-// any transaction, the write checks the version they were started on.
+// one-time activation code, reading it, resending the code, and issuing the certificate once the
+// owner has typed the code and a passphrase. Orchestration only: the rules are
+// EnrollmentLifecycle's, the writes CertificateStore::Apply's; the key generation, the CA call and
+// the PKCS#12 sealing run outside any transaction, the write checks the version they were started
+// on.
 //
 //   EnrollmentManager m(&store, ca.get(), &codes, KeyGenerator(alg), Pkcs12Sealer({}), settings,
 //                       &clock);
-//   absl::StatusOr<CertificateView> c = m.SetPassphrase(caller, app_id, code, passphrase);
+//   absl::StatusOr<CertificateView> c = m.SetPassphrase(caller, app_id, code, passphrase, key);
 #pragma once
 
 #include <optional>
@@ -25,6 +26,7 @@
 #include "key_generator.h"
 #include "passphrase_policy.h"
 #include "pkcs12_sealer.h"
+#include "request_keys.h"
 
 namespace sertel::certificate {
 
@@ -49,22 +51,41 @@ class EnrollmentManager {
   absl::StatusOr<EnrollmentRecord> GetEnrollment(const Principal& caller,
                                                  const std::string& application_id);
   // SOP step 6. `passphrase` is wiped (OPENSSL_cleanse) before this returns, whatever happens.
+  // `request_id` (optional): the same request again answers the same certificate and issues
+  // nothing; while the first is still issuing, ABORTED.
   absl::StatusOr<CertificateView> SetPassphrase(const Principal& caller,
                                                 const std::string& application_id,
                                                 const std::string& activation_code,
-                                                std::string& passphrase);
+                                                std::string& passphrase,
+                                                const std::string& request_id = "");
+  // The remedy for a lost, expired or locked code: the old code dies and a new one goes to the
+  // owner. VERIFIER, or the applicant for their own; at most 3 in 24 hours; `request_id`
+  // required (the same key again sends no second code).
+  absl::StatusOr<EnrollmentRecord> ResendActivationCode(const Principal& caller,
+                                                        const std::string& application_id,
+                                                        const std::string& request_id);
 
  private:
   // The contract's order before a try is spent: existence, the caller's role for this
-  // enrollment, its status, then the code's shape and the passphrase policy.
+  // enrollment, a repeat of a done request (`*replay`), its status, then the code's shape and
+  // the passphrase policy.
   absl::StatusOr<EnrollmentRecord> CheckPassphraseRequest(const Principal& caller,
                                                           const std::string& application_id,
                                                           const std::string& activation_code,
-                                                          const std::string& passphrase) const;
-  // Counts and checks one try of the activation code; the enrollment after it.
+                                                          const std::string& passphrase,
+                                                          const std::optional<RequestKey>& key,
+                                                          absl::Time now, bool* replay) const;
+  // Counts and checks one try of the activation code; the enrollment after it. A right code
+  // claims `key` under `claim` in the same transaction (`*replay` for a done request).
   absl::StatusOr<EnrollmentRecord> TryActivationCode(const std::string& application_id,
                                                      const std::string& activation_code,
-                                                     const Actor& actor, absl::Time now);
+                                                     const Actor& actor, absl::Time now,
+                                                     const std::optional<RequestKey>& key,
+                                                     const std::string& claim, bool* replay);
+  // The first answer of a repeated SetPassphrase: the application's certificate.
+  absl::StatusOr<CertificateView> CertificateOf(const std::string& application_id) const;
+  // `e` with activation_resends_left at now.
+  EnrollmentRecord WithResendsLeft(EnrollmentRecord e) const;
   // The key pair, the certificate, the match check, the seal.
   absl::StatusOr<Issuance> IssueAndSeal(const EnrollmentRecord& e, const std::string& passphrase,
                                         absl::Time now) const;

@@ -3,21 +3,32 @@
 #include "certificate_matcher.h"
 #include "certificate_roles.h"
 #include "common/field_violations.h"
+#include "request_keys.h"
 
 namespace sertel::certificate {
 
 absl::StatusOr<EnrollmentRecord> HandoverManager::HandOver(const Principal& caller,
                                                            const std::string& application_id,
-                                                           int channel_number) {
+                                                           int channel_number,
+                                                           const std::string& request_id) {
   FieldViolations v;
   if (application_id.empty()) v.Add("application_id", "is required");
   auto channel = static_cast<NotifyChannel>(channel_number);
   if (channel != NotifyChannel::kEmail && channel != NotifyChannel::kWhatsApp) {
     v.Add("channel", "must be EMAIL or WHATSAPP");
   }
+  v.AddIfError("request_id", CheckRequestId(request_id, /*required=*/false));
   if (!v.empty()) return v.ToStatus("the handover request is invalid");
+  absl::StatusOr<std::optional<RequestKey>> key = MakeRequestKey(
+      store_, "HandOver", request_id, {application_id, std::to_string(channel_number)});
+  if (!key.ok()) return key.status();
   absl::StatusOr<EnrollmentRecord> e = store_->GetEnrollment(application_id);
   if (!e.ok()) return e.status();
+  absl::Time now = clock_->Now();
+  // A repeat of a done handover answers the enrollment and sends nothing again.
+  absl::StatusOr<RequestVerdict> earlier = CheckEarlierRequest(store_, *key, now);
+  if (!earlier.ok()) return earlier.status();
+  if (*earlier == RequestVerdict::kReplay) return store_->GetEnrollmentWithTimeline(application_id);
   if (absl::Status s = EnrollmentLifecycle::CheckCanHandOver(*e, channel); !s.ok()) return s;
   absl::StatusOr<CertificateRecord> c = store_->GetCertificateByApplication(application_id);
   if (!c.ok()) return c.status();
@@ -25,13 +36,14 @@ absl::StatusOr<EnrollmentRecord> HandoverManager::HandOver(const Principal& call
   if (!p12.ok()) return p12.status();
   if (!p12->has_value()) return absl::FailedPreconditionError("the keystore is no longer stored");
 
-  absl::Time now = clock_->Now();
   if (absl::Status m = RecheckMatch(*c, e->holder, now); !m.ok()) return m;
   Actor actor = ActorOf(caller);
-  return store_->Apply(
-      application_id, [&](const EnrollmentRecord* current) -> absl::StatusOr<EnrollmentChange> {
-        return lifecycle_.HandOver(current, e->version, channel, *c, **p12, actor, now);
-      });
+  bool replayed = false;
+  return ApplyWithKey(store_, application_id, *key, "", /*mark_done=*/true, now, &replayed,
+                      [&](const EnrollmentRecord* current) -> absl::StatusOr<EnrollmentChange> {
+                        return lifecycle_.HandOver(current, e->version, channel, *c, **p12, actor,
+                                                   now);
+                      });
 }
 
 absl::StatusOr<KeystoreDownload> HandoverManager::DownloadKeystore(

@@ -4,7 +4,7 @@
 // against its holder (the SOP's warning).
 //
 //   HandoverManager m(&store, ca.get(), settings, &clock);
-//   absl::StatusOr<EnrollmentRecord> e = m.HandOver(caller, app_id, NotifyChannel::kEmail);
+//   absl::StatusOr<EnrollmentRecord> e = m.HandOver(caller, app_id, 1 /* EMAIL */, request_id);
 #pragma once
 
 #include <string>
@@ -27,9 +27,11 @@ class HandoverManager {
                   const ManagerSettings& settings, const Clock* clock)
       : store_(store), ca_(ca), lifecycle_(settings), clock_(clock) {}
 
-  // `channel`: a sertel.v1.Channel number (EMAIL or WHATSAPP).
+  // `channel`: a sertel.v1.Channel number (EMAIL or WHATSAPP). `request_id` (optional): the
+  // same request again answers the enrollment and sends no second notice.
   absl::StatusOr<EnrollmentRecord> HandOver(const Principal& caller,
-                                            const std::string& application_id, int channel);
+                                            const std::string& application_id, int channel,
+                                            const std::string& request_id = "");
   // For the owner (their own) and the verifier; audited.
   absl::StatusOr<KeystoreDownload> DownloadKeystore(const Principal& caller,
                                                     const std::string& application_id);

@@ -1,5 +1,6 @@
 // certificate-service: SOP steps 5 (the CA), 6 and 7. Wiring only: configuration, the CA, the
-// crypto classes, the store, the managers, the outbox handler, the periodic jobs, /crl.der.
+// crypto classes, the store, the managers, the outbox handlers (notifications, progress reports
+// to intake), the periodic jobs, /crl.der.
 #include <openssl/crypto.h>
 
 #include "certificate_config.h"
@@ -10,7 +11,9 @@
 #include "common/audit_log.h"
 #include "common/grpc_client.h"
 #include "common/log.h"
+#include "common/progress_client.h"
 #include "common/service_runtime.h"
+#include "crl_route.h"
 #include "embedded_ca.h"
 #include "kdf_self_test.h"
 #include "notification_client.h"
@@ -83,13 +86,15 @@ int main(int argc, char** argv) {
   (*rt)->outbox().Register(SealedNotificationClient::kTopic, [&](const OutboxMessage& m) {
     return notifications.Deliver(m.payload);
   });
+  // Every enrollment change tells intake how far the application went (progress_report.h).
+  auto intake_channel = MakeChannel(own.intake_address, (*rt)->config().client);
+  if (!intake_channel.ok()) return ServiceRuntime::ExitWith(intake_channel.status());
+  ProgressClient progress(*intake_channel, (*rt)->config().client);
+  (*rt)->outbox().Register(kRecordProgressTopic,
+                           [&](const OutboxMessage& m) { return progress.Deliver(m.payload); });
 
   if (MetricsHttpServer* http = (*rt)->http(); http != nullptr) {
-    http->AddRoute("/crl.der", [&managers]() -> MetricsHttpServer::Response {
-      absl::StatusOr<std::string> crl = managers.revocation.CurrentCrl();
-      if (!crl.ok()) return {"text/plain", "CRL unavailable\n"};
-      return {"application/pkix-crl", *crl};
-    });
+    http->AddRoute("/crl.der", [&managers] { return CrlResponse(managers.revocation); });
   }
 
   CertificateServiceImpl impl(&managers, &(*rt)->authenticator());

@@ -1,5 +1,6 @@
 #include "report_manager.h"
 
+#include "common/field_rules.h"
 #include "common/field_violations.h"
 #include "common/sla_window.h"
 #include "common/sop.h"
@@ -9,8 +10,9 @@ namespace {
 
 constexpr absl::Duration kStandardStep67 = SopStandardTime(6);  // steps 6 and 7 alike
 
+// The certificates' and enrollments' counts add up over the units; the people do not (see
+// GetStatistics).
 void AddTo(UnitFigures& total, const UnitFigures& u) {
-  total.holders_with_valid_certificate += u.holders_with_valid_certificate;
   total.issued_total += u.issued_total;
   total.revoked_total += u.revoked_total;
   total.expired_total += u.expired_total;
@@ -21,14 +23,18 @@ void AddTo(UnitFigures& total, const UnitFigures& u) {
 
 absl::StatusOr<StatisticsReport> ReportManager::GetStatistics(const std::string& unit,
                                                               std::optional<absl::Time> as_of) {
-  if (unit.size() > 64) return InvalidField("unit", "at most 64 characters");
+  // The filter is a unit's code (Applicant.unit, intake's unit registry).
+  FieldViolations v;
+  v.AddIf(CheckField("unit", field_rules::kUnitCode, unit, /*required=*/false));
+  if (!v.empty()) return v.ToStatus("the statistics request is invalid");
   StatisticsReport report{.as_of = as_of.value_or(clock_->Now())};
-  absl::StatusOr<std::vector<UnitFigures>> rows = store_->Statistics(report.as_of, unit);
+  absl::StatusOr<StatisticsRows> rows = store_->Statistics(report.as_of, unit);
   if (!rows.ok()) return rows.status();
-  // A person holds certificates in one unit at a time (a move revokes with affiliationChanged),
-  // so the per-unit holder counts add up.
-  for (const UnitFigures& u : *rows) AddTo(report.total, u);
-  report.by_unit = *std::move(rows);
+  for (const UnitFigures& u : rows->by_unit) AddTo(report.total, u);
+  // The SOP's figure is people: one person may hold valid certificates in two units, or a new
+  // one next to an old one, and counts once (distinct NIKs), not once per unit.
+  report.total.holders_with_valid_certificate = rows->holders_with_valid_certificate;
+  report.by_unit = std::move(rows->by_unit);
   return report;
 }
 

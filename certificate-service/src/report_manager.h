@@ -2,7 +2,7 @@
 // (per unit, as of any moment) and how long steps 6 and 7 took against their 10 minutes.
 //
 //   ReportManager m(&store, &clock);
-//   absl::StatusOr<StatisticsReport> s = m.GetStatistics("Dinas Kominfo", std::nullopt);
+//   absl::StatusOr<StatisticsReport> s = m.GetStatistics("DISKOMINFO", std::nullopt);
 #pragma once
 
 #include <optional>

@@ -4,12 +4,12 @@
 #include "certificate_roles.h"
 #include "common/field_violations.h"
 #include "common/log.h"
+#include "request_keys.h"
 
 namespace sertel::certificate {
 
-absl::StatusOr<CertificateView> RevocationManager::RevokeCertificate(const Principal& caller,
-                                                                     const std::string& serial,
-                                                                     int reason) {
+absl::StatusOr<CertificateView> RevocationManager::RevokeCertificate(
+    const Principal& caller, const std::string& serial, int reason, const std::string& request_id) {
   FieldViolations v;
   if (serial.empty()) {
     v.Add("serial", "is required");
@@ -17,22 +17,29 @@ absl::StatusOr<CertificateView> RevocationManager::RevokeCertificate(const Princ
     v.Add("serial", "must be hexadecimal");
   }
   if (!RevocationReasonName(reason).has_value()) v.Add("reason", "must be an RFC 5280 reason");
+  v.AddIfError("request_id", CheckRequestId(request_id, /*required=*/false));
   if (!v.empty()) return v.ToStatus("the revocation request is invalid");
 
   absl::Time now = clock_->Now();
   std::string normalized = NormalizeSerial(serial);
+  absl::StatusOr<std::optional<RequestKey>> key =
+      MakeRequestKey(store_, "RevokeCertificate", request_id, {normalized, std::to_string(reason)});
+  if (!key.ok()) return key.status();
   absl::StatusOr<CertificateRecord> c = store_->GetCertificateBySerial(normalized);
   if (!c.ok()) return c.status();
   Actor actor = ActorOf(caller);
   CrlSigner crl = SignerAt(now);
-  absl::StatusOr<EnrollmentRecord> done = store_->Apply(
-      c->application_id,
+  bool replayed = false;
+  // A repeat of a done revocation (under the enrollment's lock) answers the certificate as it
+  // is and revokes nothing again; without a key a second revocation is FAILED_PRECONDITION.
+  absl::StatusOr<EnrollmentRecord> done = ApplyWithKey(
+      store_, c->application_id, *key, "", /*mark_done=*/true, now, &replayed,
       [&](const EnrollmentRecord* current) -> absl::StatusOr<EnrollmentChange> {
         return lifecycle_.Revoke(current, normalized, reason, actor, now);
       },
       &crl);
   if (!done.ok()) return done.status();
-  Log::Info("certificate_revoked", {{"serial", normalized}});
+  if (!replayed) Log::Info("certificate_revoked", {{"serial", normalized}});
   absl::StatusOr<CertificateRecord> revoked = store_->GetCertificateBySerial(normalized);
   if (!revoked.ok()) return revoked.status();
   return CertificateView{*revoked, EnrollmentLifecycle::StatusAt(*revoked, clock_->Now())};

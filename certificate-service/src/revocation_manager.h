@@ -30,9 +30,11 @@ class RevocationManager {
         lifecycle_(settings),
         clock_(clock) {}
 
-  // `reason`: a sertel.v1.RevocationReason number.
+  // `reason`: a sertel.v1.RevocationReason number. `request_id` (optional): the same request
+  // again answers the revoked certificate and changes nothing.
   absl::StatusOr<CertificateView> RevokeCertificate(const Principal& caller,
-                                                    const std::string& serial, int reason);
+                                                    const std::string& serial, int reason,
+                                                    const std::string& request_id = "");
   // A fresh CRL, valid for crl_validity from now.
   absl::Status RefreshCrl();
   // The current DER CRL, made at once when there is none yet.

@@ -3,6 +3,7 @@
 // and after issue, revoke and expiry).
 #include "absl/strings/match.h"
 #include "common/metrics.h"
+#include "crl_route.h"
 #include "tests/integration/certificate/certificate_fixture.h"
 
 namespace sertel::certificate::testing {
@@ -24,7 +25,7 @@ bool HasCode(const v1::CheckResult& r, v1::FindingCode c) {
 // A crafted certificate from our CA with the holder's identity, changed as the test needs.
 CraftOptions Holder() {
   v1::Applicant a = TestApplicant();
-  return {.cn = a.full_name(), .nik = a.nik(), .email = a.email(), .unit = a.unit()};
+  return {.cn = a.full_name(), .nik = a.nik(), .email = a.email(), .unit = a.certificate_ou()};
 }
 
 TEST_F(CertificateIntegrationTest, CheckSaysOkWithNoFindingsOnAGoodCertificate) {
@@ -155,10 +156,7 @@ TEST_F(CertificateIntegrationTest, RevocationUpdatesStatusEnrollmentAndTheCrlSer
   EXPECT_EQ(e.status(), v1::ENROLLMENT_STATUS_REVOKED);
 
   MetricsHttpServer http("127.0.0.1:0");
-  http.AddRoute("/crl.der", [this]() -> MetricsHttpServer::Response {
-    auto crl = managers_->revocation.CurrentCrl();
-    return {"application/pkix-crl", crl.ok() ? *crl : ""};
-  });
+  http.AddRoute("/crl.der", [this] { return CrlResponse(managers_->revocation); });
   ASSERT_TRUE(http.Start().ok());
   std::string out;
   ASSERT_EQ(RunCommand("curl -sf -o " + dir_.File("crl.der") +
@@ -189,6 +187,61 @@ TEST_F(CertificateIntegrationTest, RevocationUpdatesStatusEnrollmentAndTheCrlSer
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
+// A CA that cannot sign a CRL (an external CA that is down, say): there is no CRL to serve.
+class NoCrlCa final : public CertificateAuthority {
+ public:
+  explicit NoCrlCa(CertificateAuthority* real) : real_(real) {}
+  absl::StatusOr<IssuedCertificate> Issue(const IssueRequest& request) override {
+    return real_->Issue(request);
+  }
+  absl::StatusOr<std::string> MakeCrl(const std::vector<RevokedEntry>&, int64_t, absl::Time,
+                                      absl::Time) override {
+    return absl::UnavailableError("the CA is unreachable");
+  }
+  const std::vector<X509Ptr>& chain() const override { return real_->chain(); }
+  std::string ChainPem() const override { return real_->ChainPem(); }
+
+ private:
+  CertificateAuthority* real_;
+};
+
+// Issue 15: /crl.der answers 503 with a short text, not 200 with an empty body, while there is no
+// CRL; once there is one, 200 with the DER CRL.
+TEST_F(CertificateIntegrationTest, CrlRouteAnswers503WithoutACrlAnd200WithOne) {
+  NoCrlCa no_crl(ca_.get());
+  RevocationManager unable(store_.get(), &no_crl, ManagerSettings{}, &clock_);
+  MetricsHttpServer http("127.0.0.1:0");
+  http.AddRoute("/crl.der", [&unable] { return CrlResponse(unable); });
+  http.AddRoute("/crl-ok.der", [this] { return CrlResponse(managers_->revocation); });
+  ASSERT_TRUE(http.Start().ok());
+  std::string url = "http://127.0.0.1:" + std::to_string(http.port());
+  std::string out;
+  ASSERT_EQ(RunCommand("curl -s -o " + dir_.File("body.txt") +
+                           " -w '%{http_code} %{content_type}' " + url + "/crl.der",
+                       &out),
+            0)
+      << out;
+  EXPECT_TRUE(absl::StartsWith(out, "503 text/plain")) << out;
+  std::string body = ReadText(dir_.File("body.txt"));
+  EXPECT_FALSE(body.empty());
+  EXPECT_TRUE(absl::StrContains(body, "no CRL")) << body;
+  EXPECT_EQ(Scalar("SELECT count(*) FROM crl"), "0");
+
+  ASSERT_EQ(RunCommand("curl -s -o " + dir_.File("crl.der") +
+                           " -w '%{http_code} %{content_type}' " + url + "/crl-ok.der",
+                       &out),
+            0)
+      << out;
+  http.Stop();
+  EXPECT_TRUE(absl::StartsWith(out, "200 application/pkix-crl")) << out;
+  ASSERT_EQ(RunCommand("openssl crl -inform DER -in " + dir_.File("crl.der") +
+                           " -noout -text -CAfile " + test_ca_->cert_file(),
+                       &out),
+            0)
+      << out;
+  EXPECT_TRUE(absl::StrContains(out, "verify OK")) << out;
+}
+
 TEST_F(CertificateIntegrationTest, StatisticsCountHoldersBeforeAndAfterIssueRevokeAndExpiry) {
   absl::Time t0 = clock_.Now();
   v1::Statistics st = Stats(t0);
@@ -196,10 +249,13 @@ TEST_F(CertificateIntegrationTest, StatisticsCountHoldersBeforeAndAfterIssueRevo
   EXPECT_EQ(st.issued_total(), 0);
 
   v1::Enrollment e;
-  ASSERT_TRUE(Start("app-wait", TestApplicant("3171014101900003", "Dinas Kesehatan"), &e).ok());
+  ASSERT_TRUE(
+      Start("app-wait", TestApplicant("3171014101900003", "DINKES", "Dinas Kesehatan"), &e).ok());
   clock_.Advance(absl::Minutes(1));
-  v1::Certificate a = Issue("app-a", TestApplicant("3171014101900001", "Dinas Kominfo"));
-  v1::Certificate b = Issue("app-b", TestApplicant("3171014101900002", "Dinas Kominfo"));
+  v1::Certificate a =
+      Issue("app-a", TestApplicant("3171014101900001", "DISKOMINFO", "Dinas Kominfo"));
+  v1::Certificate b =
+      Issue("app-b", TestApplicant("3171014101900002", "DISKOMINFO", "Dinas Kominfo"));
   clock_.Advance(absl::Minutes(1));
   absl::Time t1 = clock_.Now();
   st = Stats(t1);
@@ -207,12 +263,12 @@ TEST_F(CertificateIntegrationTest, StatisticsCountHoldersBeforeAndAfterIssueRevo
   EXPECT_EQ(st.issued_total(), 2);
   EXPECT_EQ(st.awaiting_passphrase(), 1);
   ASSERT_EQ(st.by_unit_size(), 2);
-  EXPECT_EQ(st.by_unit(0).unit(), "Dinas Kesehatan");
+  EXPECT_EQ(st.by_unit(0).unit(), "DINKES");
   EXPECT_EQ(st.by_unit(0).awaiting_passphrase(), 1);
-  EXPECT_EQ(st.by_unit(1).unit(), "Dinas Kominfo");
+  EXPECT_EQ(st.by_unit(1).unit(), "DISKOMINFO");
   EXPECT_EQ(st.by_unit(1).holders_with_valid_certificate(), 2);
-  EXPECT_EQ(Stats(t1, "Dinas Kominfo").holders_with_valid_certificate(), 2);
-  EXPECT_EQ(Stats(t1, "Dinas Kesehatan").holders_with_valid_certificate(), 0);
+  EXPECT_EQ(Stats(t1, "DISKOMINFO").holders_with_valid_certificate(), 2);
+  EXPECT_EQ(Stats(t1, "DINKES").holders_with_valid_certificate(), 0);
   // As of before the issue: nobody.
   EXPECT_EQ(Stats(t0).holders_with_valid_certificate(), 0);
 

@@ -1,13 +1,16 @@
 // The fixture of certificate-service's integration tests: a fresh database with the service's
 // schema, an issuing CA in a temp folder, the real CertificateServiceImpl behind a TLS
-// TestServer, a FakeClock, and a fake NotificationService (behind its own TestServer) that the
-// real outbox dispatcher delivers to over mTLS, so tests read the activation code the way the
-// owner would receive it.
+// TestServer, a FakeClock, and a fake NotificationService and a fake IntakeService (behind their
+// own TestServers) that the real outbox dispatcher delivers to over mTLS, so tests read the
+// activation code the way the owner would receive it and the progress reports as intake would.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
 
+#include <fstream>
 #include <memory>
+#include <pqxx/pqxx>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -25,9 +28,11 @@
 #include "common/migrations.h"
 #include "common/outbox.h"
 #include "common/pg_pool.h"
+#include "common/progress_client.h"
 #include "embedded_ca.h"
 #include "gtest/gtest.h"
 #include "notification_client.h"
+#include "sertel/v1/intake.grpc.pb.h"
 #include "sertel/v1/notification.grpc.pb.h"
 #include "tests/harness/test_database.h"
 #include "tests/harness/test_pki.h"
@@ -68,8 +73,34 @@ class FakeNotificationService final : public v1::NotificationService::Service {
   std::vector<v1::SendNotificationRequest> sent_;
 };
 
+// Captures the progress reports certificate-service sends intake (IntakeService.RecordProgress).
+class FakeIntakeService final : public v1::IntakeService::Service {
+ public:
+  grpc::Status RecordProgress(grpc::ServerContext*, const v1::RecordProgressRequest* req,
+                              v1::Application* resp) override {
+    absl::MutexLock lock(&mu_);
+    reports_.push_back(*req);
+    resp->set_id(req->application_id());
+    return grpc::Status::OK;
+  }
+  std::vector<v1::RecordProgressRequest> reports(const std::string& application_id) {
+    absl::MutexLock lock(&mu_);
+    std::vector<v1::RecordProgressRequest> out;
+    for (const auto& r : reports_) {
+      if (r.application_id() == application_id) out.push_back(r);
+    }
+    return out;
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::vector<v1::RecordProgressRequest> reports_;
+};
+
+// As intake sends it since the unit registry: `unit` a code, `certificate_ou` its OU.
 inline v1::Applicant TestApplicant(const std::string& nik = "3171014101900001",
-                                   const std::string& unit = "Dinas Kominfo") {
+                                   const std::string& unit = "DISKOMINFO",
+                                   const std::string& certificate_ou = "Dinas Kominfo") {
   v1::Applicant a;
   a.set_nik(nik);
   a.set_nip("199001012015032001");
@@ -78,6 +109,7 @@ inline v1::Applicant TestApplicant(const std::string& nik = "3171014101900001",
   a.set_phone("+6281234567890");
   a.set_unit(unit);
   a.set_position("Pranata Komputer");
+  a.set_certificate_ou(certificate_ou);
   return a;
 }
 
@@ -93,13 +125,15 @@ class CertificateIntegrationTest : public ::testing::Test {
     ASSERT_TRUE(ApplyMigrations(db_.url(), "certificate",
                                 {&common::Migrations(), &certificate::Migrations()})
                     .ok());
-    auto pool = PgPool::Create({.url = db_.url(), .schema = "certificate", .size = 4});
+    auto pool = PgPool::Create(
+        {.url = db_.url(), .schema = "certificate", .size = 4, .on_connect = nullptr});
     ASSERT_TRUE(pool.ok()) << pool.status();
     pool_ = std::move(*pool);
     test_ca_ = std::make_unique<TestCa>(TestCa::Create(dir_.path(), "ec-p256"));
     auto ca = EmbeddedCa::Load({.key_file = test_ca_->key_file(),
                                 .chain_file = test_ca_->cert_file(),
-                                .organization = "Pemerintah Kota Contoh"});
+                                .organization = "Pemerintah Kota Contoh",
+                                .crl_url = ""});
     ASSERT_TRUE(ca.ok()) << ca.status();
     ca_ = std::move(*ca);
     codes_ = std::make_unique<ActivationCodes>(std::string(32, 'K'));
@@ -125,6 +159,15 @@ class CertificateIntegrationTest : public ::testing::Test {
     dispatcher_ = std::make_unique<OutboxDispatcher>(pool_.get(), OutboxConfig{});
     dispatcher_->Register(SealedNotificationClient::kTopic, [this](const OutboxMessage& m) {
       return notification_client_->Deliver(m.payload);
+    });
+
+    intake_server_ =
+        std::make_unique<sertel::testing::TestServer>(pki_, std::vector<grpc::Service*>{&intake_});
+    auto intake_channel = MakeChannel(intake_server_->address(), client);
+    ASSERT_TRUE(intake_channel.ok()) << intake_channel.status();
+    progress_client_ = std::make_unique<ProgressClient>(*intake_channel, client);
+    dispatcher_->Register(kRecordProgressTopic, [this](const OutboxMessage& m) {
+      return progress_client_->Deliver(m.payload);
     });
   }
 
@@ -167,13 +210,64 @@ class CertificateIntegrationTest : public ::testing::Test {
 
   grpc::Status SetPassphrase(const std::string& token, const std::string& app,
                              const std::string& code, const std::string& passphrase,
-                             v1::Certificate* out) {
+                             v1::Certificate* out, const std::string& request_id = "") {
     v1::SetPassphraseRequest req;
     req.set_application_id(app);
     req.set_activation_code(code);
     req.set_passphrase(passphrase);
+    req.set_request_id(request_id);
     auto ctx = Ctx(token);
     return stub_->SetPassphrase(ctx.get(), req, out);
+  }
+
+  grpc::Status Resend(const std::string& token, const std::string& app,
+                      const std::string& request_id, v1::Enrollment* out) {
+    v1::ResendActivationCodeRequest req;
+    req.set_application_id(app);
+    req.set_request_id(request_id);
+    auto ctx = Ctx(token);
+    return stub_->ResendActivationCode(ctx.get(), req, out);
+  }
+
+  // Delivers the outbox and returns the newest activation code the owner received for `app`.
+  std::string LatestCode(const std::string& app) {
+    DeliverOutbox();
+    std::string code;
+    for (const auto& r : notifications_.sent(v1::NOTIFICATION_TEMPLATE_ACTIVATION_CODE)) {
+      if (r.application_id() == app) code = r.params().at("activation_code");
+    }
+    EXPECT_FALSE(code.empty()) << "no activation code delivered for " << app;
+    return code;
+  }
+
+  // The first column of the first row of `sql` on the service's schema ("NULL" for SQL NULL):
+  // tests read what the store wrote.
+  std::string Scalar(const std::string& sql) {
+    absl::StatusOr<std::string> v =
+        pool_->ReadOne<std::string>([&](pqxx::nontransaction& tx) -> absl::StatusOr<std::string> {
+          pqxx::result r = tx.exec(sql);
+          if (r.empty() || r[0][0].is_null()) return std::string("NULL");
+          return r[0][0].as<std::string>();
+        });
+    EXPECT_TRUE(v.ok()) << v.status();
+    return v.value_or("");
+  }
+
+  std::string ReadText(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+
+  v1::Enrollment Enrollment(const std::string& app) {
+    v1::GetEnrollmentRequest req;
+    req.set_application_id(app);
+    v1::Enrollment e;
+    auto ctx = Ctx(Token("VERIFIER"));
+    grpc::Status s = stub_->GetEnrollment(ctx.get(), req, &e);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return e;
   }
 
   // Enrolls and issues; returns the certificate.
@@ -189,10 +283,11 @@ class CertificateIntegrationTest : public ::testing::Test {
   }
 
   grpc::Status HandOver(const std::string& app, v1::Channel channel, v1::Enrollment* out,
-                        const std::string& role = "VERIFIER") {
+                        const std::string& role = "VERIFIER", const std::string& request_id = "") {
     v1::HandOverRequest req;
     req.set_application_id(app);
     req.set_channel(channel);
+    req.set_request_id(request_id);
     auto ctx = Ctx(Token(role));
     return stub_->HandOver(ctx.get(), req, out);
   }
@@ -206,10 +301,11 @@ class CertificateIntegrationTest : public ::testing::Test {
   }
 
   grpc::Status Revoke(const std::string& serial, v1::RevocationReason reason, v1::Certificate* out,
-                      const std::string& role = "VERIFIER") {
+                      const std::string& role = "VERIFIER", const std::string& request_id = "") {
     v1::RevokeCertificateRequest req;
     req.set_serial(serial);
     req.set_reason(reason);
+    req.set_request_id(request_id);
     auto ctx = Ctx(Token(role));
     return stub_->RevokeCertificate(ctx.get(), req, out);
   }
@@ -245,6 +341,9 @@ class CertificateIntegrationTest : public ::testing::Test {
   FakeNotificationService notifications_;
   std::unique_ptr<sertel::testing::TestServer> notification_server_;
   std::unique_ptr<SealedNotificationClient> notification_client_;
+  FakeIntakeService intake_;
+  std::unique_ptr<sertel::testing::TestServer> intake_server_;
+  std::unique_ptr<ProgressClient> progress_client_;
   std::unique_ptr<OutboxDispatcher> dispatcher_;
 };
 

@@ -55,7 +55,7 @@ TEST_F(CertificateIntegrationTest, HappyPathIssuesAPkcs12ThatOpensWithThePassphr
   EXPECT_EQ(c.nik(), "3171014101900001");
   EXPECT_EQ(c.email(), "siti.aminah@kota.go.id");
   EXPECT_EQ(c.full_name(), "Siti Aminah Putri");
-  EXPECT_EQ(c.unit(), "Dinas Kominfo");
+  EXPECT_EQ(c.unit(), "DISKOMINFO");  // the unit's code; the subject's OU carries its name
   EXPECT_EQ(c.key_algorithm(), "EC-P256");
   EXPECT_EQ(c.serial().size(), 32u);
   EXPECT_TRUE(absl::StrContains(c.subject(), "serialNumber=3171014101900001")) << c.subject();
@@ -93,6 +93,7 @@ TEST_F(CertificateIntegrationTest, HappyPathIssuesAPkcs12ThatOpensWithThePassphr
   EXPECT_TRUE(absl::StrContains(out, "E-mail Protection, 1.3.6.1.5.5.7.3.36")) << out;
   EXPECT_TRUE(absl::StrContains(out, "email:siti.aminah@kota.go.id")) << out;
   EXPECT_TRUE(absl::StrContains(out, "O = Pemerintah Kota Contoh")) << out;
+  EXPECT_TRUE(absl::StrContains(out, "OU = Dinas Kominfo")) << out;
   EXPECT_TRUE(absl::StrContains(out, "C = ID")) << out;
 
   clock_.Advance(absl::Minutes(4));

@@ -1,13 +1,16 @@
 // The enrollment's state machine without a database: each step's change (state, version,
-// timeline entry, audit entry, outbox item), the activation code's tries, expiry and lock, the
-// refusals and their codes; the revocation reasons' names against sertel.v1; the role table.
+// timeline entry, audit entry, outbox items, the progress report to intake), the activation
+// code's tries, expiry, lock and resends, the refusals and their codes; the revocation reasons'
+// names against sertel.v1; the role table.
 #include "enrollment_lifecycle.h"
 
 #include "absl/strings/match.h"
 #include "certificate_roles.h"
 #include "common/field_violations.h"
+#include "common/progress_report.h"
 #include "gtest/gtest.h"
 #include "sertel/v1/certificate.pb.h"
+#include "sertel/v1/intake.pb.h"
 #include "sertel/v1/notification.pb.h"
 
 namespace sertel::certificate {
@@ -18,7 +21,7 @@ const Actor kVerifier{.sub = "verifier-1", .role = "VERIFIER"};
 
 HolderRecord Holder() {
   return {"3171014101900001", "199001012015032001", "Siti Aminah Putri", "siti@kota.go.id",
-          "+6281234567890",   "Dinas Kominfo",      "Pranata Komputer"};
+          "+6281234567890",   "DISKOMINFO",         "Pranata Komputer",  "Dinas Kominfo"};
 }
 
 NewEnrollment NewOne() {
@@ -50,6 +53,27 @@ v1::SendNotificationRequest Payload(const OutboxItem& item) {
   return r;
 }
 
+// The change's progress report to intake (exactly one).
+v1::RecordProgressRequest Progress(const EnrollmentChange& c) {
+  v1::RecordProgressRequest r;
+  int found = 0;
+  for (const OutboxItem& item : c.outbox) {
+    if (item.topic != kRecordProgressTopic) continue;
+    ++found;
+    EXPECT_TRUE(r.ParseFromString(item.payload));
+    EXPECT_EQ(item.key, r.request_id());
+  }
+  EXPECT_EQ(found, 1);
+  return r;
+}
+
+// Every call certificate owes another service names its application (a DEAD row marks it).
+void ExpectEveryItemNamesItsApplication(const EnrollmentChange& c) {
+  for (const OutboxItem& item : c.outbox) {
+    EXPECT_EQ(item.application_id, c.after.application_id) << item.topic << " " << item.key;
+  }
+}
+
 TEST(EnrollmentLifecycleTest, StartInsertsAnAwaitingEnrollmentAndQueuesTheSealedCode) {
   EnrollmentLifecycle lifecycle{ManagerSettings{}};
   absl::StatusOr<EnrollmentChange> c = lifecycle.Start(nullptr, NewOne(), kVerifier, kNow);
@@ -64,13 +88,22 @@ TEST(EnrollmentLifecycleTest, StartInsertsAnAwaitingEnrollmentAndQueuesTheSealed
   ASSERT_TRUE(c->audit.has_value());
   EXPECT_EQ(c->audit->action, "ENROLLMENT_STARTED");
   EXPECT_EQ(c->audit->entity_type, "enrollment");
-  ASSERT_EQ(c->outbox.size(), 1u);
+  ASSERT_EQ(c->outbox.size(), 2u);
   EXPECT_EQ(c->outbox[0].topic, "notification.SendNotification");
   EXPECT_EQ(c->outbox[0].key, "certificate:activation:app-1:1");
   v1::SendNotificationRequest r = Payload(c->outbox[0]);
   EXPECT_EQ(r.template_(), v1::NOTIFICATION_TEMPLATE_ACTIVATION_CODE);
   EXPECT_EQ(r.recipient(), "siti@kota.go.id");
   EXPECT_EQ(r.params().at("activation_code"), "sealed:v2:xyz");
+  ExpectEveryItemNamesItsApplication(*c);
+  v1::RecordProgressRequest p = Progress(*c);
+  EXPECT_EQ(p.application_id(), "app-1");
+  EXPECT_EQ(p.source(), v1::PROGRESS_SOURCE_CERTIFICATE);
+  EXPECT_EQ(p.status(), v1::APPLICATION_STATUS_AWAITING_PASSPHRASE);
+  EXPECT_EQ(p.current_step(), v1::STEP_PASSPHRASE);
+  EXPECT_EQ(p.version(), 1);
+  EXPECT_EQ(p.at().seconds(), absl::ToUnixSeconds(kNow));
+  EXPECT_EQ(p.request_id(), "certificate:progress:app-1:1");
 }
 
 TEST(EnrollmentLifecycleTest, StartAgainIsNoChangeForTheSameHolderAndAConflictForAnother) {
@@ -106,6 +139,7 @@ TEST(EnrollmentLifecycleTest, AWrongCodeCostsATryIsAuditedAndRefusedWithoutANewV
   c = lifecycle.TryActivationCode(&e, false, kVerifier, kNow);
   ASSERT_TRUE(c.ok());
   EXPECT_TRUE(absl::StrContains(c->answer.message(), "now locked")) << c->answer;
+  EXPECT_TRUE(absl::StrContains(c->answer.message(), "ResendActivationCode")) << c->answer;
 }
 
 TEST(EnrollmentLifecycleTest, ARightCodeIsCountedWithoutAuditOrRefusal) {
@@ -125,14 +159,103 @@ TEST(EnrollmentLifecycleTest, ExpiredLockedOrUsedCodesAreFailedPreconditions) {
       lifecycle.TryActivationCode(&e, true, kVerifier, kNow + absl::Hours(72)).status();
   EXPECT_EQ(expired.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_TRUE(absl::StrContains(expired.message(), "expired")) << expired;
+  // Both name the remedy that exists now.
+  EXPECT_TRUE(absl::StrContains(expired.message(), "ResendActivationCode")) << expired;
+  EXPECT_TRUE(absl::StrContains(expired.message(), "ask the verifier to resend")) << expired;
   e.activation_attempts = 5;
   absl::Status locked = lifecycle.TryActivationCode(&e, true, kVerifier, kNow).status();
   EXPECT_EQ(locked.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_TRUE(absl::StrContains(locked.message(), "locked")) << locked;
+  EXPECT_TRUE(absl::StrContains(locked.message(), "ResendActivationCode")) << locked;
   EnrollmentRecord issued = Issued();
   absl::Status used = lifecycle.TryActivationCode(&issued, true, kVerifier, kNow).status();
   EXPECT_EQ(used.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_TRUE(absl::StrContains(used.message(), "single-use")) << used;
+}
+
+// The resent code is a new version with a fresh code, expiry and tries, sent as the first one
+// was (its own message), timelined and audited without the code.
+TEST(EnrollmentLifecycleTest, ResendReplacesTheCodeAndResetsItsTriesAndExpiry) {
+  EnrollmentLifecycle lifecycle{ManagerSettings{}};
+  EnrollmentRecord e = Awaiting();
+  e.activation_attempts = 5;                  // locked
+  absl::Time later = kNow + absl::Hours(80);  // and expired
+  absl::StatusOr<EnrollmentChange> c = lifecycle.ResendActivationCode(
+      &e, {.activation_hash = std::string(32, 'n'), .sealed_code = "sealed:v2:new"}, kVerifier,
+      later);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->kind, EnrollmentChange::Kind::kUpdate);
+  EXPECT_EQ(c->expected_version, e.version);
+  EXPECT_EQ(c->after.version, e.version + 1);
+  EXPECT_EQ(c->after.state, EnrollmentState::kAwaitingPassphrase);
+  EXPECT_EQ(c->after.activation_hash, std::string(32, 'n'));
+  EXPECT_EQ(c->after.activation_attempts, 0);
+  EXPECT_EQ(c->after.activation_expires_at, later + absl::Hours(72));
+  EXPECT_EQ(c->after.activation_codes_sent, 2);
+  ASSERT_TRUE(c->entry.has_value());
+  EXPECT_EQ(c->entry->step, 6);
+  EXPECT_EQ(c->entry->action, "ACTIVATION_CODE_RESENT");
+  ASSERT_TRUE(c->audit.has_value());
+  EXPECT_EQ(c->audit->action, "ACTIVATION_CODE_RESENT");
+  EXPECT_FALSE(absl::StrContains(c->audit->details.dump(), "sealed")) << c->audit->details;
+  ASSERT_EQ(c->outbox.size(), 1u);  // no progress report: still AWAITING_PASSPHRASE
+  EXPECT_EQ(c->outbox[0].key, "certificate:activation:app-1:2");
+  ExpectEveryItemNamesItsApplication(*c);
+  v1::SendNotificationRequest r = Payload(c->outbox[0]);
+  EXPECT_EQ(r.request_id(), "certificate:activation:app-1:2");
+  EXPECT_EQ(r.template_(), v1::NOTIFICATION_TEMPLATE_ACTIVATION_CODE);
+  EXPECT_EQ(r.recipient(), "siti@kota.go.id");
+  EXPECT_EQ(r.params().at("activation_code"), "sealed:v2:new");
+  // The new code is good again: a right try is accepted.
+  absl::StatusOr<EnrollmentChange> tried =
+      lifecycle.TryActivationCode(&c->after, true, kVerifier, later + absl::Minutes(1));
+  ASSERT_TRUE(tried.ok()) << tried.status();
+  EXPECT_TRUE(tried->answer.ok());
+}
+
+TEST(EnrollmentLifecycleTest, AtMostThreeResendsIn24HoursAndTheRefusalSaysWhenTheNextIs) {
+  EnrollmentLifecycle lifecycle{ManagerSettings{}};
+  EnrollmentRecord e = Awaiting();
+  EXPECT_EQ(EnrollmentLifecycle::ResendsLeft(e, kNow), 3);
+  absl::Time t = kNow;
+  for (int i = 0; i < 3; ++i) {
+    t += absl::Hours(1);
+    absl::StatusOr<EnrollmentChange> c = lifecycle.ResendActivationCode(
+        &e, {.activation_hash = "h", .sealed_code = "s"}, kVerifier, t);
+    ASSERT_TRUE(c.ok()) << i << " " << c.status();
+    std::vector<TimelineRecord> timeline = e.timeline;
+    timeline.push_back(*c->entry);
+    e = c->after;
+    e.timeline = timeline;  // the store reads the whole timeline back
+    EXPECT_EQ(EnrollmentLifecycle::ResendsLeft(e, t), 2 - i);
+  }
+  absl::Status fourth = EnrollmentLifecycle::CheckCanResend(e, t + absl::Hours(1));
+  EXPECT_EQ(fourth.code(), absl::StatusCode::kResourceExhausted);
+  // The first of the three was at kNow + 1h: the next one is allowed 24 hours after it.
+  EXPECT_TRUE(absl::StrContains(fourth.message(), Rfc3339(kNow + absl::Hours(25)))) << fourth;
+  EXPECT_EQ(lifecycle
+                .ResendActivationCode(&e, {.activation_hash = "h", .sealed_code = "s"}, kVerifier,
+                                      t + absl::Hours(1))
+                .status()
+                .code(),
+            absl::StatusCode::kResourceExhausted);
+  // Once the first leaves the window, one more is allowed.
+  EXPECT_EQ(EnrollmentLifecycle::ResendsLeft(e, kNow + absl::Hours(25)), 1);
+  EXPECT_TRUE(EnrollmentLifecycle::CheckCanResend(e, kNow + absl::Hours(25)).ok());
+}
+
+TEST(EnrollmentLifecycleTest, ResendIsOnlyWhileAwaitingThePassphrase) {
+  EnrollmentLifecycle lifecycle{ManagerSettings{}};
+  EnrollmentRecord e = Issued();
+  EXPECT_EQ(EnrollmentLifecycle::ResendsLeft(e, kNow), 0);
+  absl::Status s =
+      lifecycle
+          .ResendActivationCode(&e, {.activation_hash = "h", .sealed_code = "s"}, kVerifier, kNow)
+          .status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(absl::StrContains(s.message(), "ISSUED")) << s;
+  EXPECT_EQ(lifecycle.ResendActivationCode(nullptr, {}, kVerifier, kNow).status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 TEST(EnrollmentLifecycleTest, IssueMovesToIssuedOrAbortsWhenTheEnrollmentChanged) {
@@ -155,6 +278,11 @@ TEST(EnrollmentLifecycleTest, IssueMovesToIssuedOrAbortsWhenTheEnrollmentChanged
   EXPECT_EQ(c->entry->action, "ISSUED");
   EXPECT_EQ(c->entry->duration, absl::Minutes(12));
   EXPECT_EQ(c->audit->action, "CERTIFICATE_ISSUED");
+  ExpectEveryItemNamesItsApplication(*c);
+  v1::RecordProgressRequest p = Progress(*c);
+  EXPECT_EQ(p.status(), v1::APPLICATION_STATUS_ISSUED);
+  EXPECT_EQ(p.current_step(), v1::STEP_HANDOVER);
+  EXPECT_EQ(p.version(), e.version + 1);
 }
 
 TEST(EnrollmentLifecycleTest, HandOverNeedsIssuedAndAPhoneForWhatsApp) {
@@ -180,8 +308,13 @@ TEST(EnrollmentLifecycleTest, HandOverQueuesTheKeystoreToTheChosenChannel) {
   EXPECT_EQ(c->after.handover_channel, 2);
   EXPECT_EQ(c->entry->note, "by WHATSAPP");
   EXPECT_EQ(c->entry->duration, absl::Minutes(4));
-  ASSERT_EQ(c->outbox.size(), 1u);
+  ASSERT_EQ(c->outbox.size(), 2u);
   EXPECT_EQ(c->outbox[0].key, "certificate:handover:app-1:WHATSAPP");
+  ExpectEveryItemNamesItsApplication(*c);
+  v1::RecordProgressRequest p = Progress(*c);
+  EXPECT_EQ(p.status(), v1::APPLICATION_STATUS_HANDED_OVER);
+  EXPECT_EQ(p.current_step(), v1::STEP_HANDOVER);
+  EXPECT_EQ(p.version(), e.version + 1);
   v1::SendNotificationRequest r = Payload(c->outbox[0]);
   EXPECT_EQ(r.recipient(), "+6281234567890");
   ASSERT_EQ(r.attachments_size(), 1);
@@ -204,8 +337,20 @@ TEST(EnrollmentLifecycleTest, RevokeEndsTheEnrollmentOnceAndAuditsTheCertificate
   EXPECT_EQ(c->entry->note, "REVOCATION_REASON_AFFILIATION_CHANGED");
   EXPECT_EQ(c->audit->entity_type, "certificate");
   EXPECT_EQ(c->audit->entity_id, "ab12");
+  ExpectEveryItemNamesItsApplication(*c);
+  v1::RecordProgressRequest p = Progress(*c);
+  EXPECT_EQ(p.status(), v1::APPLICATION_STATUS_REVOKED);
+  EXPECT_EQ(p.current_step(), v1::STEP_HANDOVER);
+  EXPECT_EQ(p.version(), e.version + 1);
   EXPECT_EQ(lifecycle.Revoke(&c->after, "ab12", 4, kVerifier, kNow).status().code(),
             absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(EnrollmentLifecycleTest, TheExpiryReminderNamesItsApplication) {
+  CertificateRecord c{.serial = "ab12", .application_id = "app-1", .not_after = kNow};
+  OutboxItem item = EnrollmentLifecycle::ExpiryReminder(c, Holder());
+  EXPECT_EQ(item.application_id, "app-1");
+  EXPECT_EQ(item.key, "certificate:expiry:ab12");
 }
 
 TEST(EnrollmentLifecycleTest, CertificateStatusFollowsRevocationAndExpiry) {
@@ -238,7 +383,11 @@ TEST(CertificateRolesTest, TheTableIsBuiltFromTheNamedSets) {
   EXPECT_FALSE(t.at("HandOver").Contains(Role::kApplicant));
   EXPECT_TRUE(t.at("GetSlaReport").Contains(Role::kService));
   EXPECT_FALSE(t.at("GetStatistics").Contains(Role::kService));
-  EXPECT_EQ(t.size(), 10u);
+  EXPECT_TRUE(t.at("ResendActivationCode").Contains(Role::kApplicant));
+  EXPECT_TRUE(t.at("ResendActivationCode").Contains(Role::kVerifier));
+  EXPECT_FALSE(t.at("ResendActivationCode").Contains(Role::kAuditor));
+  EXPECT_FALSE(t.at("ResendActivationCode").Contains(Role::kService));
+  EXPECT_EQ(t.size(), 11u);
 }
 
 TEST(CertificateRolesTest, AnApplicantActsOnlyOnTheirOwnEnrollment) {
