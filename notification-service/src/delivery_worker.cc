@@ -93,6 +93,8 @@ void DeliveryWorker::Deliver(const NotificationRecord& record, const std::string
   // even when its outcome could not be saved.
   Report(record, lifecycle_.AfterAttempt(record, result, now, wait),
          {{"notification_id", record.id},
+          {"outbox_id", record.seq},  // what `sertelctl outbox retry notification` takes
+          {"application_id", record.application_id},
           {"channel", record.channel},
           {"template", record.template_name},
           {"attempt", record.attempts + 1}});

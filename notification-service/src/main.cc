@@ -10,6 +10,7 @@
 #include "delivery_worker.h"
 #include "notification_config.h"
 #include "notification_manager.h"
+#include "notification_outbox_backend.h"
 #include "notification_service_impl.h"
 #include "notification_store.h"
 #include "smtp_sender.h"
@@ -55,6 +56,9 @@ int main(int argc, char** argv) {
 
   AuditLog audit;
   NotificationStore store(&(*rt)->pool(), &audit);
+  // OutboxAdminService here lists and retries the deliveries (a FAILED message is a DEAD row).
+  (*rt)->SetOutboxAdminBackend(
+      std::make_unique<NotificationOutboxBackend>(&(*rt)->pool(), &audit, SystemClock::Default()));
   NotificationManager manager(
       &store, &*box,
       {.max_attachment_bytes = own.max_attachment_bytes, .whatsapp_enabled = own.whatsapp_enabled},

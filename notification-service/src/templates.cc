@@ -1,5 +1,7 @@
 #include "templates.h"
 
+#include <algorithm>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -9,12 +11,17 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
+#include "common/field_rules.h"
 #include "common/field_violations.h"
 
 namespace sertel::notification {
 namespace {
 
-constexpr size_t kMaxParamBytes = 2000;
+// A parameter that must stay on one line (names, ids, dates; the subject carries some).
+constexpr FieldRule kNoticeLine{
+    field_rules::kNoticeParam.what_en,   field_rules::kNoticeParam.what_id,
+    field_rules::kNoticeParam.max_chars, TextKind::kSingleLine,
+    field_rules::kNoticeParam.bound_en,  field_rules::kNoticeParam.bound_id};
 
 struct TemplateText {
   const char* name;
@@ -149,12 +156,14 @@ const std::vector<TemplateSpec>& AllTemplates() {
        {"full_name", "application_id", "reason", "missing_documents"},
        {},
        {"full_name", "application_id", "reason", "missing_documents"},
-       false},
+       false,
+       {"reason"}},
       {"APPLICATION_REJECTED",
        {"full_name", "application_id", "reason"},
        {},
        {"full_name", "application_id", "reason"},
-       false},
+       false,
+       {"reason"}},
       {"ACTIVATION_CODE",
        {"full_name", "application_id", "activation_code", "expires_at"},
        {"activation_code"},
@@ -197,6 +206,21 @@ std::string FormatDateIndonesian(absl::string_view rfc3339) {
                       absl::FormatTime("%H.%M", t, wib), " WIB");
 }
 
+std::string OneLineForWhatsApp(absl::string_view value) {
+  std::string out;
+  bool space = false;
+  for (char c : value) {
+    if (c == '\n' || c == '\t' || c == ' ') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
 absl::Status CheckTemplateParams(absl::string_view template_name, const TemplateParams& params) {
   FieldViolations v;
   const TemplateSpec* spec = FindTemplate(template_name);
@@ -220,15 +244,11 @@ absl::Status CheckTemplateParams(absl::string_view template_name, const Template
       v.Add(field, absl::StrCat("not a parameter of ", spec->name));
       continue;
     }
-    if (value.size() > kMaxParamBytes) {
-      v.Add(field, absl::StrCat("longer than ", kMaxParamBytes, " bytes"));
-      continue;
-    }
-    bool control = false;
-    for (unsigned char ch : value) control |= ch < 0x20 || ch == 0x7f;
-    if (control) {
-      // WhatsApp template parameters may not hold new lines or tabs; email subjects neither.
-      v.Add(field, "must not contain control characters (new lines, tabs)");
+    const bool multiline = std::find(spec->multiline_params.begin(), spec->multiline_params.end(),
+                                     key) != spec->multiline_params.end();
+    if (std::optional<FieldViolation> bad =
+            CheckField(field, multiline ? field_rules::kNoticeParam : kNoticeLine, value, false)) {
+      v.Add(*std::move(bad));
       continue;
     }
     if (DateParams().count(key) > 0) {
@@ -260,7 +280,7 @@ absl::StatusOr<RenderedMessage> RenderTemplate(absl::string_view template_name,
   out.subject = absl::StrReplaceAll(text->subject, replacements);
   out.body = absl::StrCat(absl::StrReplaceAll(text->body, replacements), kFooter);
   for (const std::string& key : spec->whatsapp_body_params) {
-    out.whatsapp_body_values.push_back(DisplayValue(key, params.at(key)));
+    out.whatsapp_body_values.push_back(OneLineForWhatsApp(DisplayValue(key, params.at(key))));
   }
   return out;
 }

@@ -29,6 +29,11 @@ struct TemplateSpec {
   std::vector<std::string> whatsapp_body_params;
   // Whether the message carries a document (the PKCS#12 of SOP step 7).
   bool requires_attachment = false;
+  // Parameters that carry what officials write (a return or rejection reason): line breaks and
+  // tabs allowed (common/field_rules.h kNoticeParam), rendered as line breaks in the email and
+  // joined into one line for WhatsApp, whose template parameters take no line break. Every other
+  // parameter is one line.
+  std::vector<std::string> multiline_params = {};
 };
 
 struct RenderedMessage {
@@ -42,8 +47,9 @@ const TemplateSpec* FindTemplate(absl::string_view name);
 const std::vector<TemplateSpec>& AllTemplates();
 
 // INVALID_ARGUMENT listing every problem (field paths "params.<key>"): unknown template, a
-// missing or empty required parameter, an unknown parameter, a control character, a date that
-// is not RFC 3339.
+// missing or empty required parameter, an unknown parameter, a value that breaks
+// common/field_rules.h's kNoticeParam (too long, bad UTF-8, a control character, a line break
+// outside multiline_params), a date that is not RFC 3339.
 absl::Status CheckTemplateParams(absl::string_view template_name, const TemplateParams& params);
 
 // Checks, then renders. Dates (RFC 3339) are shown in WIB (UTC+7) with Indonesian month names.
@@ -52,5 +58,10 @@ absl::StatusOr<RenderedMessage> RenderTemplate(absl::string_view template_name,
 
 // "2025-06-01T03:00:00Z" -> "1 Juni 2025 10.00 WIB"; the input itself when it does not parse.
 std::string FormatDateIndonesian(absl::string_view rfc3339);
+
+// A multi-line value as one WhatsApp template parameter: its lines trimmed and joined by a
+// space, tabs and runs of spaces as one space (Meta refuses new lines, tabs and more than four
+// consecutive spaces in a parameter).
+std::string OneLineForWhatsApp(absl::string_view value);
 
 }  // namespace sertel::notification

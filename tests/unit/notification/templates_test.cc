@@ -6,6 +6,7 @@
 #include <set>
 
 #include "absl/strings/match.h"
+#include "common/field_rules.h"
 #include "common/field_violations.h"
 #include "gtest/gtest.h"
 
@@ -118,6 +119,50 @@ TEST(TemplatesTest, WhatsAppBodyValuesFollowTheDeclaredOrder) {
   EXPECT_EQ(m->whatsapp_body_values[0], "Budi Santoso");
   EXPECT_EQ(m->whatsapp_body_values[2], "K7Q2-M9XD-4TPA");
   EXPECT_EQ(m->whatsapp_body_values[3], "1 Juni 2025 10.00 WIB");
+}
+
+TemplateParams ReturnedParams(const std::string& reason) {
+  return {{"full_name", "Siti Nurhaliza"},
+          {"application_id", "app-1"},
+          {"reason", reason},
+          {"missing_documents", "KTP_COPY"}};
+}
+
+TEST(TemplatesTest, AMultiLineReasonIsRenderedWithItsLineBreaks) {
+  absl::StatusOr<RenderedMessage> m =
+      RenderTemplate("APPLICATION_RETURNED", ReturnedParams("KTP buram.\n\tSK belum dilegalisir."));
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_TRUE(absl::StrContains(m->body, "Alasan: KTP buram.\n\tSK belum dilegalisir.\n"))
+      << m->body;
+  // WhatsApp template parameters take no line break, tab or run of spaces: one line.
+  EXPECT_EQ(m->whatsapp_body_values[2], "KTP buram. SK belum dilegalisir.");
+}
+
+TEST(TemplatesTest, EveryReasonDispositionAcceptsIsANoticeParameter) {
+  // The largest and most unusual reason field_rules::kReason lets through at step 2-5: it must
+  // never be refused here (the notice would be lost).
+  std::string reason;
+  while (CountCodePoints(reason) + 3 <= field_rules::kReason.max_chars) {
+    reason += "\xC3\xA9\n'";  // e-acute, a line break, an apostrophe
+  }
+  ASSERT_FALSE(CheckField("reason", field_rules::kReason, reason, true).has_value());
+  EXPECT_TRUE(
+      CheckTemplateParams("APPLICATION_REJECTED",
+                          {{"full_name", "Budi"}, {"application_id", "a"}, {"reason", reason}})
+          .ok());
+  EXPECT_TRUE(RenderTemplate("APPLICATION_RETURNED", ReturnedParams(reason)).ok());
+}
+
+TEST(TemplatesTest, OnlyReasonsMayBreakLinesAndCarriageReturnsNever) {
+  TemplateParams p = ReturnedParams("baris satu\r\nbaris dua");
+  p["full_name"] = "Siti\nBcc: evil@example.com";
+  std::vector<FieldViolation> v =
+      FieldViolations::FromStatus(CheckTemplateParams("APPLICATION_RETURNED", p));
+  ASSERT_EQ(v.size(), 2u);
+  for (const FieldViolation& one : v) {
+    EXPECT_EQ(one.reason, "LINE_BREAK") << one.field;
+    EXPECT_FALSE(one.description_id.empty()) << one.field;  // Bahasa Indonesia too
+  }
 }
 
 }  // namespace

@@ -13,5 +13,6 @@ void AddApplicationCommands(CLI::App& app, Globals& globals, int& rc);  // + doc
 void AddCaseCommands(CLI::App& app, Globals& globals, int& rc);         // + inbox, sla
 void AddCertificateCommands(CLI::App& app, Globals& globals, int& rc);  // + stats
 void AddAuditCommands(CLI::App& app, Globals& globals, int& rc);        // + notification
+void AddOutboxCommands(CLI::App& app, Globals& globals, int& rc);       // outbox_commands.h
 
 }  // namespace sertel::ctl

@@ -70,6 +70,7 @@ int main(int argc, char** argv) {
   AddCaseCommands(app, g, rc);
   AddCertificateCommands(app, g, rc);
   AddAuditCommands(app, g, rc);
+  AddOutboxCommands(app, g, rc);
 
   try {
     app.parse(argc, argv);

@@ -54,6 +54,12 @@ std::string LastStepSentence(
   return "";
 }
 
+std::string AttentionSentence(const v1::Attention& a) {
+  return absl::StrCat("DEAD at ", a.service(), " since ", FormatTime(a.at()), ": ", a.what(),
+                      " failed: ", a.error(), " (after fixing the cause: sertelctl outbox retry ",
+                      a.service(), " ", a.outbox_id(), ")");
+}
+
 void PrintApplication(std::ostream& out, const v1::Application& a) {
   std::vector<std::pair<std::string, std::string>> f = {
       {"application", a.id()},
@@ -66,6 +72,7 @@ void PrintApplication(std::ostream& out, const v1::Application& a) {
       {"updated", FormatTime(a.updated_at())},
   };
   if (!a.return_reason().empty()) f.push_back({"returned because", a.return_reason()});
+  if (a.has_attention()) f.push_back({"ATTENTION", AttentionSentence(a.attention())});
   if (!a.missing_documents().empty()) {
     std::vector<std::string> kinds;
     for (int k : a.missing_documents()) kinds.push_back(Label(static_cast<v1::DocumentKind>(k)));
@@ -120,6 +127,7 @@ void PrintCase(std::ostream& out, const v1::Case& c) {
       {"due (SOP standard)", FormatTime(c.due_at())},
   };
   if (!c.return_reason().empty()) f.push_back({"returned because", c.return_reason()});
+  if (c.has_attention()) f.push_back({"ATTENTION", AttentionSentence(c.attention())});
   PrintFields(out, f);
   if (!c.timeline().empty()) {
     out << "\ntimeline:\n";
@@ -166,6 +174,7 @@ void PrintEnrollment(std::ostream& out, const v1::Enrollment& e) {
     f.push_back({"handed over by", Label(e.handover_channel())});
   }
   f.push_back({"keystore available", e.keystore_available() ? "yes" : "no"});
+  if (e.has_attention()) f.push_back({"ATTENTION", AttentionSentence(e.attention())});
   PrintFields(out, f);
   if (!e.timeline().empty()) {
     out << "\ntimeline:\n";

@@ -25,6 +25,11 @@ void PrintTimeline(std::ostream& out,
 // "step 2 HEAD_OF_AGENCY_REVIEW took 2.1s (SOP standard 15m0s: within)". "" when none.
 std::string LastStepSentence(const google::protobuf::RepeatedPtrField<v1::TimelineEntry>& timeline);
 
+// "DEAD at certificate since 2026-11-25 09:14:03: certificate.StartEnrollment failed: <error>
+// (sertelctl outbox retry certificate 42)": what waits for an operator (Application, Case and
+// Enrollment `attention`).
+std::string AttentionSentence(const v1::Attention& a);
+
 void PrintApplication(std::ostream& out, const v1::Application& a);
 void PrintApplicationList(std::ostream& out, const v1::ListApplicationsResponse& r);
 void PrintDocumentInfo(std::ostream& out, const v1::Document& d);
