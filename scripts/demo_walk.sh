@@ -40,7 +40,7 @@ NIP="198503152010031${seq4:1}"
 NAME="Budi Santoso"
 EMAIL="budi.santoso.${seq4}@example.go.id"
 PHONE="+62812${seq4}5678"
-UNIT="Dinas Komunikasi dan Informatika"
+UNIT="DISKOMINFO"  # a code of the unit registry (IntakeService.ListUnits)
 PASSFILE="$WORK/passphrase"
 (umask 077; printf 'Kopi-Tubruk-Senja-%s!' "$seq4" >"$PASSFILE")
 "$SERTEL_PYTHON" "$SERTEL_ROOT/scripts/demo-documents.py" "$WORK/docs" "$NAME" "$NIK" >/dev/null

@@ -90,10 +90,15 @@ common_env() {
   echo "SERTEL_DISPOSITION_ADDRESS=localhost:$DISPOSITION_PORT"
   echo "SERTEL_CERTIFICATE_ADDRESS=localhost:$CERTIFICATE_PORT"
   echo "SERTEL_NOTIFICATION_ADDRESS=localhost:$NOTIFICATION_PORT"
+  echo "SERTEL_INTAKE_ADDRESS=localhost:$INTAKE_PORT"  # progress reports (RecordProgress)
   echo "SERTEL_OUTBOX_POLL_INTERVAL=${SERTEL_OUTBOX_POLL_INTERVAL:-100ms}"
   echo "SERTEL_OUTBOX_BASE_BACKOFF=${SERTEL_OUTBOX_BASE_BACKOFF:-200ms}"
   echo "SERTEL_OUTBOX_MAX_BACKOFF=${SERTEL_OUTBOX_MAX_BACKOFF:-5s}"
   case "$svc" in
+    intake)
+      # The city's sample unit registry (the same file is the intake-units ConfigMap).
+      echo "SERTEL_INTAKE_UNITS_FILE=${SERTEL_INTAKE_UNITS_FILE:-$SERTEL_ROOT/k8s/base/config/units.json}"
+      ;;
     certificate)
       echo "SERTEL_CERTIFICATE_CA_KEY=$SERTEL_HOME/ca/key.pem"
       echo "SERTEL_CERTIFICATE_CA_CERT=$SERTEL_HOME/ca/cert.pem"

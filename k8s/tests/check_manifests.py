@@ -28,7 +28,8 @@ exits 1 if there was one. What it asserts, in the order of the report:
               ConfigMap or a literal env value; no private key or password in k8s/
   overlay     dev: one PostgreSQL instance and the mail sink notification-service points at;
               production: a CloudNativePG Cluster of 3 with backups and a ScheduledBackup,
-              cert-manager Certificates for each service's mTLS Secret from a CA Issuer
+              cert-manager Certificates for each service's mTLS Secret from a CA Issuer,
+              and the PrometheusRule alerting on DEAD outbox rows
   dockerfile  Debian 12 build stage using scripts/install-deps.sh, debian:12-slim runtime, USER
               10001 (= the pods' runAsUser), and every binary the manifests run copied in
 
@@ -49,11 +50,12 @@ import yaml
 
 SERVICES = ("intake", "disposition", "certificate", "notification")
 # docs/architecture.md: intake -> disposition -> certificate -> notification, plus
-# intake -> notification, disposition -> notification and read-only intake -> certificate.
+# intake -> notification, disposition -> notification, read-only intake -> certificate and the
+# progress reports disposition -> intake and certificate -> intake (IntakeService.RecordProgress).
 CALLS = {
     "intake": {"disposition", "certificate", "notification"},
-    "disposition": {"certificate", "notification"},
-    "certificate": {"notification"},
+    "disposition": {"certificate", "notification", "intake"},
+    "certificate": {"notification", "intake"},
     "notification": set(),
 }
 # People (applicants, officials, verifiers) call these from outside the cluster; notification
@@ -96,7 +98,7 @@ def load_rendered(paths):
 
 def load_lite(folder):
     """The base folder as kustomize would render it, for machines without kubectl: its
-    resources (files only), configMapGenerator (envs and literals, no hash suffix) and
+    resources (files only), configMapGenerator (envs, files and literals, no hash suffix) and
     namespace. Overlays need the real kustomize."""
     with open(os.path.join(folder, "kustomization.yaml"), encoding="utf-8") as f:
         k = yaml.safe_load(f)
@@ -119,6 +121,10 @@ def load_lite(folder):
         for lit in g.get("literals", []):
             key, _, value = lit.partition("=")
             data[key] = value
+        for entry in g.get("files", []):
+            key, _, path = entry.rpartition("=") if "=" in entry else ("", "", entry)
+            with open(os.path.join(folder, path), encoding="utf-8") as f:
+                data[key or os.path.basename(path)] = f.read()
         objs.append({"apiVersion": "v1", "kind": "ConfigMap",
                      "metadata": {"name": g["name"]}, "data": data})
     ns = k.get("namespace")
@@ -902,6 +908,16 @@ class Checker:
             ref = cs.get("issuerRef") or {}
             self.check((ref.get("kind", "Issuer"), ref.get("name")) in issuers, "overlay",
                        f"Certificate/{name_of(cert)}: issuer {ref} is not in the manifests")
+        # docs/operations.md: a DEAD outbox row raises an alert (the gauge above 0 for a while).
+        alerts = [r for rule in self.by_kind.get("PrometheusRule", [])
+                  for g in (rule.get("spec") or {}).get("groups") or []
+                  for r in g.get("rules") or []
+                  if r.get("alert") and "sertel_outbox_dead_rows" in str(r.get("expr", ""))]
+        if self.check(bool(alerts), "overlay",
+                      "production: no PrometheusRule alerts on sertel_outbox_dead_rows "
+                      "(docs/operations.md, \"When an outbox row is DEAD\")"):
+            self.check(all(r.get("for") for r in alerts), "overlay",
+                       "production: the sertel_outbox_dead_rows alert should wait a while (`for`)")
 
     # -- the Dockerfile and the repository -------------------------------------------------------
     def check_dockerfile(self):

@@ -283,6 +283,15 @@ class OverlaysTest(unittest.TestCase):
         find(objs, "NetworkPolicy", "sertel-db")["spec"]["ingress"].append({"ports": [{"port": 5432}]})
         self.assertProblem(objs, "production", "CloudNativePG/sertel-db-N: PostgreSQL reachable from")
 
+    def test_no_dead_outbox_alert(self):
+        objs = [o for o in copy.deepcopy(self.production) if o["kind"] != "PrometheusRule"]
+        self.assertProblem(objs, "production", "no PrometheusRule alerts on sertel_outbox_dead_rows")
+
+    def test_dead_outbox_alert_fires_at_once(self):
+        objs = copy.deepcopy(self.production)
+        del find(objs, "PrometheusRule", "sertel-outbox")["spec"]["groups"][0]["rules"][0]["for"]
+        self.assertProblem(objs, "production", "should wait a while")
+
     def test_dev_mail_sink_unreachable(self):
         objs = [o for o in copy.deepcopy(self.dev)
                 if not (o["kind"] == "NetworkPolicy" and o["metadata"]["name"] == "notification-service-mail-sink")]

@@ -36,7 +36,7 @@ NIK=3273015506900002 NIP=199006152015032002
 head -c 2000 /dev/urandom >"$work/not-a-document.pdf"
 submit() {
   "$CTL" -o json application submit --nik "$NIK" --nip "$NIP" --name "Siti Aminah" \
-    --email siti.aminah@example.go.id --phone +6281298765432 --unit "Dinas Kesehatan" --position Perawat \
+    --email siti.aminah@example.go.id --phone +6281298765432 --unit DINKES --position Perawat \
     --letter "$work/docs/letter.pdf" --form "$work/docs/form.pdf" --ktp "$work/docs/ktp.png" \
     --sk "$work/docs/sk.pdf" "$@"
 }
@@ -89,6 +89,20 @@ expect 0 '"holders_with_valid_certificate": "1"' "stats as JSON: one holder" -- 
 expect 0 "intact" "audit verify: every chain intact" -- env SERTEL_TOKEN="$AUD" "$CTL" audit verify
 expect 2 "--service" "audit verify of all four with one --address is refused" -- \
   env SERTEL_TOKEN="$AUD" "$CTL" --address "$SERTEL_INTAKE_ADDRESS" audit verify
+
+# The outbox admin RPC on every port (docs/operations.md, "When an outbox row is DEAD"): the walk
+# left no DEAD row, and every refused retry changes nothing.
+OP=$(tok OPERATOR loket)
+expect 0 "no outbox rows" "outbox list --dead over all four services: none after the walk" -- \
+  env SERTEL_TOKEN="$AUD" "$CTL" outbox list --dead
+expect 0 "DELIVERED.*$HOLDER_APP|$HOLDER_APP.*DELIVERED" "outbox list: the walk's rows at disposition were delivered" -- \
+  env SERTEL_TOKEN="$AUD" "$CTL" outbox list --service disposition --application "$HOLDER_APP"
+expect 13 "INVALID_ARGUMENT.*id" "outbox retry of a non-numeric id (13)" -- env SERTEL_TOKEN="$OP" "$CTL" outbox retry intake abc
+expect 15 "NOT_FOUND" "outbox retry of an unknown row (15)" -- env SERTEL_TOKEN="$OP" "$CTL" outbox retry certificate 999999999
+expect 19 "not DEAD" "outbox retry of a delivered row (19)" -- env SERTEL_TOKEN="$OP" "$CTL" outbox retry intake 1
+expect 17 "PERMISSION_DENIED" "an auditor cannot retry (17)" -- env SERTEL_TOKEN="$AUD" "$CTL" outbox retry intake 1
+expect 26 "UNAUTHENTICATED" "outbox retry without a token (26)" -- env -u SERTEL_TOKEN "$CTL" outbox retry intake 1
+expect 2 "service|billing" "outbox retry names one of the four services" -- env SERTEL_TOKEN="$OP" "$CTL" outbox retry billing 1
 
 if [ $failures -ne 0 ]; then echo "$failures check(s) failed"; exit 1; fi
 echo "all sertelctl checks passed"

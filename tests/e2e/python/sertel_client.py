@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 import types
+import unittest
 import uuid
 import zlib
 
@@ -85,7 +86,7 @@ def generate_stubs(googleapis):
 
 
 _MODULES = ["sertel.v1.%s_pb2" % n for n in ("common", "intake", "disposition", "certificate",
-                                               "notification")]
+                                               "notification", "outbox_admin")]
 _MODULES += [m + "_grpc" for m in _MODULES if not m.endswith("common_pb2")]
 _MODULES += ["google.rpc.status_pb2", "google.rpc.error_details_pb2"]
 
@@ -177,7 +178,7 @@ def make_applicant(m, serial, label):
         full_name="Siti Aminah %s" % label,
         email="pemohon.%s.%d@kota.go.id" % (label.lower(), serial),
         phone="+628123456%04d" % serial,
-        unit="Dinas Komunikasi dan Informatika",
+        unit="DISKOMINFO",  # a code of the unit registry (IntakeService.ListUnits)
         position="Analis Sistem Informasi",
     )
 
@@ -424,6 +425,37 @@ class Suite:
         return wait_until(find, timeout=timeout, what="%s to %s" % (what, recipient))
 
 
+def health_status(channel, service=""):
+    """grpc.health.v1.Health/Check on `channel`: 'SERVING', 'NOT_SERVING', ... or the RPC error's
+    code name. The two tiny messages are encoded by hand (field 1: the service name; the answer's
+    field 1: the status enum), so no health stub is needed."""
+    import grpc
+    check = channel.unary_unary("/grpc.health.v1.Health/Check",
+                                request_serializer=lambda b: b, response_deserializer=lambda b: b)
+    name = service.encode()
+    request = (b"\x0a" + bytes([len(name)]) + name) if name else b""
+    try:
+        answer = check(request, timeout=5)
+    except grpc.RpcError as e:
+        return e.code().name
+    status = answer[1] if len(answer) >= 2 and answer[0] == 0x08 else 0
+    return {0: "UNKNOWN", 1: "SERVING", 2: "NOT_SERVING", 3: "SERVICE_UNKNOWN"}.get(status, "?")
+
+
+def localized_violations(err):
+    """[(field, reason, English description, Bahasa Indonesia message)] of the error's
+    google.rpc.BadRequest."""
+    from google.rpc import error_details_pb2
+    status = rpc_error_details(err)
+    out = []
+    for any_msg in (status.details if status is not None else []):
+        br = error_details_pb2.BadRequest()
+        if any_msg.Is(br.DESCRIPTOR) and any_msg.Unpack(br):
+            out.extend((v.field, v.reason, v.description, v.localized_message.message)
+                       for v in br.field_violations)
+    return out
+
+
 def rpc_error_details(err):
     """The google.rpc.Status carried in the grpc-status-details-bin trailer of an RpcError."""
     from google.rpc import status_pb2
@@ -472,3 +504,27 @@ def openssl_pkcs12_opens(p12_bytes, passphrase):
         return ok.returncode == 0 and "BEGIN CERTIFICATE" in ok.stdout, wrong.returncode != 0, ok.stdout
     finally:
         shutil.rmtree(d, True)
+
+
+class SuiteTest(unittest.TestCase):
+    """A test case against the suite with_suite.sh started: cls.s (the Suite), cls.m (the
+    generated modules), cls.grpc; rpc_error() asserts a call's status code."""
+
+    GOOGLEAPIS = None  # set by the test module from its --googleapis option
+
+    @classmethod
+    def setUpClass(cls):
+        cls.s = Suite(cls.GOOGLEAPIS)
+        cls.s.wait_ready()
+        cls.m = cls.s.m
+        cls.grpc = cls.s.grpc
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.s.close()
+
+    def rpc_error(self, code, fn, *args, **kwargs):
+        with self.assertRaises(self.grpc.RpcError) as cm:
+            fn(*args, **kwargs)
+        self.assertEqual(cm.exception.code(), code, cm.exception.details())
+        return cm.exception
