@@ -20,6 +20,13 @@ OutboxRow ReadRow(const pqxx::row& r, const std::string& service) {
   row.service = service;
   row.topic = r["topic"].as<std::string>();
   row.state = ParseOutboxState(r["status"].as<std::string>());
+  ReadSharedOutboxColumns(r, row);
+  return row;
+}
+
+}  // namespace
+
+void ReadSharedOutboxColumns(const pqxx::row& r, OutboxRow& row) {
   row.attempts = r["attempts"].as<int>();
   row.last_error = r["last_error"].as<std::string>();
   row.application_id = r["application_id"].as<std::string>();
@@ -27,11 +34,8 @@ OutboxRow ReadRow(const pqxx::row& r, const std::string& service) {
   row.created_at = absl::FromUnixMicros(r["created_at_us"].as<int64_t>());
   if (row.state == OutboxState::kPending)
     row.next_attempt_at = OptionalTime(r["next_attempt_at_us"]);
-  row.finished_at = OptionalTime(r["finished_at_us"]);
-  return row;
+  if (row.state != OutboxState::kPending) row.finished_at = OptionalTime(r["finished_at_us"]);
 }
-
-}  // namespace
 
 absl::StatusOr<std::vector<OutboxRow>> OutboxTableBackend::List(const OutboxQuery& query) {
   using Rows = std::vector<OutboxRow>;

@@ -5,6 +5,7 @@
 //   OutboxTableBackend backend(&pool, &audit, "disposition");
 #pragma once
 
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,11 @@
 #include "common/pg_pool.h"
 
 namespace sertel {
+
+// Fills the columns every outbox admin query returns, whichever table it reads (attempts,
+// last_error, application_id, retries, created_at_us, next_attempt_at_us, finished_at_us);
+// `row.state` must be set first (only a PENDING row has a next attempt).
+void ReadSharedOutboxColumns(const pqxx::row& r, OutboxRow& row);
 
 class OutboxTableBackend final : public OutboxAdminBackend {
  public:

@@ -7,13 +7,14 @@
 //
 //   ch.outbox.push_back(ProgressOutboxItem({.application_id = id,
 //       .source = ProgressSource::kDisposition, .version = after.version,
-//       .status = SopStatusCode::kInReview, .step = 3, .at = now}));
+//       .status = ApplicationStatus::kInReview, .step = 3, .at = now}));
 #pragma once
 
 #include <cstdint>
 #include <string>
 
 #include "absl/time/time.h"
+#include "common/application_status.h"
 #include "common/change_records.h"
 
 namespace sertel {
@@ -24,25 +25,11 @@ inline constexpr char kRecordProgressTopic[] = "intake.RecordProgress";
 // The numbers are sertel.v1.ProgressSource's.
 enum class ProgressSource { kDisposition = 1, kCertificate = 2 };
 
-// The numbers are sertel.v1.ApplicationStatus's.
-enum class SopStatusCode {
-  kSubmitted = 1,
-  kInReview = 2,
-  kReturned = 3,
-  kRejected = 4,
-  kWithdrawn = 5,
-  kSentToCa = 6,
-  kAwaitingPassphrase = 7,
-  kIssued = 8,
-  kHandedOver = 9,
-  kRevoked = 10,
-};
-
 struct ProgressReport {
   std::string application_id;
   ProgressSource source = ProgressSource::kDisposition;
   int64_t version = 0;  // the case's or the enrollment's version after the change
-  SopStatusCode status = SopStatusCode::kInReview;
+  ApplicationStatus status = ApplicationStatus::kInReview;
   int step = 0;  // the SOP step (1-7) the application is at after the change
   absl::Time at;
 };

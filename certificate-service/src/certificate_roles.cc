@@ -17,8 +17,8 @@ const RoleTable& CertificateRoles() {
       {"SetPassphrase", With(kActForTheOwner, Role::kApplicant)},
       {"HandOver", kVerifierOnly},
       {"DownloadKeystore", With(kActForTheOwner, Role::kApplicant)},
-      {"GetCertificate", kEveryone},
-      {"CheckCertificate", kEveryone},
+      {"GetCertificate", kEveryRole},  // certificates are public facts
+      {"CheckCertificate", kEveryRole},
       {"RevokeCertificate", kVerifierOnly},
       {"GetStatistics", kReadStatistics},
       {"GetSlaReport", kReadSlaReport},

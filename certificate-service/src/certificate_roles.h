@@ -32,11 +32,6 @@ inline constexpr RoleSet kReadStatistics = {Role::kHeadOfAgency, Role::kHeadOfDi
 inline constexpr RoleSet kReadSlaReport = {Role::kService,        Role::kHeadOfAgency,
                                            Role::kHeadOfDivision, Role::kHeadOfSection,
                                            Role::kVerifier,       Role::kAuditor};
-// Certificates are public facts: everyone signed in may look one up or check one.
-inline constexpr RoleSet kEveryone = {
-    Role::kApplicant,     Role::kOperator, Role::kHeadOfAgency, Role::kHeadOfDivision,
-    Role::kHeadOfSection, Role::kVerifier, Role::kAuditor,      Role::kService};
-
 // The RoleTable of sertel.v1.CertificateService.
 const RoleTable& CertificateRoles();
 

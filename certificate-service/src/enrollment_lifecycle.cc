@@ -53,7 +53,7 @@ constexpr char kResendRemedy[] =
 
 // Tells intake how far the application went (common/progress_report.h), in the transaction of
 // the change: the enrollment's version after it orders the reports.
-OutboxItem ProgressItem(const EnrollmentRecord& after, SopStatusCode status, absl::Time now) {
+OutboxItem ProgressItem(const EnrollmentRecord& after, ApplicationStatus status, absl::Time now) {
   return ProgressOutboxItem({.application_id = after.application_id,
                              .source = ProgressSource::kCertificate,
                              .version = after.version,
@@ -147,7 +147,7 @@ absl::StatusOr<EnrollmentChange> EnrollmentLifecycle::Start(const EnrollmentReco
       actor, "ENROLLMENT_STARTED", e.application_id,
       {{"request_id", e.request_id}, {"activation_expires_at", Rfc3339(e.activation_expires_at)}});
   change.outbox.push_back(ActivationCodeItem(e, in.sealed_code));
-  change.outbox.push_back(ProgressItem(e, SopStatusCode::kAwaitingPassphrase, now));
+  change.outbox.push_back(ProgressItem(e, ApplicationStatus::kAwaitingPassphrase, now));
   return change;
 }
 
@@ -274,7 +274,7 @@ absl::StatusOr<EnrollmentChange> EnrollmentLifecycle::Issue(const EnrollmentReco
                                   {"key_algorithm", c.key_algorithm},
                                   {"pkcs12_legacy", pkcs12_legacy}});
   change.issuance = std::move(issuance);
-  change.outbox.push_back(ProgressItem(change.after, SopStatusCode::kIssued, now));
+  change.outbox.push_back(ProgressItem(change.after, ApplicationStatus::kIssued, now));
   return change;
 }
 
@@ -312,7 +312,7 @@ absl::StatusOr<EnrollmentChange> EnrollmentLifecycle::HandOver(
       EnrollmentAudit(actor, "CERTIFICATE_HANDED_OVER", current->application_id,
                       {{"serial", certificate.serial}, {"channel", ChannelName(channel)}});
   change.outbox.push_back(HandoverItem(*current, channel, certificate, pkcs12));
-  change.outbox.push_back(ProgressItem(change.after, SopStatusCode::kHandedOver, now));
+  change.outbox.push_back(ProgressItem(change.after, ApplicationStatus::kHandedOver, now));
   return change;
 }
 
@@ -350,7 +350,7 @@ absl::StatusOr<EnrollmentChange> EnrollmentLifecycle::Revoke(const EnrollmentRec
                             .entity_id = serial,
                             .details = {{"reason", reason_name}}};
   change.revocation = Revocation{.serial = serial, .reason = reason, .at = now};
-  change.outbox.push_back(ProgressItem(change.after, SopStatusCode::kRevoked, now));
+  change.outbox.push_back(ProgressItem(change.after, ApplicationStatus::kRevoked, now));
   return change;
 }
 

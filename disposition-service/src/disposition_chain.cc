@@ -44,23 +44,6 @@ OutboxItem ApplicantNotice(const CaseRecord& c, std::string request_id, NotifyTe
                                  .attachments = {}});
 }
 
-// The status across the SOP that a case status means (sertel.v1.ApplicationStatus).
-SopStatusCode SopStatusOf(CaseStatus status) {
-  switch (status) {
-    case CaseStatus::kInReview:
-      return SopStatusCode::kInReview;
-    case CaseStatus::kReturned:
-      return SopStatusCode::kReturned;
-    case CaseStatus::kRejected:
-      return SopStatusCode::kRejected;
-    case CaseStatus::kSentToCa:
-      return SopStatusCode::kSentToCa;
-    case CaseStatus::kWithdrawn:
-      return SopStatusCode::kWithdrawn;
-  }
-  return SopStatusCode::kInReview;
-}
-
 // Every change of a case is reported to intake (IntakeService.RecordProgress through the
 // outbox, in the change's transaction), which lists and filters applications by it. `step` is
 // where the application stands after the change.
@@ -68,7 +51,7 @@ void ReportProgress(CaseChange& ch, int step, absl::Time at) {
   ch.outbox.push_back(ProgressOutboxItem({.application_id = ch.after.application_id,
                                           .source = ProgressSource::kDisposition,
                                           .version = ch.after.version,
-                                          .status = SopStatusOf(ch.after.status),
+                                          .status = ApplicationStatusOf(ch.after.status),
                                           .step = step,
                                           .at = at}));
 }

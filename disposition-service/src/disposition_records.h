@@ -13,21 +13,11 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/application_status.h"
 #include "common/change_records.h"
 #include "common/outbox_attention.h"
 
 namespace sertel::disposition {
-
-// The numbers equal sertel.v1.CaseStatus.
-enum class CaseStatus : int {
-  kInReview = 1,
-  kReturned = 2,
-  kRejected = 3,
-  kSentToCa = 4,
-  kWithdrawn = 5,
-};
-absl::string_view CaseStatusName(CaseStatus status);  // "IN_REVIEW", ... (the column's values)
-std::optional<CaseStatus> ParseCaseStatus(absl::string_view name);
 
 // "REQUEST_LETTER", "BSRE_FORM", "KTP_COPY", "SK_COPY" for sertel.v1.DocumentKind 1-4.
 std::optional<std::string> DocumentKindName(int kind);

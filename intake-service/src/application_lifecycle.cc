@@ -150,7 +150,7 @@ absl::Status ApplicationLifecycle::CheckCanResubmit(ApplicationStatus own, const
   if (kase->status != CaseStatus::kReturned) {
     return absl::FailedPreconditionError(
         absl::StrCat("documents can be resubmitted only when the application is RETURNED; it is ",
-                     ApplicationStatusName(SopStatus::FromCaseStatus(kase->status))));
+                     ApplicationStatusName(ApplicationStatusOf(kase->status))));
   }
   return absl::OkStatus();
 }
@@ -281,7 +281,7 @@ absl::StatusOr<ApplicationChange> ApplicationLifecycle::Withdraw(const Applicati
   change.after.withdraw_reason = in.reason;
   change.after.updated_at = now;
   // Disposition's answer is the case's newest state: the mirror takes it as its report.
-  ApplicationStatus case_status = SopStatus::FromCaseStatus(withdrawn.status);
+  ApplicationStatus case_status = ApplicationStatusOf(withdrawn.status);
   if (case_status != ApplicationStatus::kUnspecified && withdrawn.version > 0) {
     ApplyProgressReport({.application_id = current->id,
                          .source = kProgressFromDisposition,

@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/field_rules.h"
 #include "common/field_violations.h"
 #include "common/log.h"
 #include "common/uuid.h"
@@ -116,7 +117,7 @@ absl::StatusOr<ListFilter> IntakeManager::ListFilterFor(const Principal& caller,
     f.has_cursor = true;
   }
   if (!known_status) v.Add("status", "is not an ApplicationStatus");
-  v.AddIfError("unit", CheckText(query.unit, 200, false));
+  v.AddIf(CheckField("unit", field_rules::kUnitCode, query.unit, /*required=*/false));
   if (!as_applicant && !query.nik.empty()) v.AddIfError("nik", CheckNik(query.nik));
   if (!v.empty()) return v.ToStatus("the list request is invalid");
   return f;

@@ -70,33 +70,6 @@ bool IsOpenStatus(ApplicationStatus status) {
   }
 }
 
-absl::string_view CaseStatusName(CaseStatus status) {
-  switch (status) {
-    case CaseStatus::kUnspecified:
-      return "";
-    case CaseStatus::kInReview:
-      return "IN_REVIEW";
-    case CaseStatus::kReturned:
-      return "RETURNED";
-    case CaseStatus::kRejected:
-      return "REJECTED";
-    case CaseStatus::kSentToCa:
-      return "SENT_TO_CA";
-    case CaseStatus::kWithdrawn:
-      return "WITHDRAWN";
-  }
-  return "";
-}
-
-CaseStatus ParseCaseStatus(absl::string_view name) {
-  for (int i = 1; i <= static_cast<int>(CaseStatus::kWithdrawn); ++i) {
-    if (!name.empty() && CaseStatusName(static_cast<CaseStatus>(i)) == name) {
-      return static_cast<CaseStatus>(i);
-    }
-  }
-  return CaseStatus::kUnspecified;
-}
-
 absl::string_view EnrollmentStatusName(EnrollmentStatus status) {
   switch (status) {
     case EnrollmentStatus::kUnspecified:

@@ -14,27 +14,13 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/application_status.h"
 #include "common/change_records.h"
 #include "common/outbox_attention.h"
 #include "unit_registry.h"
 
 namespace sertel::intake {
 
-// sertel.v1.ApplicationStatus: where an application stands across the whole SOP. Intake itself
-// stores only kSubmitted or kWithdrawn; the rest comes from disposition and certificate.
-enum class ApplicationStatus : int {
-  kUnspecified = 0,
-  kSubmitted = 1,
-  kInReview = 2,
-  kReturned = 3,
-  kRejected = 4,
-  kWithdrawn = 5,
-  kSentToCa = 6,
-  kAwaitingPassphrase = 7,
-  kIssued = 8,
-  kHandedOver = 9,
-  kRevoked = 10,
-};
 // The API's name, "APPLICATION_STATUS_IN_REVIEW" (error messages quote it); "" when unknown.
 absl::string_view ApplicationStatusName(ApplicationStatus status);
 // Intake's own column value: "SUBMITTED" or "WITHDRAWN".
@@ -45,18 +31,6 @@ absl::string_view SopStatusColumn(ApplicationStatus status);
 ApplicationStatus ParseSopStatusColumn(absl::string_view name);  // unknown -> kUnspecified
 // An application in one of these statuses is open: its person may not submit another one.
 bool IsOpenStatus(ApplicationStatus status);
-
-// sertel.v1.CaseStatus: disposition's view (SOP steps 2-5).
-enum class CaseStatus : int {
-  kUnspecified = 0,
-  kInReview = 1,
-  kReturned = 2,
-  kRejected = 3,
-  kSentToCa = 4,
-  kWithdrawn = 5,
-};
-absl::string_view CaseStatusName(CaseStatus status);  // "IN_REVIEW", ...; "" for kUnspecified
-CaseStatus ParseCaseStatus(absl::string_view name);   // unknown -> kUnspecified
 
 // sertel.v1.EnrollmentStatus: certificate's view (SOP steps 5-7).
 enum class EnrollmentStatus : int {

@@ -41,7 +41,8 @@ ApplicationRecord ReadApplication(const pqxx::row& r) {
   a.created_at = TimeOf(r["created_at_us"]);
   a.updated_at = TimeOf(r["updated_at_us"]);
   ProgressMirror& m = a.progress;
-  m.case_status = ParseCaseStatus(r["case_status"].as<std::string>());
+  m.case_status =
+      ParseCaseStatus(r["case_status"].as<std::string>()).value_or(CaseStatus::kUnspecified);
   m.case_step = r["case_step"].as<int>();
   m.case_version = r["case_version"].as<int64_t>();
   if (!r["case_reported_at_us"].is_null()) m.case_reported_at = TimeOf(r["case_reported_at_us"]);

@@ -36,23 +36,6 @@ IntakeView SopStatus::OwnView(const ApplicationRecord& a) {
   return own;
 }
 
-ApplicationStatus SopStatus::FromCaseStatus(CaseStatus s) {
-  switch (s) {
-    case CaseStatus::kInReview:
-      return ApplicationStatus::kInReview;
-    case CaseStatus::kReturned:
-      return ApplicationStatus::kReturned;
-    case CaseStatus::kRejected:
-      return ApplicationStatus::kRejected;
-    case CaseStatus::kSentToCa:
-      return ApplicationStatus::kSentToCa;
-    case CaseStatus::kWithdrawn:
-      return ApplicationStatus::kWithdrawn;
-    default:
-      return ApplicationStatus::kUnspecified;
-  }
-}
-
 ApplicationStatus SopStatus::FromEnrollmentStatus(EnrollmentStatus s) {
   switch (s) {
     case EnrollmentStatus::kAwaitingPassphrase:
@@ -85,7 +68,7 @@ SopView SopStatus::Merge(const IntakeView& intake, const CaseView* kase,
   out.timeline = intake.timeline;
 
   ApplicationStatus case_status =
-      kase != nullptr ? FromCaseStatus(kase->status) : ApplicationStatus::kUnspecified;
+      kase != nullptr ? ApplicationStatusOf(kase->status) : ApplicationStatus::kUnspecified;
   ApplicationStatus enrollment_status = enrollment != nullptr
                                             ? FromEnrollmentStatus(enrollment->status)
                                             : ApplicationStatus::kUnspecified;

@@ -26,7 +26,6 @@ class SopStatus {
   static SopView Merge(const IntakeView& intake, const CaseView* kase,
                        const EnrollmentView* enrollment);
 
-  static ApplicationStatus FromCaseStatus(CaseStatus s);
   static ApplicationStatus FromEnrollmentStatus(EnrollmentStatus s);
 
   // Application.attention: intake's own DEAD outbox row, else the case's attention, else the

@@ -4,17 +4,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/outbox_attention.h"
+#include "common/outbox_table_backend.h"
 #include "common/sql_query.h"
 #include "notification_queries.h"
 #include "notification_records.h"
 
 namespace sertel::notification {
 namespace {
-
-std::optional<absl::Time> OptionalTime(const pqxx::field& us) {
-  if (us.is_null()) return std::nullopt;
-  return absl::FromUnixMicros(us.as<int64_t>());
-}
 
 OutboxState StateOf(const std::string& status) {
   if (status == kDelivered) return OutboxState::kDelivered;
@@ -45,14 +41,7 @@ OutboxRow ReadRow(const pqxx::row& r, const std::string& service) {
   row.topic = NotificationOutboxBackend::TopicOf(r["channel"].as<std::string>(),
                                                  r["template"].as<std::string>());
   row.state = StateOf(r["status"].as<std::string>());
-  row.attempts = r["attempts"].as<int>();
-  row.last_error = r["last_error"].as<std::string>();
-  row.application_id = r["application_id"].as<std::string>();
-  row.retries = r["retries"].as<int>();
-  row.created_at = absl::FromUnixMicros(r["created_at_us"].as<int64_t>());
-  if (row.state == OutboxState::kPending)
-    row.next_attempt_at = OptionalTime(r["next_attempt_at_us"]);
-  if (row.state != OutboxState::kPending) row.finished_at = OptionalTime(r["finished_at_us"]);
+  ReadSharedOutboxColumns(r, row);
   return row;
 }
 

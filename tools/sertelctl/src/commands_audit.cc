@@ -10,15 +10,6 @@
 namespace sertel::ctl {
 namespace {
 
-const std::vector<std::pair<std::string, Service>>& AllServices() {
-  static const auto* kAll =
-      new std::vector<std::pair<std::string, Service>>{{"intake", Service::kIntake},
-                                                       {"disposition", Service::kDisposition},
-                                                       {"certificate", Service::kCertificate},
-                                                       {"notification", Service::kNotification}};
-  return *kAll;
-}
-
 // One service's chain; the exit code of the call, or kExitNo when the chain is broken.
 int VerifyOne(const Globals& g, const std::string& name, Service service, Table& table,
               nlohmann::json& json) {

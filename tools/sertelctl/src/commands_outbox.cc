@@ -9,19 +9,10 @@
 namespace sertel::ctl {
 namespace {
 
-const std::vector<std::pair<std::string, Service>>& OutboxServices() {
-  static const auto* kAll =
-      new std::vector<std::pair<std::string, Service>>{{"intake", Service::kIntake},
-                                                       {"disposition", Service::kDisposition},
-                                                       {"certificate", Service::kCertificate},
-                                                       {"notification", Service::kNotification}};
-  return *kAll;
-}
-
 std::vector<std::string> ServiceNames(bool with_all) {
   std::vector<std::string> names;
   if (with_all) names.push_back("all");
-  for (const auto& [name, svc] : OutboxServices()) names.push_back(name);
+  for (const auto& [name, svc] : AllServices()) names.push_back(name);
   return names;
 }
 
@@ -92,7 +83,7 @@ int RunOutboxList(const Globals& g, const OutboxListOptions& o, std::ostream& ou
   std::vector<v1::OutboxMessage> messages;
   nlohmann::json tokens = nlohmann::json::object();
   int rc = kExitOk;
-  for (const auto& [name, svc] : OutboxServices()) {
+  for (const auto& [name, svc] : AllServices()) {
     if (o.service != "all" && o.service != name) continue;
     Client<v1::OutboxAdminService> c(g, svc);
     v1::ListOutboxMessagesResponse reply;
@@ -123,7 +114,7 @@ int RunOutboxList(const Globals& g, const OutboxListOptions& o, std::ostream& ou
 int RunOutboxRetry(const Globals& g, const OutboxRetryOptions& o, std::ostream& out) {
   Service svc = Service::kIntake;
   bool known = false;
-  for (const auto& [name, s] : OutboxServices()) {
+  for (const auto& [name, s] : AllServices()) {
     if (name == o.service) {
       svc = s;
       known = true;

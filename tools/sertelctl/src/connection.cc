@@ -25,6 +25,18 @@ const char* ServiceName(Service service) {
   return "?";
 }
 
+const std::vector<std::pair<std::string, Service>>& AllServices() {
+  static const auto* kAll = [] {
+    auto* all = new std::vector<std::pair<std::string, Service>>();
+    for (Service s :
+         {Service::kIntake, Service::kDisposition, Service::kCertificate, Service::kNotification}) {
+      all->emplace_back(ServiceName(s), s);
+    }
+    return all;
+  }();
+  return *kAll;
+}
+
 std::string DefaultAddress(Service service) {
   std::string var =
       absl::StrCat("SERTEL_", absl::AsciiStrToUpper(ServiceName(service)), "_ADDRESS");

@@ -9,6 +9,8 @@
 
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -19,6 +21,9 @@ enum class Service { kIntake, kDisposition, kCertificate, kNotification };
 
 // "intake", ...
 const char* ServiceName(Service service);
+
+// The four services by name, in the order commands that ask all of them go through them.
+const std::vector<std::pair<std::string, Service>>& AllServices();
 
 // SERTEL_INTAKE_ADDRESS (etc.) when set, else localhost:50051 / 50052 / 50053 / 50054.
 std::string DefaultAddress(Service service);
