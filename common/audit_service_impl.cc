@@ -7,8 +7,7 @@ namespace sertel {
 
 AuditServiceImpl::AuditServiceImpl(PgPool* pool, const Authenticator* authenticator)
     : pool_(pool),
-      authz_(authenticator, "sertel.v1.AuditService",
-             {{"VerifyAuditChain", {Role::kAuditor, Role::kService}}}) {}
+      authz_(authenticator, "sertel.v1.AuditService", {{"VerifyAuditChain", {Role::kAuditor}}}) {}
 
 grpc::Status AuditServiceImpl::VerifyAuditChain(grpc::ServerContext* context,
                                                 const v1::VerifyAuditChainRequest*,

@@ -1,11 +1,13 @@
 #include "common/auth.h"
 
 #include <google/protobuf/descriptor.h>
+#include <grpc/grpc_security_constants.h>
 #include <grpcpp/server_context.h>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "common/jwt.h"
 #include "common/log.h"
 
@@ -27,12 +29,13 @@ std::optional<Role> ParseRole(absl::string_view name) {
   return std::nullopt;
 }
 
-std::string RoleSet::ToString() const {
-  std::vector<absl::string_view> names;
-  for (int i = 0; i < kRoleCount; ++i) {
-    if (Contains(static_cast<Role>(i))) names.push_back(kRoleNames[i]);
+std::string Access::ToString() const {
+  std::string out = roles.ToString();
+  if (!services.empty()) {
+    absl::StrAppend(&out, out.empty() ? "" : " and ", "the ",
+                    absl::StrReplaceAll(services.ToString(), {{",", ", "}}), " service");
   }
-  return absl::StrJoin(names, ",");
+  return out.empty() ? "nobody" : out;
 }
 
 absl::StatusOr<Principal> Authenticator::Authenticate(const grpc::ServerContext& context) const {
@@ -53,18 +56,32 @@ absl::StatusOr<Principal> Authenticator::Authenticate(const grpc::ServerContext&
     p.sub = claims->sub;
     p.nik = claims->nik;
     for (const std::string& r : claims->roles) {
-      if (std::optional<Role> role = ParseRole(r)) p.roles.Add(*role);
+      std::optional<Role> role = ParseRole(r);
+      // A token names a person; only a service's certificate makes a caller a service.
+      if (role.has_value() && *role != Role::kService) p.roles.Add(*role);
     }
     return p;
   }
-  // No token: a client certificate that the TLS layer verified against the internal CA.
+  // No token: a client certificate that the TLS layer verified against the internal CA, and
+  // that names one of our services (gRPC sets peer_spiffe_id only for exactly one valid
+  // SPIFFE URI SAN).
   std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
   if (auth != nullptr && auth->IsPeerAuthenticated()) {
+    std::vector<grpc::string_ref> spiffe =
+        auth->FindPropertyValues(GRPC_PEER_SPIFFE_ID_PROPERTY_NAME);
+    std::optional<ServiceId> service;
+    if (spiffe.size() == 1) {
+      service = ParseSpiffeId(absl::string_view(spiffe.front().data(), spiffe.front().size()));
+    }
+    if (!service.has_value()) {
+      return absl::UnauthenticatedError(
+          "the client certificate names no sertel service (URI SAN spiffe://sertel/<service>); "
+          "people sign in with a bearer token");
+    }
     Principal p;
-    std::vector<grpc::string_ref> identity = auth->GetPeerIdentity();
-    p.sub = identity.empty() ? "service"
-                             : std::string(identity.front().data(), identity.front().size());
+    p.sub = SpiffeId(*service);
     p.roles.Add(Role::kService);
+    p.service = service;
     p.via_client_certificate = true;
     return p;
   }
@@ -86,9 +103,12 @@ absl::StatusOr<Principal> Authorizer::Authorize(const grpc::ServerContext& conte
     Log::Error("rpc_missing_from_role_table", {{"method", std::string(method)}});
     return absl::PermissionDeniedError("no role may call this method");
   }
-  if (!p->roles.Intersects(it->second)) {
+  const Access& access = it->second;
+  const bool allowed = p->service.has_value() ? access.services.Contains(*p->service)
+                                              : p->roles.Intersects(access.roles);
+  if (!allowed) {
     return absl::PermissionDeniedError(
-        absl::StrCat(method, " may be called by ", it->second.ToString(), " only"));
+        absl::StrCat(method, " may be called by ", access.ToString(), " only"));
   }
   return p;
 }
@@ -100,6 +120,12 @@ absl::Status Authorizer::CheckCoversService() const {
   std::vector<std::string> missing;
   for (int i = 0; i < service->method_count(); ++i) {
     if (!table_.contains(service->method(i)->name())) missing.push_back(service->method(i)->name());
+  }
+  for (const auto& [method, access] : table_) {
+    if (access.roles.Contains(Role::kService)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          service_, ".", method, " names the SERVICE role: name the services that may call it"));
+    }
   }
   if (!missing.empty()) {
     return absl::FailedPreconditionError(

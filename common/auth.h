@@ -1,9 +1,12 @@
-// Who is calling, and may they call this RPC. A bearer JWT (verified by JwtVerifier) or, with
-// no token, a client certificate verified by the internal CA (-> SERVICE). Every service
-// declares a RoleTable naming the roles allowed for each of its RPCs; Authorizer checks it
-// before any handler code runs, and a method missing from the table is denied.
+// Who is calling, and may they call this RPC. A person is a bearer JWT (verified by
+// JwtVerifier) and holds the roles it names; a service is, with no token, a client certificate
+// verified by the internal CA that names it (`spiffe://sertel/<service>`, common/
+// service_identity.h). Every service declares a RoleTable naming, for each of its RPCs, the
+// roles and the services allowed; Authorizer checks it before any handler code runs, and a
+// method missing from the table is denied. A token never grants SERVICE nor a service identity.
 //
-//   const RoleTable kRoles = {{"SubmitApplication", {Role::kApplicant, Role::kOperator}}, ...};
+//   const RoleTable kRoles = {{"SubmitApplication", {Role::kApplicant, Role::kOperator}},
+//                             {"OpenCase", ServicesOnly({ServiceId::kIntake})}, ...};
 //   Authorizer authz(&authenticator, "sertel.v1.IntakeService", kRoles);
 //   absl::StatusOr<Principal> p = authz.Authorize(*context, "SubmitApplication");
 #pragma once
@@ -18,6 +21,8 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/enum_set.h"
+#include "common/service_identity.h"
 
 namespace grpc {
 class ServerContext;
@@ -42,42 +47,44 @@ inline constexpr int kRoleCount = 8;
 
 absl::string_view RoleName(Role role);  // "APPLICANT", "HEAD_OF_AGENCY", ...
 std::optional<Role> ParseRole(absl::string_view name);
+inline absl::string_view EnumName(Role role) { return RoleName(role); }
+constexpr int EnumSize(Role) { return kRoleCount; }
 
-class RoleSet {
- public:
-  constexpr RoleSet() = default;
-  constexpr RoleSet(std::initializer_list<Role> roles) {
-    for (Role r : roles) bits_ |= Bit(r);
-  }
-  constexpr bool Contains(Role r) const { return (bits_ & Bit(r)) != 0; }
-  constexpr bool Intersects(RoleSet other) const { return (bits_ & other.bits_) != 0; }
-  constexpr bool empty() const { return bits_ == 0; }
-  void Add(Role r) { bits_ |= Bit(r); }
-  std::string ToString() const;  // "APPLICANT,OPERATOR"
-
- private:
-  static constexpr uint16_t Bit(Role r) { return static_cast<uint16_t>(1u << static_cast<int>(r)); }
-  uint16_t bits_ = 0;
-};
+using RoleSet = EnumSet<Role>;
 
 // Officials who review applications (SOP steps 2-4) and the verifier (step 5).
 inline constexpr RoleSet kOfficials = {Role::kHeadOfAgency, Role::kHeadOfDivision,
                                        Role::kHeadOfSection};
 
-// Every role: what any signed-in caller may read (certificates, the unit registry).
+// Every role a person holds: what any signed-in person may read (certificates, the unit
+// registry). SERVICE is not among them: services are named one by one (Access::services).
 inline constexpr RoleSet kEveryRole = {
     Role::kApplicant,     Role::kOperator, Role::kHeadOfAgency, Role::kHeadOfDivision,
-    Role::kHeadOfSection, Role::kVerifier, Role::kAuditor,      Role::kService};
+    Role::kHeadOfSection, Role::kVerifier, Role::kAuditor};
 
 struct Principal {
-  std::string sub;  // token subject, or the client certificate's subject for SERVICE
-  std::string nik;  // an applicant's NIK from the token; empty otherwise
-  RoleSet roles;
+  std::string sub;  // token subject, or the service's SPIFFE ID
+  std::string nik;  // the NIK from the token (an applicant's, or an official's own); else empty
+  RoleSet roles;    // a service holds exactly {SERVICE}
+  std::optional<ServiceId> service;  // set only for a service's client certificate
   bool via_client_certificate = false;
   bool Has(Role r) const { return roles.Contains(r); }
 };
 
-using RoleTable = absl::flat_hash_map<std::string, RoleSet>;
+// Who may call one RPC: people holding one of `roles` and the services in `services`.
+struct Access {
+  RoleSet roles;
+  ServiceSet services;
+  constexpr Access() = default;
+  constexpr Access(RoleSet r) : roles(r) {}  // NOLINT(google-explicit-constructor)
+  constexpr Access(std::initializer_list<Role> r) : roles(r) {}
+  constexpr Access(RoleSet r, ServiceSet s) : roles(r), services(s) {}
+  // "OPERATOR,AUDITOR and the intake service", for PERMISSION_DENIED messages.
+  std::string ToString() const;
+};
+constexpr Access ServicesOnly(ServiceSet services) { return Access(RoleSet{}, services); }
+
+using RoleTable = absl::flat_hash_map<std::string, Access>;
 
 class Authenticator {
  public:
@@ -97,7 +104,8 @@ class Authorizer {
   Authorizer(const Authenticator* authenticator, std::string service_full_name, RoleTable table);
   absl::StatusOr<Principal> Authorize(const grpc::ServerContext& context,
                                       absl::string_view method) const;
-  // OK when every RPC of the service has an entry (checked at start-up and in tests).
+  // OK when every RPC of the service has an entry and no entry names the SERVICE role (services
+  // are named one by one); checked at start-up and in tests.
   absl::Status CheckCoversService() const;
   const std::string& service_full_name() const { return service_; }
 

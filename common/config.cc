@@ -143,7 +143,6 @@ CommonConfig CommonConfig::FromEnv(const std::string& service, int default_port,
   cl.ca_file = s.tls_ca_file;
   cl.cert_file = s.tls_cert_file;
   cl.key_file = s.tls_key_file;
-  cl.service_token_file = env.String("SERTEL_SERVICE_TOKEN_FILE", "");
   cl.deadline = env.Duration("SERTEL_RPC_DEADLINE", absl::Seconds(5));
   return c;
 }

@@ -80,11 +80,10 @@ struct OutboxConfig {
 
 // How this service calls the ones below it in the call graph.
 struct ClientConfig {
-  bool dev_plaintext = false;      // follows SERTEL_DEV_PLAINTEXT
-  std::string ca_file;             // SERTEL_TLS_CA
-  std::string cert_file;           // SERTEL_TLS_CERT (our mTLS identity -> SERVICE)
-  std::string key_file;            // SERTEL_TLS_KEY
-  std::string service_token_file;  // SERTEL_SERVICE_TOKEN_FILE: optional bearer for plaintext dev
+  bool dev_plaintext = false;  // follows SERTEL_DEV_PLAINTEXT
+  std::string ca_file;         // SERTEL_TLS_CA
+  std::string cert_file;       // SERTEL_TLS_CERT (names us: spiffe://sertel/<service>)
+  std::string key_file;        // SERTEL_TLS_KEY
   absl::Duration deadline = absl::Seconds(5);  // SERTEL_RPC_DEADLINE
 };
 

@@ -3,8 +3,6 @@
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/str_cat.h"
 #include "common/log.h"
 #include "common/pem.h"
 
@@ -38,15 +36,6 @@ std::unique_ptr<grpc::ClientContext> MakeClientContext(const ClientConfig& confi
   ctx->set_deadline(absl::ToChronoTime(absl::Now() + config.deadline));
   const std::string& request_id = ScopedLogContext::CurrentRequestId();
   if (!request_id.empty()) ctx->AddMetadata("x-request-id", request_id);
-  if (!config.service_token_file.empty()) {
-    absl::StatusOr<std::string> token = ReadFile(config.service_token_file);
-    if (token.ok()) {
-      ctx->AddMetadata("authorization",
-                       absl::StrCat("Bearer ", absl::StripAsciiWhitespace(*token)));
-    } else {
-      Log::Warn("service_token_unreadable", {{"error", token.status().ToString()}});
-    }
-  }
   return ctx;
 }
 

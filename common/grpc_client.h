@@ -1,6 +1,7 @@
 // Outbound calls to the services below this one in the call graph: channels are made once and
-// reused; every call carries a deadline and, when configured, a service bearer token. Over TLS
-// our own certificate is presented, which the callee maps to SERVICE.
+// reused; every call carries a deadline. Our own certificate is presented, which names us
+// (spiffe://sertel/<service>); the callee's role table says whether we may call. A bearer
+// token never makes a caller a service, so none is sent.
 //
 //   auto channel = MakeChannel(config.disposition_address, config.client);
 //   auto stub = v1::DispositionService::NewStub(*channel);
@@ -22,8 +23,7 @@ namespace sertel {
 absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const std::string& target,
                                                            const ClientConfig& config);
 
-// A context with the configured deadline, an x-request-id (the current log context's) and the
-// service token when one is configured.
+// A context with the configured deadline and an x-request-id (the current log context's).
 std::unique_ptr<grpc::ClientContext> MakeClientContext(const ClientConfig& config);
 
 }  // namespace sertel

@@ -7,7 +7,8 @@ namespace sertel {
 
 const RoleTable& OutboxAdminRoles() {
   static const RoleTable kTable = {
-      {"ListOutboxMessages", {Role::kOperator, Role::kAuditor, Role::kService}},
+      // Intake reads the notification service's undeliverable messages (Application.attention).
+      {"ListOutboxMessages", {{Role::kOperator, Role::kAuditor}, {ServiceId::kIntake}}},
       {"RetryOutboxMessage", {Role::kOperator}},
   };
   return kTable;

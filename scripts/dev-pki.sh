@@ -3,16 +3,17 @@
 #   tls/ca.pem, tls/ca-key.pem            internal CA for service TLS (EC P-256, 10 years)
 #   tls/<svc>.pem, tls/<svc>-key.pem      intake, disposition, certificate, notification:
 #                                         serverAuth+clientAuth, SAN localhost, <svc>-service,
-#                                         127.0.0.1 (services present it when calling each other)
-#   tls/client.pem, tls/client-key.pem    CN sertelctl, clientAuth. A client certificate from the
-#                                         internal CA grants the SERVICE role, so sertelctl must
-#                                         not use it by default; it is here for operations only.
+#                                         127.0.0.1 and URI spiffe://sertel/<svc>: the service's
+#                                         identity, presented when calling another service
+#   tls/client.pem, tls/client-key.pem    CN sertelctl, clientAuth, no SPIFFE ID: a person's
+#                                         certificate; it authenticates nobody without a token
 #   jwt/signing-key.pem, jwt/public-key.pem   RSA 2048 (PKCS#8) for development tokens (RS256)
 #   ca/key.pem, ca/cert.pem               issuing CA for citizens' certificates (RSA 3072 root)
 #   ca/activation-hmac.key                32 random bytes keying the certificate service's
 #                                         activation codes
 # Idempotent: what exists is kept. A service or client certificate is reissued only when it
-# is missing, no longer chains to tls/ca.pem or expires within 7 days. Keys are 0600, folders
+# is missing, no longer chains to tls/ca.pem, expires within 7 days or (a service's) lacks its
+# SPIFFE ID. Keys are 0600, folders
 # 0700. Remove $SERTEL_HOME/{tls,jwt,ca} to start over.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -70,17 +71,21 @@ self_signed_ca() {
   place "$work/ca.pem" "$cert_out" 644
 }
 
-# leaf_valid CERT KEY: the pair exists, chains to tls/ca.pem and lasts at least 7 more days.
+# leaf_valid CERT KEY [URI]: the pair exists, chains to tls/ca.pem, lasts at least 7 more days
+# and, when URI is given, names it as a URI SAN.
 leaf_valid() {
   [ -s "$1" ] && [ -s "$2" ] &&
     openssl verify -CAfile "$TLS/ca.pem" "$1" >/dev/null 2>&1 &&
-    openssl x509 -in "$1" -noout -checkend $((7 * 24 * 3600)) >/dev/null 2>&1
+    openssl x509 -in "$1" -noout -checkend $((7 * 24 * 3600)) >/dev/null 2>&1 &&
+    { [ -z "${3:-}" ] || openssl x509 -in "$1" -noout -ext subjectAltName 2>/dev/null |
+      grep -q "URI:$3\(,\|\$\)"; }
 }
 
-# leaf NAME SUBJECT EXTENSION_SECTION: tls/NAME.pem + tls/NAME-key.pem signed by the internal CA.
+# leaf NAME SUBJECT EXTENSION_SECTION [URI]: tls/NAME.pem + tls/NAME-key.pem signed by the
+# internal CA.
 leaf() {
-  local name=$1 subject=$2 section=$3
-  if leaf_valid "$TLS/$name.pem" "$TLS/$name-key.pem"; then
+  local name=$1 subject=$2 section=$3 uri=${4:-}
+  if leaf_valid "$TLS/$name.pem" "$TLS/$name-key.pem" "$uri"; then
     return
   fi
   ec_key "$work/$name.key"
@@ -109,14 +114,14 @@ for svc in "${SERVICES[@]}"; do
 basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature
 extendedKeyUsage = serverAuth,clientAuth
-subjectAltName = DNS:localhost,DNS:$svc-service,IP:127.0.0.1
+subjectAltName = DNS:localhost,DNS:$svc-service,IP:127.0.0.1,URI:spiffe://sertel/$svc
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 EOF
-  leaf "$svc" "/O=sertel (development)/CN=$svc-service" "service_$svc"
+  leaf "$svc" "/O=sertel (development)/CN=$svc-service" "service_$svc" "spiffe://sertel/$svc"
 done
 
-# Grants the SERVICE role to whoever holds it (see the header): operations only.
+# A person's certificate (no SPIFFE ID): with a token, sertelctl may present it.
 leaf client "/O=sertel (development)/CN=sertelctl" client
 
 # --- JWT signing key for development tokens

@@ -12,8 +12,8 @@ RoleSet With(RoleSet set, Role role) {
 
 const RoleTable& CertificateRoles() {
   static const RoleTable kTable = {
-      {"StartEnrollment", kStartEnrollmentRoles},
-      {"GetEnrollment", With(kReadAnyEnrollment, Role::kApplicant)},
+      {"StartEnrollment", ServicesOnly(kStartEnrollmentServices)},
+      {"GetEnrollment", {With(kReadAnyEnrollment, Role::kApplicant), kTrackingServices}},
       {"SetPassphrase", With(kActForTheOwner, Role::kApplicant)},
       {"HandOver", kVerifierOnly},
       {"DownloadKeystore", With(kActForTheOwner, Role::kApplicant)},
@@ -21,7 +21,7 @@ const RoleTable& CertificateRoles() {
       {"CheckCertificate", kEveryRole},
       {"RevokeCertificate", kVerifierOnly},
       {"GetStatistics", kReadStatistics},
-      {"GetSlaReport", kReadSlaReport},
+      {"GetSlaReport", {kReadSlaReport, kSlaReportServices}},
       {"ResendActivationCode", With(kActForTheOwner, Role::kApplicant)},
   };
   return kTable;
@@ -38,7 +38,7 @@ Actor ActorOf(const Principal& caller) { return {caller.sub, ActingRole(caller)}
 
 absl::Status CheckOwnEnrollment(const Principal& caller, const std::string& holder_nik,
                                 RoleSet others) {
-  if (caller.roles.Intersects(others)) return absl::OkStatus();
+  if (caller.roles.Intersects(others) || caller.service.has_value()) return absl::OkStatus();
   if (caller.Has(Role::kApplicant) && !caller.nik.empty() && caller.nik == holder_nik) {
     return absl::OkStatus();
   }

@@ -14,12 +14,16 @@
 
 namespace sertel::certificate {
 
-// SOP step 5: only disposition-service (after the verifier's check) starts an enrollment.
-inline constexpr RoleSet kStartEnrollmentRoles = {Role::kService};
+// SOP step 5: only disposition-service, after the verifier's check ("Verifikator memeriksa
+// kelengkapan berkas ... dan mengirimkannya ke CA"), starts an enrollment. No person, and no
+// other service: intake faces the public and must not be able to have the CA sign a name.
+inline constexpr ServiceSet kStartEnrollmentServices = {ServiceId::kDisposition};
 // Who reads any enrollment; an applicant reads only their own.
-inline constexpr RoleSet kReadAnyEnrollment = {
-    Role::kVerifier,     Role::kAuditor,        Role::kService,      Role::kOperator,
-    Role::kHeadOfAgency, Role::kHeadOfDivision, Role::kHeadOfSection};
+inline constexpr RoleSet kReadAnyEnrollment = {Role::kVerifier,       Role::kAuditor,
+                                               Role::kOperator,       Role::kHeadOfAgency,
+                                               Role::kHeadOfDivision, Role::kHeadOfSection};
+// Intake reads an enrollment's progress for its tracking view (read-only).
+inline constexpr ServiceSet kTrackingServices = {ServiceId::kIntake};
 // SOP steps 6-7: the verifier at whose desk the owner types the passphrase acts for the owner
 // (SetPassphrase, ResendActivationCode, DownloadKeystore); an applicant only for themselves.
 inline constexpr RoleSet kActForTheOwner = {Role::kVerifier};
@@ -29,9 +33,8 @@ inline constexpr RoleSet kVerifierOnly = {Role::kVerifier};
 inline constexpr RoleSet kReadStatistics = {Role::kHeadOfAgency, Role::kHeadOfDivision,
                                             Role::kHeadOfSection, Role::kVerifier, Role::kAuditor};
 // The SLA report: the same, and disposition-service (it merges steps 6-7 into its own report).
-inline constexpr RoleSet kReadSlaReport = {Role::kService,        Role::kHeadOfAgency,
-                                           Role::kHeadOfDivision, Role::kHeadOfSection,
-                                           Role::kVerifier,       Role::kAuditor};
+inline constexpr RoleSet kReadSlaReport = kReadStatistics;
+inline constexpr ServiceSet kSlaReportServices = {ServiceId::kDisposition};
 // The RoleTable of sertel.v1.CertificateService.
 const RoleTable& CertificateRoles();
 
@@ -41,8 +44,8 @@ std::string ActingRole(const Principal& caller);
 // The caller as the timeline and the audit chain name them: {sub, ActingRole}.
 Actor ActorOf(const Principal& caller);
 
-// OK when the caller holds one of `others`, or is the applicant whose NIK is `holder_nik`;
-// PERMISSION_DENIED otherwise.
+// OK when the caller holds one of `others`, is a service (its RPC's table entry named it), or
+// is the applicant whose NIK is `holder_nik`; PERMISSION_DENIED otherwise.
 absl::Status CheckOwnEnrollment(const Principal& caller, const std::string& holder_nik,
                                 RoleSet others);
 

@@ -5,9 +5,9 @@ namespace sertel::disposition {
 const RoleTable& DispositionRoles() {
   static const RoleTable kTable = {
       // Intake's calls.
-      {"OpenCase", kIntakeRoles},
-      {"ResumeCase", kIntakeRoles},
-      {"WithdrawCase", kIntakeRoles},
+      {"OpenCase", ServicesOnly(kIntakeOnly)},
+      {"ResumeCase", ServicesOnly(kIntakeOnly)},
+      {"WithdrawCase", ServicesOnly(kIntakeOnly)},
       // The officials' work at their step.
       {"ListInbox", kStepRoles},
       {"Forward", kForwardRoles},
@@ -15,7 +15,7 @@ const RoleTable& DispositionRoles() {
       {"Return", kStepRoles},
       {"Reject", kStepRoles},
       // Reads.
-      {"GetCase", kCaseReaderRoles},
+      {"GetCase", {kCaseReaderRoles, kIntakeOnly}},
       {"GetSlaReport", kSlaReaderRoles},
   };
   return kTable;

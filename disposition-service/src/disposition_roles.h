@@ -23,12 +23,11 @@ inline constexpr RoleSet kStepRoles = {kStep2Role, kStep3Role, kStep4Role, kStep
 inline constexpr RoleSet kForwardRoles = {kStep2Role, kStep3Role, kStep4Role};
 // SOP step 5: only the verifier checks completeness and sends to the CA.
 inline constexpr RoleSet kVerifyRoles = {kStep5Role};
-// Intake (its client certificate) opens, resumes and withdraws cases.
-inline constexpr RoleSet kIntakeRoles = {Role::kService};
-// Who may read a case: the officials, the auditor, the other services and the operator.
-inline constexpr RoleSet kCaseReaderRoles = {kStep2Role,     kStep3Role,     kStep4Role,
-                                             kStep5Role,     Role::kAuditor, Role::kService,
-                                             Role::kOperator};
+// Intake (its client certificate) opens, resumes and withdraws cases; no person does.
+inline constexpr ServiceSet kIntakeOnly = {ServiceId::kIntake};
+// Who may read a case: the officials, the auditor and the operator, and intake (tracking).
+inline constexpr RoleSet kCaseReaderRoles = {kStep2Role, kStep3Role,     kStep4Role,
+                                             kStep5Role, Role::kAuditor, Role::kOperator};
 // Who may read the SLA report: the officials and the auditor.
 inline constexpr RoleSet kSlaReaderRoles = {kStep2Role, kStep3Role, kStep4Role, kStep5Role,
                                             Role::kAuditor};

@@ -7,13 +7,7 @@ constexpr RoleSet kApplicantOnly = {Role::kApplicant};
 
 }  // namespace
 
-RoleSet RoleUnion(RoleSet a, RoleSet b) {
-  for (int i = 0; i < kRoleCount; ++i) {
-    Role r = static_cast<Role>(i);
-    if (b.Contains(r)) a.Add(r);
-  }
-  return a;
-}
+RoleSet RoleUnion(RoleSet a, RoleSet b) { return a.Union(b); }
 
 const RoleTable& IntakeRoles() {
   static const RoleTable kTable = {
@@ -24,7 +18,7 @@ const RoleTable& IntakeRoles() {
       {"ResubmitDocuments", RoleUnion(kApplicantOnly, kChangeAny)},
       {"WithdrawApplication", RoleUnion(kApplicantOnly, kChangeAny)},
       {"ListUnits", kEveryRole},
-      {"RecordProgress", kProgressReporters},
+      {"RecordProgress", ServicesOnly(kProgressReporters)},
   };
   return kTable;
 }

@@ -24,13 +24,14 @@ inline constexpr RoleSet kListAny = {Role::kHeadOfAgency,  Role::kHeadOfDivision
                                      Role::kHeadOfSection, Role::kVerifier,
                                      Role::kOperator,      Role::kAuditor};
 
-// Disposition and certificate report how far an application went (RecordProgress).
-inline constexpr RoleSet kProgressReporters = {Role::kService};
+// Disposition (steps 2-5) and certificate (steps 6-7) report how far an application went
+// (RecordProgress); no person does.
+inline constexpr ServiceSet kProgressReporters = {ServiceId::kDisposition, ServiceId::kCertificate};
 
 // `a` and `b` together.
 RoleSet RoleUnion(RoleSet a, RoleSet b);
-// Who reads any application: the listers and the other services.
-inline const RoleSet kReadAny = RoleUnion(kListAny, {Role::kService});
+// Who reads any application: the listers (no service reads intake's applications).
+inline constexpr RoleSet kReadAny = kListAny;
 
 // The roles allowed per RPC: an APPLICANT for their own application, plus the "any" set.
 const RoleTable& IntakeRoles();

@@ -905,6 +905,9 @@ class Checker:
                        f"Certificate/{name_of(cert)}: usages {sorted(usages)} lack server auth and client auth (mTLS)")
             self.check(f"{svc}-service" in (cs.get("dnsNames") or []), "overlay",
                        f"Certificate/{name_of(cert)}: dnsNames lack {svc}-service, the name callers dial")
+            self.check((cs.get("uris") or []) == [f"spiffe://sertel/{svc}"], "overlay",
+                       f"Certificate/{name_of(cert)}: uris must be exactly spiffe://sertel/{svc}, "
+                       f"the identity the role tables name")
             ref = cs.get("issuerRef") or {}
             self.check((ref.get("kind", "Issuer"), ref.get("name")) in issuers, "overlay",
                        f"Certificate/{name_of(cert)}: issuer {ref} is not in the manifests")

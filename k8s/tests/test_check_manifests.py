@@ -273,6 +273,16 @@ class OverlaysTest(unittest.TestCase):
         find(objs, "Certificate", "intake-service-tls")["spec"]["usages"] = ["server auth"]
         self.assertProblem(objs, "production", "lack server auth and client auth")
 
+    def test_certificate_naming_another_service(self):
+        objs = copy.deepcopy(self.production)
+        find(objs, "Certificate", "intake-service-tls")["spec"]["uris"] = ["spiffe://sertel/disposition"]
+        self.assertProblem(objs, "production", "uris must be exactly spiffe://sertel/intake")
+
+    def test_certificate_without_spiffe_id(self):
+        objs = copy.deepcopy(self.production)
+        del find(objs, "Certificate", "notification-service-tls")["spec"]["uris"]
+        self.assertProblem(objs, "production", "uris must be exactly spiffe://sertel/notification")
+
     def test_database_label_missing(self):
         objs = copy.deepcopy(self.production)
         del find(objs, "Cluster", "sertel-db")["spec"]["inheritedMetadata"]

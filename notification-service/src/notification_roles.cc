@@ -4,9 +4,9 @@ namespace sertel::notification {
 
 const RoleTable& NotificationRoles() {
   static const RoleTable kTable = {
-      {"SendNotification", kSendRoles},
-      {"GetNotification", kReadRoles},
-      {"ListNotifications", kReadRoles},
+      {"SendNotification", ServicesOnly(kSendServices)},
+      {"GetNotification", {kReadRoles, kSendServices}},
+      {"ListNotifications", {kReadRoles, kSendServices}},
   };
   return kTable;
 }

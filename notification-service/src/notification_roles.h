@@ -10,10 +10,11 @@ namespace sertel::notification {
 
 // Only the services queue messages (the step 1 receipt, returns and rejections, the step 6
 // activation code, the step 7 handover, the expiry reminder).
-inline constexpr RoleSet kSendRoles = {Role::kService};
-// Reading a message's delivery state: the services, operators and auditors (the activation
+inline constexpr ServiceSet kSendServices = {ServiceId::kIntake, ServiceId::kDisposition,
+                                             ServiceId::kCertificate};
+// Reading a message's delivery state: the same services, operators and auditors (the activation
 // code is redacted and attachment bytes are never returned, whoever reads).
-inline constexpr RoleSet kReadRoles = {Role::kService, Role::kOperator, Role::kAuditor};
+inline constexpr RoleSet kReadRoles = {Role::kOperator, Role::kAuditor};
 
 const RoleTable& NotificationRoles();
 

@@ -35,6 +35,7 @@ struct CertSpec {
   std::string extended_key_usage;  // e.g. "serverAuth,clientAuth"; "" for none
   std::vector<std::string> dns_names;
   std::vector<std::string> ip_addresses;
+  std::vector<std::string> uris;
   absl::Duration validity = absl::Hours(24 * 30);
 };
 
@@ -153,6 +154,7 @@ absl::StatusOr<X509Ptr> BuildCertificate(EVP_PKEY* subject_key, const CertSpec& 
   std::vector<std::string> san;
   for (const std::string& d : spec.dns_names) san.push_back("DNS:" + d);
   for (const std::string& ip : spec.ip_addresses) san.push_back("IP:" + ip);
+  for (const std::string& uri : spec.uris) san.push_back("URI:" + uri);
   if (!san.empty()) {
     if (absl::Status s =
             AddExtension(cert.get(), &ctx, NID_subject_alt_name, absl::StrJoin(san, ","));
@@ -265,13 +267,33 @@ TestPki::TestPki() {
   client_cert_pem_ = CertificateToPem(client_cert.get());
   client_key_pem_ = PrivateKeyToPem(client_key.get());
 
-  // Same client name, but from a CA the servers do not trust.
+  for (int i = 0; i < kServiceCount; ++i) {
+    const ServiceId service = static_cast<ServiceId>(i);
+    const std::string name = absl::StrCat(EnumName(service), "-service");
+    EvpPkeyPtr key = Must(MakeKey("ec-p256"), "service key");
+    CertSpec spec = LeafSpec(name, "serverAuth,clientAuth");
+    spec.dns_names = {name};
+    spec.uris = {SpiffeId(service)};
+    X509Ptr cert =
+        Must(BuildCertificate(key.get(), spec, ca_cert.get(), ca_key.get()), "service cert");
+    service_cert_pem_[i] = CertificateToPem(cert.get());
+    service_key_pem_[i] = PrivateKeyToPem(key.get());
+    if (service_cert_pem_[i].empty() || service_key_pem_[i].empty()) {
+      Die("PEM encoding", absl::InternalError(OpenSslErrorString()));
+    }
+    Must(WriteFile(service_cert_path(service), service_cert_pem_[i], 0644), "write service cert");
+    Must(WriteFile(service_key_path(service), service_key_pem_[i], 0600), "write service key");
+  }
+
+  // A service's name, but from a CA the servers do not trust.
+  CertSpec rogue_spec = client_spec;
+  rogue_spec.uris = {SpiffeId(ServiceId::kDisposition)};
   EvpPkeyPtr rogue_ca_key = Must(MakeKey("ec-p256"), "rogue CA key");
   X509Ptr rogue_ca_cert =
       Must(BuildCertificate(rogue_ca_key.get(), CaSpec("Rogue Test CA")), "rogue CA cert");
   EvpPkeyPtr rogue_key = Must(MakeKey("ec-p256"), "rogue client key");
   X509Ptr rogue_cert =
-      Must(BuildCertificate(rogue_key.get(), client_spec, rogue_ca_cert.get(), rogue_ca_key.get()),
+      Must(BuildCertificate(rogue_key.get(), rogue_spec, rogue_ca_cert.get(), rogue_ca_key.get()),
            "rogue client cert");
   rogue_cert_pem_ = CertificateToPem(rogue_cert.get());
   rogue_key_pem_ = PrivateKeyToPem(rogue_key.get());
@@ -309,6 +331,18 @@ std::string TestPki::server_cert_path() const { return Path("server.pem"); }
 std::string TestPki::server_key_path() const { return Path("server-key.pem"); }
 std::string TestPki::client_cert_path() const { return Path("client.pem"); }
 std::string TestPki::client_key_path() const { return Path("client-key.pem"); }
+const std::string& TestPki::service_cert_pem(ServiceId s) const {
+  return service_cert_pem_[static_cast<int>(s)];
+}
+const std::string& TestPki::service_key_pem(ServiceId s) const {
+  return service_key_pem_[static_cast<int>(s)];
+}
+std::string TestPki::service_cert_path(ServiceId s) const {
+  return Path(absl::StrCat(EnumName(s), ".pem"));
+}
+std::string TestPki::service_key_path(ServiceId s) const {
+  return Path(absl::StrCat(EnumName(s), "-key.pem"));
+}
 std::string TestPki::jwt_public_key_path() const { return Path("jwt-public-key.pem"); }
 std::string TestPki::jwt_ec_public_key_path() const { return Path("jwt-ec-public-key.pem"); }
 

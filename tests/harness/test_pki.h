@@ -1,5 +1,6 @@
 // A throw-away PKI for tests, generated in-process with OpenSSL into a fresh temp folder: the
-// internal CA, server and client TLS identities, a rogue CA, and RSA/EC keys to mint JWTs.
+// internal CA, server TLS identity, one client identity per service (spiffe://sertel/<service>),
+// a client certificate that names no service, a rogue CA, and RSA/EC keys to mint JWTs.
 //
 //   TestPki pki;
 //   ServerConfig c; c.tls_cert_file = pki.server_cert_path(); c.tls_ca_file = pki.ca_cert_path();
@@ -13,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "common/jwt.h"
+#include "common/service_identity.h"
 
 namespace sertel::testing {
 
@@ -37,13 +39,22 @@ class TestPki {
   const std::string& server_cert_pem() const { return server_cert_pem_; }
   const std::string& server_key_pem() const { return server_key_pem_; }
 
-  // CN "test-service", clientAuth, signed by the CA: the SERVICE role over mTLS.
+  // A service's identity: CN "<service>-service", URI SAN spiffe://sertel/<service>,
+  // serverAuth and clientAuth, signed by the CA. Presented, it is that service (SERVICE role).
+  const std::string& service_cert_pem(ServiceId s) const;
+  const std::string& service_key_pem(ServiceId s) const;
+  std::string service_cert_path(ServiceId s) const;
+  std::string service_key_path(ServiceId s) const;
+
+  // CN "test-service", clientAuth, signed by the CA, but no SPIFFE ID: a person's certificate
+  // (as sertelctl's), which authenticates nobody without a token.
   const std::string& client_cert_pem() const { return client_cert_pem_; }
   const std::string& client_key_pem() const { return client_key_pem_; }
   std::string client_cert_path() const;
   std::string client_key_path() const;
 
-  // A client certificate (CN "test-service") from a self-signed CA that nobody trusts.
+  // A client certificate naming spiffe://sertel/disposition, from a self-signed CA that nobody
+  // trusts.
   const std::string& rogue_cert_pem() const { return rogue_cert_pem_; }
   const std::string& rogue_key_pem() const { return rogue_key_pem_; }
 
@@ -72,6 +83,7 @@ class TestPki {
   std::string ca_cert_pem_;
   std::string server_cert_pem_, server_key_pem_;
   std::string client_cert_pem_, client_key_pem_;
+  std::string service_cert_pem_[kServiceCount], service_key_pem_[kServiceCount];
   std::string rogue_cert_pem_, rogue_key_pem_;
   std::string jwt_public_key_pem_, jwt_ec_public_key_pem_;
   std::unique_ptr<JwtSigner> rsa_signer_, ec_signer_;

@@ -42,11 +42,11 @@ ServerConfig TestServerConfig(const TestPki& pki) {
   return c;
 }
 
-ClientConfig TestClientConfig(const TestPki& pki) {
+ClientConfig TestClientConfig(const TestPki& pki, ServiceId caller) {
   ClientConfig c;
   c.ca_file = pki.ca_cert_path();
-  c.cert_file = pki.server_cert_path();
-  c.key_file = pki.server_key_path();
+  c.cert_file = pki.service_cert_path(caller);
+  c.key_file = pki.service_key_path(caller);
   c.deadline = absl::Seconds(5);
   return c;
 }
@@ -70,7 +70,12 @@ std::shared_ptr<grpc::Channel> TestServer::Channel() const {
   return TlsChannel(address(), pki_.ca_cert_pem(), "", "");
 }
 
-std::shared_ptr<grpc::Channel> TestServer::ServiceChannel() const {
+std::shared_ptr<grpc::Channel> TestServer::ServiceChannel(ServiceId caller) const {
+  return TlsChannel(address(), pki_.ca_cert_pem(), pki_.service_cert_pem(caller),
+                    pki_.service_key_pem(caller));
+}
+
+std::shared_ptr<grpc::Channel> TestServer::UnnamedCertificateChannel() const {
   return TlsChannel(address(), pki_.ca_cert_pem(), pki_.client_cert_pem(), pki_.client_key_pem());
 }
 

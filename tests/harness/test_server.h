@@ -29,8 +29,8 @@ std::unique_ptr<Authenticator> MakeTestAuthenticator(const TestPki& pki);
 
 // The ServerConfig a service would read, pointing at the TestPki's files.
 ServerConfig TestServerConfig(const TestPki& pki);
-// The ClientConfig a service would use to call another (mTLS with the server cert).
-ClientConfig TestClientConfig(const TestPki& pki);
+// The ClientConfig `caller` would use to call another service (mTLS with its own identity).
+ClientConfig TestClientConfig(const TestPki& pki, ServiceId caller);
 
 class TestServer {
  public:
@@ -41,8 +41,10 @@ class TestServer {
   std::string address() const { return "127.0.0.1:" + std::to_string(port()); }
   // TLS, no client certificate: authenticate with a bearer token.
   std::shared_ptr<grpc::Channel> Channel() const;
-  // TLS with the internal CA's client certificate: the SERVICE role.
-  std::shared_ptr<grpc::Channel> ServiceChannel() const;
+  // TLS with `caller`'s service certificate: that service (the SERVICE role).
+  std::shared_ptr<grpc::Channel> ServiceChannel(ServiceId caller) const;
+  // TLS with an internal-CA client certificate that names no service (UNAUTHENTICATED alone).
+  std::shared_ptr<grpc::Channel> UnnamedCertificateChannel() const;
   // TLS with a certificate from an unrelated CA (the handshake must fail).
   std::shared_ptr<grpc::Channel> RogueChannel() const;
   void Shutdown() { server_->Shutdown(); }

@@ -147,11 +147,12 @@ class CertificateIntegrationTest : public ::testing::Test {
     server_ = std::make_unique<sertel::testing::TestServer>(
         pki_, std::vector<grpc::Service*>{impl_.get()});
     stub_ = v1::CertificateService::NewStub(server_->Channel());
-    service_stub_ = v1::CertificateService::NewStub(server_->ServiceChannel());
+    service_stub_ =
+        v1::CertificateService::NewStub(server_->ServiceChannel(ServiceId::kDisposition));
 
     notification_server_ = std::make_unique<sertel::testing::TestServer>(
         pki_, std::vector<grpc::Service*>{&notifications_});
-    ClientConfig client = sertel::testing::TestClientConfig(pki_);
+    ClientConfig client = sertel::testing::TestClientConfig(pki_, ServiceId::kCertificate);
     auto channel = MakeChannel(notification_server_->address(), client);
     ASSERT_TRUE(channel.ok()) << channel.status();
     notification_client_ =

@@ -218,8 +218,8 @@ TEST_F(OutboxAdminIntegrationTest, ListShowsDeadRowsToOperatorsAuditorsAndServic
     EXPECT_EQ(m.retries(), 0);
     EXPECT_TRUE(r.next_page_token().empty());
   }
-  // SERVICE (a client certificate): intake reads the notification service's failed deliveries.
-  auto service_stub = v1::OutboxAdminService::NewStub(server_->ServiceChannel());
+  // Intake's certificate: intake reads the notification service's failed deliveries.
+  auto service_stub = v1::OutboxAdminService::NewStub(server_->ServiceChannel(ServiceId::kIntake));
   v1::ListOutboxMessagesResponse by_service;
   auto ctx = ContextWithToken("");
   ASSERT_TRUE(service_stub->ListOutboxMessages(ctx.get(), Dead(app), &by_service).ok());

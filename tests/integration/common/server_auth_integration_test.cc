@@ -1,6 +1,8 @@
 // The shared server bootstrap and auth over real TLS, through the audit service every service
-// serves: tokens (missing, expired, forged, wrong role), client certificates (ours -> SERVICE, an
-// unrelated CA's -> handshake refused), health without a token, and the chain check itself.
+// serves: tokens (missing, expired, forged, wrong role, claiming SERVICE), client certificates
+// (a service's -> that service, which the auditor's RPC still refuses; ours naming no service ->
+// UNAUTHENTICATED; an unrelated CA's -> handshake refused), health without a token, and the
+// chain check itself.
 #include <grpcpp/grpcpp.h>
 
 #include "common/audit_log.h"
@@ -93,18 +95,43 @@ TEST_F(ServerAuthIntegrationTest, MalformedAuthorizationHeaderIsUnauthenticated)
   EXPECT_EQ(stub->VerifyAuditChain(&ctx, {}, &r).error_code(), grpc::StatusCode::UNAUTHENTICATED);
 }
 
-TEST_F(ServerAuthIntegrationTest, InternalClientCertificateIsTheServiceRole) {
+// A service's certificate authenticates it as that service, and VerifyAuditChain names no
+// service: least privilege, not a flat SERVICE role.
+TEST_F(ServerAuthIntegrationTest, ServiceCertificateIsAuthenticatedButNotAnAuditor) {
+  for (ServiceId service : {ServiceId::kIntake, ServiceId::kDisposition, ServiceId::kCertificate,
+                            ServiceId::kNotification}) {
+    v1::VerifyAuditChainResponse r;
+    grpc::Status s = Call(server_->ServiceChannel(service), "", &r);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << EnumName(service);
+    EXPECT_NE(s.error_message().find("AUDITOR"), std::string::npos) << s.error_message();
+  }
+}
+
+// Attack: a certificate of the internal CA that names no service (a person's, as sertelctl's)
+// presented without a token.
+TEST_F(ServerAuthIntegrationTest, CertificateNamingNoServiceIsUnauthenticated) {
   v1::VerifyAuditChainResponse r;
-  grpc::Status s = Call(server_->ServiceChannel(), "", &r);
-  EXPECT_TRUE(s.ok()) << s.error_message();
+  grpc::Status s = Call(server_->UnnamedCertificateChannel(), "", &r);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_NE(s.error_message().find("spiffe://sertel/"), std::string::npos) << s.error_message();
+}
+
+// Attack: an identity-provider token that claims SERVICE (and AUDITOR to prove the rest of the
+// token still counts): SERVICE is dropped, the person is an auditor only.
+TEST_F(ServerAuthIntegrationTest, TokenClaimingServiceIsNoService) {
+  v1::VerifyAuditChainResponse r;
+  EXPECT_EQ(Call(server_->Channel(), pki_.MintToken({"SERVICE"}, "svc"), &r).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_TRUE(Call(server_->Channel(), pki_.MintToken({"SERVICE", "AUDITOR"}, "a"), &r).ok());
 }
 
 TEST_F(ServerAuthIntegrationTest, InvalidTokenIsNotRescuedByClientCertificate) {
   v1::VerifyAuditChainResponse r;
-  grpc::Status s = Call(server_->ServiceChannel(), "not.a.token", &r);
+  grpc::Status s = Call(server_->ServiceChannel(ServiceId::kIntake), "not.a.token", &r);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
 }
 
+// Attack: a certificate naming spiffe://sertel/disposition from a CA we do not trust.
 TEST_F(ServerAuthIntegrationTest, ClientCertificateFromAnotherCaIsRefused) {
   v1::VerifyAuditChainResponse r;
   grpc::Status s = Call(server_->RogueChannel(), "", &r);

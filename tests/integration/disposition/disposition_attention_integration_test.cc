@@ -45,7 +45,7 @@ class DispositionAttentionTest : public DispositionFixture {
     DispositionFixture::SetUp();
     cert_server_ = std::make_unique<sertel::testing::TestServer>(
         pki_, std::vector<grpc::Service*>{&certificate_});
-    ClientConfig client = sertel::testing::TestClientConfig(pki_);
+    ClientConfig client = sertel::testing::TestClientConfig(pki_, ServiceId::kDisposition);
     auto channel = MakeChannel(cert_server_->address(), client);
     ASSERT_TRUE(channel.ok()) << channel.status();
     client_ = std::make_unique<CertificateClient>(*channel, client);

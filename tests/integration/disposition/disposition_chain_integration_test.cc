@@ -339,7 +339,7 @@ TEST_F(DispositionFixture, VerifyEnqueuesStartEnrollmentWhichIsRetriedWhileCerti
   FakeCertificate fake;
   fake.FailNext(2);  // the certificate service answers UNAVAILABLE twice
   sertel::testing::TestServer cert_server(pki_, {&fake});
-  ClientConfig client = sertel::testing::TestClientConfig(pki_);
+  ClientConfig client = sertel::testing::TestClientConfig(pki_, ServiceId::kDisposition);
   auto channel = MakeChannel(cert_server.address(), client);
   ASSERT_TRUE(channel.ok()) << channel.status();
   CertificateClient certificate(*channel, client);

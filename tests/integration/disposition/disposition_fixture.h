@@ -121,7 +121,7 @@ class DispositionFixture : public ::testing::Test {
     server_ = std::make_unique<sertel::testing::TestServer>(
         pki_, std::vector<grpc::Service*>{impl_.get()});
     stub_ = v1::DispositionService::NewStub(server_->Channel());
-    service_stub_ = v1::DispositionService::NewStub(server_->ServiceChannel());
+    service_stub_ = v1::DispositionService::NewStub(server_->ServiceChannel(ServiceId::kIntake));
   }
 
   std::string Token(const std::string& role) { return pki_.MintToken({role}, "sub-" + role); }

@@ -47,7 +47,7 @@ class IntakeAttentionTest : public IntakeFixture {
     IntakeFixture::SetUp();
     notification_server_ = std::make_unique<sertel::testing::TestServer>(
         pki_, std::vector<grpc::Service*>{&notification_admin_});
-    ClientConfig client = sertel::testing::TestClientConfig(pki_);
+    ClientConfig client = sertel::testing::TestClientConfig(pki_, ServiceId::kIntake);
     auto channel = MakeChannel(notification_server_->address(), client);
     ASSERT_TRUE(channel.ok()) << channel.status();
     deliveries_ = std::make_unique<OutboxAttentionClient>(*channel, client, absl::Seconds(1));

@@ -182,7 +182,7 @@ class IntakeFixture : public ::testing::Test {
     pool_ = std::move(*pool);
     disposition_server_ = std::make_unique<sertel::testing::TestServer>(
         pki_, std::vector<grpc::Service*>{&fake_disposition_});
-    ClientConfig client = sertel::testing::TestClientConfig(pki_);
+    ClientConfig client = sertel::testing::TestClientConfig(pki_, ServiceId::kIntake);
     auto channel = MakeChannel(disposition_server_->address(), client);
     ASSERT_TRUE(channel.ok()) << channel.status();
     disposition_ = std::make_unique<DispositionClient>(*channel, client, absl::Seconds(1));
@@ -200,7 +200,7 @@ class IntakeFixture : public ::testing::Test {
     server_ = std::make_unique<sertel::testing::TestServer>(
         pki_, std::vector<grpc::Service*>{impl_.get()});
     stub_ = v1::IntakeService::NewStub(server_->Channel());
-    service_stub_ = v1::IntakeService::NewStub(server_->ServiceChannel());
+    service_stub_ = v1::IntakeService::NewStub(server_->ServiceChannel(ServiceId::kDisposition));
   }
 
   std::string ApplicantToken(const std::string& nik = sertel::intake::testdata::kNik) {

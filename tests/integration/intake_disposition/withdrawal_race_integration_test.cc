@@ -73,7 +73,9 @@ class WithdrawalRaceTest : public ::testing::Test {
     disposition_pool_ = Pool(db_.url(), "disposition");
     ASSERT_TRUE(intake_pool_ && disposition_pool_);
     authn_ = sertel::testing::MakeTestAuthenticator(pki_);
-    ClientConfig client = sertel::testing::TestClientConfig(pki_);
+    ClientConfig client = sertel::testing::TestClientConfig(pki_, ServiceId::kIntake);
+    ClientConfig disposition_identity =
+        sertel::testing::TestClientConfig(pki_, ServiceId::kDisposition);
 
     // disposition-service
     disposition_store_ =
@@ -108,9 +110,9 @@ class WithdrawalRaceTest : public ::testing::Test {
     });
     intake_outbox_->Register(kSendNotificationTopic,
                              [](const OutboxMessage&) { return absl::OkStatus(); });
-    auto intake_channel = MakeChannel(intake_server_->address(), client);
+    auto intake_channel = MakeChannel(intake_server_->address(), disposition_identity);
     ASSERT_TRUE(intake_channel.ok()) << intake_channel.status();
-    progress_ = std::make_unique<ProgressClient>(*intake_channel, client);
+    progress_ = std::make_unique<ProgressClient>(*intake_channel, disposition_identity);
     disposition_outbox_ = std::make_unique<OutboxDispatcher>(disposition_pool_.get(), FastOutbox());
     disposition_outbox_->Register(kRecordProgressTopic, [this](const OutboxMessage& m) {
       return progress_->Deliver(m.payload);

@@ -47,7 +47,7 @@ class NotificationApiTest : public ::testing::Test {
     impl_ = std::make_unique<NotificationServiceImpl>(manager_.get(), authn_.get());
     server_ = std::make_unique<sertel::testing::TestServer>(
         pki_, std::vector<grpc::Service*>{impl_.get()});
-    service_ = v1::NotificationService::NewStub(server_->ServiceChannel());
+    service_ = v1::NotificationService::NewStub(server_->ServiceChannel(ServiceId::kDisposition));
     public_ = v1::NotificationService::NewStub(server_->Channel());
   }
 

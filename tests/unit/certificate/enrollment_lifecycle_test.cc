@@ -375,18 +375,23 @@ TEST(RevocationReasonTest, NamesAreSertelV1sAndOnlyRfc5280ReasonsAreAccepted) {
 
 TEST(CertificateRolesTest, TheTableIsBuiltFromTheNamedSets) {
   const RoleTable& t = CertificateRoles();
-  EXPECT_TRUE(t.at("GetEnrollment").Contains(Role::kApplicant));
-  EXPECT_TRUE(t.at("GetEnrollment").Contains(Role::kHeadOfSection));
-  EXPECT_TRUE(t.at("SetPassphrase").Contains(Role::kApplicant));
-  EXPECT_TRUE(t.at("SetPassphrase").Contains(Role::kVerifier));
-  EXPECT_FALSE(t.at("SetPassphrase").Contains(Role::kAuditor));
-  EXPECT_FALSE(t.at("HandOver").Contains(Role::kApplicant));
-  EXPECT_TRUE(t.at("GetSlaReport").Contains(Role::kService));
-  EXPECT_FALSE(t.at("GetStatistics").Contains(Role::kService));
-  EXPECT_TRUE(t.at("ResendActivationCode").Contains(Role::kApplicant));
-  EXPECT_TRUE(t.at("ResendActivationCode").Contains(Role::kVerifier));
-  EXPECT_FALSE(t.at("ResendActivationCode").Contains(Role::kAuditor));
-  EXPECT_FALSE(t.at("ResendActivationCode").Contains(Role::kService));
+  EXPECT_TRUE(t.at("GetEnrollment").roles.Contains(Role::kApplicant));
+  EXPECT_TRUE(t.at("GetEnrollment").roles.Contains(Role::kHeadOfSection));
+  EXPECT_TRUE(t.at("SetPassphrase").roles.Contains(Role::kApplicant));
+  EXPECT_TRUE(t.at("SetPassphrase").roles.Contains(Role::kVerifier));
+  EXPECT_FALSE(t.at("SetPassphrase").roles.Contains(Role::kAuditor));
+  EXPECT_FALSE(t.at("HandOver").roles.Contains(Role::kApplicant));
+  EXPECT_TRUE(t.at("GetSlaReport").services.Contains(ServiceId::kDisposition));
+  EXPECT_TRUE(t.at("GetStatistics").services.empty());
+  EXPECT_TRUE(t.at("ResendActivationCode").roles.Contains(Role::kApplicant));
+  EXPECT_TRUE(t.at("ResendActivationCode").roles.Contains(Role::kVerifier));
+  EXPECT_FALSE(t.at("ResendActivationCode").roles.Contains(Role::kAuditor));
+  EXPECT_TRUE(t.at("ResendActivationCode").services.empty());
+  // SOP step 5: only disposition (after the verifier) starts an enrollment; intake, which faces
+  // the public, only reads one for its tracking view; no person starts one.
+  EXPECT_EQ(t.at("StartEnrollment").services, ServiceSet({ServiceId::kDisposition}));
+  EXPECT_TRUE(t.at("StartEnrollment").roles.empty());
+  EXPECT_EQ(t.at("GetEnrollment").services, ServiceSet({ServiceId::kIntake}));
   EXPECT_EQ(t.size(), 11u);
 }
 
