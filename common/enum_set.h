@@ -36,7 +36,8 @@ class EnumSet {
     for (int i = 0; i < EnumSize(E{}); ++i) {
       if (!Contains(static_cast<E>(i))) continue;
       if (!out.empty()) out += ',';
-      out += EnumName(static_cast<E>(i));
+      absl::string_view name = EnumName(static_cast<E>(i));
+      out.append(name.data(), name.size());
     }
     return out;
   }

@@ -39,7 +39,12 @@ absl::Status ApplyMigrations(const std::string& database_url, const std::string&
     pqxx::connection conn(database_url);
     pqxx::work tx(conn);
     tx.exec_params("SELECT pg_advisory_xact_lock(hashtext($1))", "sertel.migrations." + schema);
-    tx.exec("CREATE SCHEMA IF NOT EXISTS " + schema);
+    // With per-service roles the schema exists already, owned by this service's role, which
+    // may not create schemas (CREATE SCHEMA IF NOT EXISTS checks that right first); in tests
+    // and single-role setups it is made here.
+    if (tx.exec_params("SELECT 1 FROM pg_namespace WHERE nspname = $1", schema).empty()) {
+      tx.exec("CREATE SCHEMA " + schema);
+    }
     tx.exec("SET LOCAL search_path TO " + schema);
     tx.exec(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("

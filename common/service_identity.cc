@@ -1,6 +1,6 @@
 #include "common/service_identity.h"
 
-#include "absl/strings/match.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
 
 namespace sertel {

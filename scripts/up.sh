@@ -26,8 +26,11 @@ PORT_BASE=${SERTEL_PORT_BASE:-50051}
 INTAKE_PORT=$PORT_BASE DISPOSITION_PORT=$((PORT_BASE + 1))
 CERTIFICATE_PORT=$((PORT_BASE + 2)) NOTIFICATION_PORT=$((PORT_BASE + 3))
 # SERTEL_PG_FAST=1 turns fsync off (end-to-end tests only; never the demo or benchmarks).
-DATABASE_URL=$("$SERTEL_ROOT/scripts/pg.sh" start "$SERTEL_HOME/pg" "$PG_PORT" ${SERTEL_PG_FAST:+fast})
-log "PostgreSQL at $DATABASE_URL"
+ADMIN_DATABASE_URL=$("$SERTEL_ROOT/scripts/pg.sh" start "$SERTEL_HOME/pg" "$PG_PORT" ${SERTEL_PG_FAST:+fast})
+log "PostgreSQL at $ADMIN_DATABASE_URL"
+# Each service connects as its own role, which owns its schema and nothing else
+# (docs/security.md, "Database roles"); the passwords stay under ./.sertel/db/.
+"$SERTEL_ROOT/scripts/pg-roles.sh" ensure "$ADMIN_DATABASE_URL" "$SERTEL_HOME/db"
 
 running() { [ -f "$RUN/$1.pid" ] && alive "$(cat "$RUN/$1.pid")"; }
 
@@ -78,7 +81,7 @@ start whatsapp-stub "$WHATSAPP_PORT" "$SERTEL_PYTHON" "$SERTEL_ROOT/tests/harnes
 # The variables every service reads (README's table), then each service's own.
 common_env() {
   local svc=$1  # $2: its gRPC port
-  echo "SERTEL_DATABASE_URL=$DATABASE_URL"
+  echo "SERTEL_DATABASE_URL=$("$SERTEL_ROOT/scripts/pg-roles.sh" url "$ADMIN_DATABASE_URL" "$SERTEL_HOME/db" "$svc")"
   echo "SERTEL_TLS_CERT=$SERTEL_HOME/tls/$svc.pem"
   echo "SERTEL_TLS_KEY=$SERTEL_HOME/tls/$svc-key.pem"
   echo "SERTEL_TLS_CA=$SERTEL_HOME/tls/ca.pem"

@@ -116,7 +116,8 @@ std::optional<int> DispositionChain::InboxStep(const RoleSet& roles) {
 absl::Duration DispositionChain::StandardTime(int step) { return SopStandardTime(step); }
 
 absl::Status DispositionChain::CheckAction(const CaseRecord* current, int64_t expected_version,
-                                           const RoleSet& caller, CaseAction action) {
+                                           const RoleSet& caller, CaseAction action,
+                                           const std::string& caller_nik) {
   if (current == nullptr) return absl::NotFoundError("no such case");
   if (expected_version != current->version) {
     // The loser of a race always learns that its view is stale.
@@ -128,6 +129,13 @@ absl::Status DispositionChain::CheckAction(const CaseRecord* current, int64_t ex
     return absl::PermissionDeniedError(
         absl::StrCat("step ", current->current_step, " is acted on by ",
                      step_role.has_value() ? RoleName(*step_role) : "nobody"));
+  }
+  // An official who applied for a certificate themselves may not review their own request:
+  // the SOP's chain of four people is four other people.
+  if (!caller_nik.empty() && caller_nik == current->applicant.nik) {
+    return absl::PermissionDeniedError(
+        "an official may not act on their own application; another official of this step, or a "
+        "deputy (Plh/Plt), acts on it");
   }
   if (current->status != CaseStatus::kInReview) {
     return absl::FailedPreconditionError(
@@ -202,7 +210,8 @@ absl::StatusOr<CaseChange> DispositionChain::OfficialChange(const CaseRecord* cu
                                                             const Actor& actor, CaseAction action,
                                                             const char* entry_action,
                                                             const std::string& note) const {
-  if (absl::Status s = CheckAction(current, expected_version, actor.roles, action); !s.ok()) {
+  if (absl::Status s = CheckAction(current, expected_version, actor.roles, action, actor.nik);
+      !s.ok()) {
     return s;
   }
   const absl::Time now = clock_->Now();

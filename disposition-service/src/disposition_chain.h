@@ -31,6 +31,7 @@ absl::string_view CaseActionName(CaseAction action);  // "Forward", ...
 struct Actor {
   std::string sub;
   RoleSet roles;
+  std::string nik;  // the official's own NIK from their token, when it carries one
 };
 
 class DispositionChain {
@@ -55,9 +56,11 @@ class DispositionChain {
 
   // The contract's order (docs/api.md, "Errors"), after the RPC's role table: the case exists
   // (NOT_FOUND), expected_version is current (ABORTED), the caller holds the current step's role
-  // (PERMISSION_DENIED), the action fits the step and status (FAILED_PRECONDITION).
+  // (PERMISSION_DENIED) and is not the applicant (`caller_nik`, PERMISSION_DENIED: nobody
+  // dispositions their own request), the action fits the step and status (FAILED_PRECONDITION).
   static absl::Status CheckAction(const CaseRecord* current, int64_t expected_version,
-                                  const RoleSet& caller, CaseAction action);
+                                  const RoleSet& caller, CaseAction action,
+                                  const std::string& caller_nik = "");
 
   // The officials' actions. `current` is null when the case does not exist. Each runs
   // CheckAction first.

@@ -14,7 +14,7 @@ namespace {
 
 using Seen = std::optional<SeenRequest>;
 
-Actor ActorOf(const Principal& p) { return Actor{.sub = p.sub, .roles = p.roles}; }
+Actor ActorOf(const Principal& p) { return Actor{.sub = p.sub, .roles = p.roles, .nik = p.nik}; }
 
 // A page token is bound to the inbox it pages: one step's token cannot page another's. A caller
 // without a step gets a scope no token was made for (and PERMISSION_DENIED after the checks).

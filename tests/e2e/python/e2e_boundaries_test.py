@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 # Boundaries across the four real processes (issue 15): what step 1 accepts reaches step 7, what
 # a later step would refuse step 1 refuses first, notices carry what officials write, a locked
-# activation code has a remedy and a retried handover sends one email. Needs a suite of its own
+# activation code has a remedy and a retried handover sends one email; and (issue 16) each
+# service's database role reads only its own schema, and intake's TLS identity cannot have the CA
+# sign a name. Needs a suite of its own
 # (tests/e2e/with_suite.sh, port base 27151).
 #
 #   bash tests/e2e/with_suite.sh BUILD_DIR 27151 /usr/bin/python3 \
@@ -229,6 +231,73 @@ class Boundaries(sc.SuiteTest):
                            application_id=app_id, channel=self.m.common_pb2.CHANNEL_WHATSAPP,
                            request_id=key),
                        metadata=self.s.md("VERIFIER"), timeout=30)
+
+    # -- least privilege (issue 16) -----------------------------------------------------------
+    def psql_as(self, service, sql):
+        """Runs `sql` as `service`'s own PostgreSQL role; (exit code, output)."""
+        url = subprocess.run(
+            ["bash", os.path.join(self.s.root, "scripts", "pg-roles.sh"), "url",
+             "postgresql://postgres@127.0.0.1:%s/postgres" % os.environ["SERTEL_PG_PORT"],
+             os.path.join(self.s.home, "db"), service],
+            stdout=subprocess.PIPE, check=True).stdout.decode().strip()
+        r = subprocess.run(["psql", url, "-X", "-At", "-v", "ON_ERROR_STOP=1", "-c", sql],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        return r.returncode, r.stdout.decode()
+
+    def test_6_a_service_role_reads_only_its_own_schema(self):
+        # Attack: intake (which faces the public) reads the keystores and the audit chains.
+        for sql in ("SELECT count(*) FROM certificate.keystores",
+                    "SELECT count(*) FROM certificate.audit_log",
+                    "SELECT count(*) FROM disposition.cases",
+                    "UPDATE notification.outbox SET attempts = 0"):
+            rc, out = self.psql_as("intake", sql)
+            self.assertNotEqual(rc, 0, sql)
+            self.assertIn("permission denied for schema", out, sql)
+        rc, out = self.psql_as("notification", "SELECT count(*) FROM intake.applications")
+        self.assertIn("permission denied for schema intake", out)
+        # Each owns its own (the services migrated their schemas as these roles).
+        for svc in ("intake", "disposition", "certificate", "notification"):
+            rc, out = self.psql_as(svc, "SELECT count(*) FROM %s.schema_migrations" % svc)
+            self.assertEqual(rc, 0, out)
+            self.assertGreater(int(out.strip()), 0, svc)
+            rc, owner = self.psql_as(svc, "SELECT nspowner::regrole FROM pg_namespace "
+                                          "WHERE nspname = '%s'" % svc)
+            self.assertEqual(owner.strip(), "sertel_" + svc)
+
+    def service_channel(self, service, target):
+        """A channel to `target` presenting `service`'s TLS identity (its spiffe:// SAN)."""
+        tls = os.path.join(self.s.home, "tls")
+        with open(os.path.join(tls, "ca.pem"), "rb") as ca, \
+                open(os.path.join(tls, service + ".pem"), "rb") as cert, \
+                open(os.path.join(tls, service + "-key.pem"), "rb") as key:
+            creds = self.grpc.ssl_channel_credentials(ca.read(), key.read(), cert.read())
+        return self.grpc.secure_channel(os.environ["SERTEL_%s_ADDRESS" % target.upper()], creds)
+
+    def test_7_intakes_identity_cannot_have_the_ca_sign_a_name(self):
+        m = self.m
+        a = self.applicant("Penyusup")
+        req = m.certificate_pb2.StartEnrollmentRequest(
+            application_id=str(uuid.uuid4()), applicant=a, request_id="attack-" + uuid.uuid4().hex)
+        channel = self.service_channel("intake", "certificate")
+        try:
+            stub = m.certificate_pb2_grpc.CertificateServiceStub(channel)
+            err = self.rpc_error(self.grpc.StatusCode.PERMISSION_DENIED, stub.StartEnrollment, req,
+                                 timeout=15)
+            self.assertIn("disposition", err.details())
+        finally:
+            channel.close()
+        # Nor a token claiming SERVICE, over any connection.
+        self.rpc_error(self.grpc.StatusCode.PERMISSION_DENIED, self.s.certificate.StartEnrollment,
+                       req, metadata=self.s.md("SERVICE"), timeout=15)
+        # sertelctl's certificate is a person's: without a token it is nobody.
+        channel = self.service_channel("client", "certificate")
+        try:
+            stub = m.certificate_pb2_grpc.CertificateServiceStub(channel)
+            self.rpc_error(self.grpc.StatusCode.UNAUTHENTICATED, stub.StartEnrollment, req,
+                           timeout=15)
+        finally:
+            channel.close()
+        self.assertEqual(self.s.mails_to(a.email), [], "no activation code was sent")
 
 
 if __name__ == "__main__":

@@ -197,6 +197,28 @@ TEST_F(ChainTest, ChecksRunInTheContractsOrder) {
       DispositionChain::CheckAction(&c, c.version, {Role::kHeadOfDivision}, CaseAction::kVerify)));
 }
 
+// Abuse: an official who applied themselves tries to push their own request through their step
+// (and the verifier to send their own to the CA). Another holder of the role may act.
+TEST_F(ChainTest, AnOfficialCannotActOnTheirOwnApplication) {
+  for (int step = DispositionChain::kFirstStep; step <= DispositionChain::kLastStep; ++step) {
+    CaseRecord c = AtStep(step);
+    c.applicant.nik = "3171014101900001";
+    Actor self = As(*DispositionChain::RoleForStep(step), "self");
+    self.nik = c.applicant.nik;
+    absl::Status s =
+        step == DispositionChain::kLastStep
+            ? chain_.Verify(&c, c.version, self, Checklist{true, true, true, true, true}, "")
+                  .status()
+            : chain_.Forward(&c, c.version, self, "").status();
+    EXPECT_TRUE(absl::IsPermissionDenied(s)) << step << ": " << s;
+    EXPECT_NE(s.message().find("own application"), std::string::npos) << s;
+    EXPECT_TRUE(absl::IsPermissionDenied(chain_.Reject(&c, c.version, self, "tolak").status()));
+    Actor colleague = As(*DispositionChain::RoleForStep(step), "colleague");
+    colleague.nik = "3171014101900099";
+    EXPECT_TRUE(chain_.Return(&c, c.version, colleague, "lengkapi", {}).ok()) << step;
+  }
+}
+
 TEST_F(ChainTest, VerifyBeforeStepFiveAndForwardAtStepFiveAreFailedPrecondition) {
   CaseRecord c3 = AtStep(3);
   EXPECT_TRUE(absl::IsFailedPrecondition(
