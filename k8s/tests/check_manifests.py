@@ -5,7 +5,7 @@ Reads the objects `kubectl kustomize k8s/overlays/<name>` prints (or, without ku
 folder itself through a small stand-in for kustomize) and reports every problem it finds, then
 exits 1 if there was one. What it asserts, in the order of the report:
 
-  pods        every container non-root (runAsNonRoot, runAsUser != 0), read-only root file
+  pods        every namespaced object in namespace sertel; every container non-root (runAsNonRoot, runAsUser != 0), read-only root file
               system, no privilege escalation, capabilities drop ALL, requests and limits,
               RuntimeDefault seccomp, no service-account token (the ServiceAccount's or the
               pod's automountServiceAccountToken false)
@@ -14,21 +14,35 @@ exits 1 if there was one. What it asserts, in the order of the report:
               ServiceAccount, a PodDisruptionBudget and a HorizontalPodAutoscaler
   env         every variable the binaries require (RequiredString("SERTEL_...") in common/ and
               the service's sources, plus what Kubernetes needs: listen addresses on all
-              interfaces, TLS, JWT, the downstream addresses of the call graph, the shared
-              notification key) is set; every SERTEL_* variable set is one the binary reads;
-              files named by variables lie in mounted volumes; the database URL comes from a
-              Secret
+              interfaces, TLS, JWT, the audit keys, the downstream addresses of the call
+              graph, the shared notification key) is set; every SERTEL_* variable set is one
+              the binary reads (or feeds $(...) expansion only); files named by variables lie
+              in mounted volumes
+  database    each service connects as its own role: SERTEL_DATABASE_URL is
+              postgresql://$(SERTEL_DB_USER):$(SERTEL_DB_PASSWORD)@... with both from the
+              Secret sertel-db-<svc> (keys username, password), defined before it in env so
+              Kubernetes expands them; no whole-URL Secret (a shared role); no service or
+              migrate container refers to another service's sertel-db-*/sertel-audit-* Secret
+              or to the database owner's or superuser's Secret
+  audit       each service mounts its own Secret sertel-audit-<svc> at /etc/sertel/audit,
+              read-only, defaultMode 0400; the migration Job mounts no audit keys
   images      one image for the four services and the migration Job, with a real tag
-  job         a migration Job running `<svc>-service migrate` for all four services
+  job         a migration Job running `<svc>-service migrate` for all four services, each
+              container connecting exactly as its service does (the same role's Secret)
   network     default deny; every containerPort covered by an ingress rule; the gRPC ports
               reachable exactly along the call graph of docs/architecture.md (and from
               the ingress namespace for the public services); egress exactly along it too, to
               PostgreSQL, DNS, SMTP and the WhatsApp API
   secrets     no Secret carrying data in base or production; no secret-looking value in a
               ConfigMap or a literal env value; no private key or password in k8s/
-  overlay     dev: one PostgreSQL instance and the mail sink notification-service points at;
-              production: a CloudNativePG Cluster of 3 with backups and a ScheduledBackup,
-              cert-manager Certificates for each service's mTLS Secret from a CA Issuer,
+  overlay     dev: one PostgreSQL instance, the database URL's host one of its Services, and
+              the mail sink notification-service points at; production: a CloudNativePG
+              Cluster of 3 with backups and a ScheduledBackup, a managed role sertel_<svc> per
+              service (login; no superuser, createdb, createrole, replication, bypassrls or
+              memberships; password from sertel-db-<svc>) and its schema <svc> created owned by
+              it at bootstrap, the URL at <cluster>-rw with sslmode=verify-full against the
+              Cluster's CA (only ca.crt of the Secret <cluster>-ca, which also holds the CA's
+              key), cert-manager Certificates for each service's mTLS Secret from a CA Issuer,
               and the PrometheusRule alerting on DEAD outbox rows
   dockerfile  Debian 12 build stage using scripts/install-deps.sh, debian:12-slim runtime, USER
               10001 (= the pods' runAsUser), and every binary the manifests run copied in
@@ -45,6 +59,7 @@ import ipaddress
 import os
 import re
 import sys
+import urllib.parse
 
 import yaml
 
@@ -64,6 +79,9 @@ PUBLIC = {"intake", "disposition", "certificate"}
 INGRESS_NS = {"sertel/ingress": "true"}
 DATABASE_LABELS = {"app.kubernetes.io/component": "database"}
 MIGRATE_JOB = "sertel-migrate"
+NAMESPACE = "sertel"
+CLUSTER_SCOPED = {"Namespace", "ClusterIssuer", "ClusterRole", "ClusterRoleBinding",
+                  "CustomResourceDefinition", "PriorityClass", "StorageClass"}
 BIN_DIR = "/usr/local/bin/"
 # What Kubernetes needs beyond what the binaries insist on: the defaults bind 127.0.0.1 and dial
 # 127.0.0.1, which inside a pod reach nothing; TLS and JWT are optional only for development;
@@ -72,6 +90,8 @@ K8S_REQUIRED_COMMON = (
     "SERTEL_LISTEN_ADDRESS", "SERTEL_METRICS_ADDRESS", "SERTEL_HEALTH_PLAINTEXT_ADDRESS",
     "SERTEL_TLS_CERT", "SERTEL_TLS_KEY", "SERTEL_TLS_CA",
     "SERTEL_JWT_PUBLIC_KEYS", "SERTEL_JWT_ISSUER",
+    # Optional to the binaries (an unkeyed chain, no signed checkpoints); never in a cluster.
+    "SERTEL_AUDIT_HMAC_KEY_FILE", "SERTEL_AUDIT_CHECKPOINT_KEY_FILE",
 )
 K8S_REQUIRED_OWN = {
     "notification": ("SERTEL_NOTIFICATION_SECRET_KEY_FILE",),
@@ -83,6 +103,23 @@ SECRETISH_NAME = re.compile(r"PASSWORD|TOKEN|SECRET|PRIVATE")
 URL_WITH_PASSWORD = re.compile(r"://[A-Za-z0-9._~-]+:[^/\s@%$(){}\[\]]+@")
 PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob")
+# Least privilege in PostgreSQL: each service connects as its own role, which owns its schema and
+# has no right on the others'. The role's name and password come from its Secret (type
+# kubernetes.io/basic-auth) and reach the URL by Kubernetes' $(...) expansion.
+DB_ROLE = "sertel_{}"
+DB_SECRET = "sertel-db-{}"
+AUDIT_SECRET = "sertel-audit-{}"
+AUDIT_DIR = "/etc/sertel/audit"
+# Variables the manifests set that no binary reads, and why. Expansion only (permanent): the
+# role's name and password, used only inside SERTEL_DATABASE_URL as $(SERTEL_DB_USER) and
+# $(SERTEL_DB_PASSWORD).
+EXPANSION_ONLY = ("SERTEL_DB_USER", "SERTEL_DB_PASSWORD")
+# Secrets of a shared, more privileged role: the dev superuser's password and the single URL of
+# before per-service roles. Production adds the Cluster's <name>-app and <name>-superuser.
+SHARED_DB_SECRETS = {"sertel-dev-postgres", "sertel-database"}
+EXPANSION = re.compile(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)")
+DB_URL = re.compile(r"^postgres(?:ql)?://(?P<user>[^:@/]*)(?::(?P<password>[^@/]*))?@"
+                    r"(?P<host>[^/:?]*)(?::(?P<port>\d+))?(?:/(?P<db>[^?]*))?(?:\?(?P<query>.*))?$")
 
 
 # ------------------------------------------------------------------------------------------
@@ -280,6 +317,7 @@ class Checker:
         return None
 
     def run(self):
+        self.check_namespace()
         self.check_pods()
         self.check_service_accounts()
         for svc in SERVICES:
@@ -296,6 +334,16 @@ class Checker:
             self.check_dockerfile()
             self.check_repo_for_secrets()
         return self.problems
+
+    # -- namespace: everything in sertel, where the Secrets are -------------------------------
+    def check_namespace(self):
+        for o in self.objs:
+            if o.get("kind") in CLUSTER_SCOPED:
+                continue
+            ns = (o.get("metadata") or {}).get("namespace")
+            self.check(ns == NAMESPACE, "pods",
+                       f"{o.get('kind')}/{name_of(o)}: namespace {ns!r}, want {NAMESPACE} (without one, "
+                       "kubectl apply puts it in the context's namespace, away from its Secrets)")
 
     # -- pods: hardening and resources -------------------------------------------------------
     def check_pods(self):
@@ -413,6 +461,9 @@ class Checker:
 
         env = self.env_of(c, where)
         self.check_env(svc, where, env, c, w, ports)
+        self.check_database_url(svc, where, c)
+        self.check_own_secrets(svc, where, c, w)
+        self.check_audit_keys(svc, where, c, w)
 
         # Probes: native gRPC, on the plaintext health-only listener.
         health = host_port(env.get("SERTEL_HEALTH_PLAINTEXT_ADDRESS") if isinstance(
@@ -471,15 +522,18 @@ class Checker:
             self.check(v not in (None, ""), "env", f"{where}: {var} is not set")
         if src:
             for var in sorted(env):
-                if var.startswith("SERTEL_"):
+                if var.startswith("SERTEL_") and var not in EXPANSION_ONLY:
                     self.check(var in src["read"], "env",
                                f"{where}: {var} is set but {svc}-service never reads it (typo?)")
+        url = self.resolve_database_url(container)
+        for var in EXPANSION_ONLY:
+            if var in env:
+                self.check(url is not None and var in url["refs"], "env",
+                           f"{where}: {var} is set for $(...) expansion only, but SERTEL_DATABASE_URL "
+                           f"does not refer to it")
         # Values the checker can judge.
         self.check(str(env.get("SERTEL_DEV_PLAINTEXT", "false")).lower() in ("false", "0", "no", "off"),
                    "env", f"{where}: SERTEL_DEV_PLAINTEXT is on (development only)")
-        db = env.get("SERTEL_DATABASE_URL")
-        self.check(isinstance(db, tuple) and db[0] == "secret", "secrets",
-                   f"{where}: SERTEL_DATABASE_URL must come from a Secret (secretKeyRef), not a value")
         for var, pname in (("SERTEL_LISTEN_ADDRESS", "grpc"), ("SERTEL_METRICS_ADDRESS", "http-metrics"),
                            ("SERTEL_HEALTH_PLAINTEXT_ADDRESS", "grpc-health")):
             v = env.get(var)
@@ -533,6 +587,220 @@ class Checker:
                     self.check(key in self.configmaps[vol["configMap"]["name"]], "env",
                                f"{where}: {var} names {path}, but ConfigMap {vol['configMap']['name']} has no key {key}")
 
+    # -- database roles and audit keys ---------------------------------------------------------
+    def shared_db_secrets(self):
+        out = set(SHARED_DB_SECRETS)
+        for cl in self.by_kind.get("Cluster", []):
+            out |= {f"{name_of(cl)}-app", f"{name_of(cl)}-superuser"}
+        return out
+
+    @staticmethod
+    def secret_ref(entry):
+        ref = ((entry or {}).get("valueFrom") or {}).get("secretKeyRef")
+        return (ref.get("name"), ref.get("key")) if ref else None
+
+    def resolve_database_url(self, container):
+        """SERTEL_DATABASE_URL as the kubelet makes it, or None when unset: {'value': the text
+        (None when the whole URL is a secretKeyRef, then 'whole': (secret, key)), 'refs': {VAR:
+        (secret, key), 'value', or None when VAR is not defined before the URL}, 'resolved':
+        the text with each $(VAR) from a Secret shown as <Secret name key>, to compare}."""
+        env_list = (container or {}).get("env") or []
+        idx = next((i for i, e in enumerate(env_list) if e.get("name") == "SERTEL_DATABASE_URL"), None)
+        if idx is None:
+            return None
+        entry = env_list[idx]
+        if "value" not in entry:
+            ref = self.secret_ref(entry)
+            return {"value": None, "whole": ref, "refs": {},
+                    "resolved": f"<whole URL from Secret {ref[0]} key {ref[1]}>" if ref else "<unresolved>"}
+        value = str(entry["value"])
+        # Kubernetes expands $(VAR) from envFrom and from the env entries before this one;
+        # anything else stays as written.
+        defined = {}
+        for ef in container.get("envFrom") or []:
+            for k in self.configmaps.get((ef.get("configMapRef") or {}).get("name"), {}):
+                defined[ef.get("prefix", "") + k] = "value"
+        for e in env_list[:idx]:
+            defined[e.get("name")] = self.secret_ref(e) or "value"
+        refs = {var: defined.get(var) for var in EXPANSION.findall(value)}
+
+        def show(m):
+            r = refs.get(m.group(1))
+            return f"<Secret {r[0]} key {r[1]}>" if isinstance(r, tuple) else m.group(0)
+
+        return {"value": value, "whole": None, "refs": refs, "resolved": EXPANSION.sub(show, value)}
+
+    def check_database_url(self, svc, where, container):
+        """SERTEL_DATABASE_URL connects as the service's own role: its user and password are
+        $(VAR)s of the Secret sertel-db-<svc> (keys username, password), defined before it."""
+        url = self.resolve_database_url(container)
+        want = DB_SECRET.format(svc)
+        if url is None:
+            return None  # "is not set" is the env checks' to report
+        if url["value"] is None:
+            src = "Secret {} key {}".format(*url["whole"]) if url["whole"] else "something not a Secret"
+            self.check(False, "database",
+                       f"{where}: SERTEL_DATABASE_URL comes whole from {src}, a shared role's URL; "
+                       f"build it from the service's own role: postgresql://$(SERTEL_DB_USER):"
+                       f"$(SERTEL_DB_PASSWORD)@... with both from Secret {want}")
+            return url
+        for var, r in sorted(url["refs"].items()):
+            self.check(r is not None, "database",
+                       f"{where}: SERTEL_DATABASE_URL refers to $({var}), which is not defined before "
+                       f"it in env; Kubernetes would pass \"$({var})\" on unexpanded")
+        m = DB_URL.match(url["value"])
+        if not self.check(m is not None, "database",
+                          f"{where}: SERTEL_DATABASE_URL {url['value']!r} is not a postgresql:// URL"):
+            return url
+        for part, key in (("user", "username"), ("password", "password")):
+            text = m.group(part) or ""
+            var = EXPANSION.fullmatch(text)
+            source = url["refs"].get(var.group(1)) if var else None
+            origin = " from Secret {} key {}".format(*source) if isinstance(source, tuple) else ""
+            self.check(source == (want, key), "database",
+                       f"{where}: the {part} in SERTEL_DATABASE_URL must be built from Secret {want} "
+                       f"key {key} (the service's own role), is {text!r}{origin}")
+        return url
+
+    def secrets_used(self, container, w):
+        """Names of the Secrets a container reads: env, envFrom and its mounted volumes."""
+        names = set()
+        for e in container.get("env") or []:
+            ref = self.secret_ref(e)
+            if ref:
+                names.add(ref[0])
+        for ef in container.get("envFrom") or []:
+            if "secretRef" in ef:
+                names.add(ef["secretRef"].get("name"))
+        volumes = {v.get("name"): v for v in w.spec.get("volumes") or []}
+        for m in container.get("volumeMounts") or []:
+            v = volumes.get(m.get("name")) or {}
+            if v.get("secret"):
+                names.add(v["secret"].get("secretName"))
+            for source in (v.get("projected") or {}).get("sources") or []:
+                if source.get("secret"):
+                    names.add(source["secret"].get("name"))
+        return {n for n in names if n}
+
+    def check_own_secrets(self, svc, where, container, w, migrate=False):
+        """Least privilege: a service (or its migrate container) holds only its own role and
+        audit keys, never another service's or a shared, more privileged role's."""
+        shared = self.shared_db_secrets()
+        for name in sorted(self.secrets_used(container, w)):
+            other = next((o for o in SERVICES if o != svc
+                          and name in (DB_SECRET.format(o), AUDIT_SECRET.format(o))), None)
+            area = "audit" if name.startswith("sertel-audit-") else "database"
+            self.check(other is None, area, f"{where}: uses Secret {name}, {other}-service's; a service "
+                       "holds only its own database role and audit keys")
+            self.check(name not in shared, "database",
+                       f"{where}: uses Secret {name}, a shared or more privileged database role's")
+            if migrate:
+                self.check(name != AUDIT_SECRET.format(svc), "audit",
+                           f"{where}: mounts Secret {name}; `migrate` neither chains nor signs audit "
+                           "rows, so it gets no audit keys")
+
+    def check_audit_keys(self, svc, where, container, w):
+        """The service's own Secret sertel-audit-<svc> at /etc/sertel/audit, read-only, 0400."""
+        want = AUDIT_SECRET.format(svc)
+        mount = next((m for m in container.get("volumeMounts") or []
+                      if m.get("mountPath", "").rstrip("/") == AUDIT_DIR), None)
+        if not self.check(mount is not None, "audit",
+                          f"{where}: nothing is mounted at {AUDIT_DIR}; want Secret {want}, the "
+                          "service's audit keys (hmac.key, checkpoint-key.pem)"):
+            return
+        vol = next((v for v in w.spec.get("volumes") or [] if v.get("name") == mount.get("name")), {})
+        secret = vol.get("secret") or {}
+        got = f"Secret {secret['secretName']}" if secret.get("secretName") else "not a Secret volume"
+        self.check(secret.get("secretName") == want, "audit",
+                   f"{where}: {AUDIT_DIR} is {got}; want Secret {want}: each service's audit keys "
+                   "are its own")
+        self.check(mount.get("readOnly") is True, "audit", f"{where}: {AUDIT_DIR} is not mounted readOnly")
+        mode = secret.get("defaultMode", 0o644)
+        self.check((mode & ~0o400) == 0, "audit",
+                   f"{where}: the Secret at {AUDIT_DIR} has defaultMode {oct(mode)}; want 0400 (owner "
+                   "read only; fsGroup adds group read)")
+
+    def check_database_tls(self, where, container, w, cname):
+        """Production: the Cluster's read-write Service, sslmode=verify-full, and the root
+        certificate from the Cluster's CA Secret."""
+        url = self.resolve_database_url(container)
+        m = DB_URL.match(url["value"]) if url and url["value"] else None
+        if m is None:
+            return
+        host = m.group("host")
+        self.check(host.split(".")[0] == f"{cname}-rw", "database",
+                   f"{where}: SERTEL_DATABASE_URL connects to {host!r}; want {cname}-rw, the Cluster's "
+                   "read-write Service")
+        query = urllib.parse.parse_qs(m.group("query") or "")
+        mode = (query.get("sslmode") or ["prefer"])[0]
+        if not self.check(mode == "verify-full", "database",
+                          f"{where}: SERTEL_DATABASE_URL has sslmode={mode}; want verify-full (TLS, the "
+                          f"server's certificate checked against the Cluster's CA and its name)"):
+            return
+        path = (query.get("sslrootcert") or [""])[0]
+        mount = next((mt for mt in container.get("volumeMounts") or []
+                      if path.startswith(mt.get("mountPath", "").rstrip("/") + "/")), None)
+        if not self.check(bool(path) and mount is not None, "database",
+                          f"{where}: SERTEL_DATABASE_URL's sslrootcert {path!r} lies in no volumeMount"):
+            return
+        vol = next((v for v in w.spec.get("volumes") or [] if v.get("name") == mount.get("name")), {})
+        secret = (vol.get("secret") or {}).get("secretName")
+        self.check(secret == f"{cname}-ca", "database",
+                   f"{where}: sslrootcert {path} comes from {secret or 'no Secret'}; want Secret "
+                   f"{cname}-ca, the Cluster's CA")
+
+    def check_database_ca_key(self, cname):
+        """CloudNativePG's <cluster>-ca Secret holds ca.key too: mount ca.crt only."""
+        for w in self.workloads:
+            for v in w.spec.get("volumes") or []:
+                sources = [v.get("secret") or {}] + [(s.get("secret") or {}) for s in
+                                                     (v.get("projected") or {}).get("sources") or []]
+                for s in sources:
+                    if (s.get("secretName") or s.get("name")) != f"{cname}-ca":
+                        continue
+                    keys = {i.get("key") for i in s.get("items") or []}
+                    self.check(s.get("items") is not None and keys == {"ca.crt"}, "database",
+                               f"{w}: volume {v.get('name')} mounts Secret {cname}-ca beyond ca.crt; it "
+                               "also holds ca.key, the CA's private key")
+
+    def check_managed_roles(self, cl):
+        """Production: a login role per service, nothing more, its password the service's
+        Secret; and its schema created owned by it when the Cluster is bootstrapped."""
+        cname = name_of(cl)
+        spec = cl.get("spec") or {}
+        roles = {r.get("name"): r for r in (spec.get("managed") or {}).get("roles") or []}
+        initdb = (spec.get("bootstrap") or {}).get("initdb") or {}
+        sql = list(initdb.get("postInitApplicationSQL") or [])
+        for ref in (initdb.get("postInitApplicationSQLRefs") or {}).get("configMapRefs") or []:
+            sql.append(self.configmaps.get(ref.get("name"), {}).get(ref.get("key"), ""))
+        sql = "\n".join(map(str, sql))
+        for svc in SERVICES:
+            role = DB_ROLE.format(svc)
+            r = roles.get(role)
+            if not self.check(r is not None and r.get("ensure", "present") == "present", "database",
+                              f"Cluster/{cname}: no managed role {role} (spec.managed.roles, ensure "
+                              "present)"):
+                continue
+            self.check(r.get("login") is True, "database",
+                       f"Cluster/{cname}: managed role {role} cannot log in (want login: true)")
+            extra = [k for k in ("superuser", "createdb", "createrole", "replication", "bypassrls")
+                     if r.get(k)]
+            self.check(not extra, "database",
+                       f"Cluster/{cname}: managed role {role} has {', '.join(extra)}; a service's role "
+                       "needs none of them")
+            self.check(not r.get("inRoles"), "database",
+                       f"Cluster/{cname}: managed role {role} is a member of {r.get('inRoles')}; it "
+                       "should hold only what it owns")
+            secret = (r.get("passwordSecret") or {}).get("name")
+            self.check(secret == DB_SECRET.format(svc), "database",
+                       f"Cluster/{cname}: managed role {role} takes its password from {secret}; want "
+                       f"Secret {DB_SECRET.format(svc)}, the one {svc}-service connects with")
+            owned = re.search(rf"\bCREATE\s+SCHEMA\s+(IF\s+NOT\s+EXISTS\s+)?\"?{svc}\"?\s+"
+                              rf"AUTHORIZATION\s+\"?{role}\"?(\s|;|$)", sql, re.I)
+            self.check(owned is not None, "database",
+                       f"Cluster/{cname}: bootstrap.initdb.postInitApplicationSQL does not create schema "
+                       f"{svc} owned by {role} (its role may not create schemas, so migrate cannot)")
+
     # -- images --------------------------------------------------------------------------------
     def check_images(self):
         images = {}
@@ -574,12 +842,17 @@ class Checker:
             c = cs[0]
             where = f"{job} container {c.get('name')}"
             env = self.env_of(c, where, area="job")
+            # The migrations run as the schema's owner, the service's own role: the same
+            # connection as the Deployment's, and no audit keys.
+            mine = self.check_database_url(svc, where, c)
+            self.check_own_secrets(svc, where, c, job, migrate=True)
             _, server = self.service_container(svc)
-            if server is not None:
-                want = self.env_of(server, f"Deployment/{name}", area="job").get("SERTEL_DATABASE_URL")
-                self.check(env.get("SERTEL_DATABASE_URL") == want, "job",
-                           f"{where}: SERTEL_DATABASE_URL {env.get('SERTEL_DATABASE_URL')} differs from "
-                           f"Deployment/{name}'s {want}")
+            theirs = self.resolve_database_url(server) if server is not None else None
+            if mine is not None and theirs is not None:
+                self.check(mine["resolved"] == theirs["resolved"], "job",
+                           f"{where}: SERTEL_DATABASE_URL is {mine['resolved']}, Deployment/{name}'s "
+                           f"{theirs['resolved']}; migrate must connect as the service does (its role "
+                           "owns the schema)")
             # `migrate` checks the whole configuration first, so what the binary requires must
             # be set, and files it reads while parsing must be mounted.
             src = self.sources[svc] if self.sources else {"required": set(), "at_parse": set()}
@@ -832,6 +1105,15 @@ class Checker:
         if self.check(len(dbs) == 1, "overlay", f"dev: want one PostgreSQL StatefulSet, found {len(dbs)}"):
             self.check(dbs[0].obj["spec"].get("replicas", 1) == 1, "overlay",
                        "dev: the PostgreSQL StatefulSet should run a single instance")
+        for svc in SERVICES:
+            _, c = self.service_container(svc)
+            db = self.resolve_database_url(c) if c is not None else None
+            m = DB_URL.match(db["value"]) if db and db["value"] else None
+            if m is not None:
+                host = m.group("host").split(".")[0]
+                self.check(self.get("Service", host) is not None, "overlay",
+                           f"dev: Deployment/{svc}-service's SERTEL_DATABASE_URL names host {host!r}, "
+                           "which is no Service in the manifests")
         _, nc = self.service_container("notification")
         if nc is not None:
             url = self.env_of(nc, "notification", area="overlay").get("SERTEL_NOTIFICATION_SMTP_URL", "")
@@ -872,15 +1154,17 @@ class Checker:
         self.check(any((b.get("spec") or {}).get("cluster", {}).get("name") == cname
                        for b in self.by_kind.get("ScheduledBackup", [])), "overlay",
                    f"production: no ScheduledBackup for Cluster/{cname}")
-        app_secret = f"{cname}-app"
+        # Per-service roles, the schemas they own, and TLS to the Cluster.
+        self.check_managed_roles(cl)
+        self.check_database_ca_key(cname)
+        job = self.workload("Job", MIGRATE_JOB)
         for svc in SERVICES:
-            _, c = self.service_container(svc)
-            if c is None:
-                continue
-            db = self.env_of(c, svc, area="overlay").get("SERTEL_DATABASE_URL")
-            self.check(isinstance(db, tuple) and db[1] == app_secret, "overlay",
-                       f"Deployment/{svc}-service: SERTEL_DATABASE_URL should come from {app_secret} "
-                       f"(CloudNativePG's application Secret), is {db}")
+            w, c = self.service_container(svc)
+            if c is not None:
+                self.check_database_tls(f"Deployment/{svc}-service", c, w, cname)
+            for jc in (job.containers() if job else []):
+                if (jc.get("command") or [])[:1] == [f"{BIN_DIR}{svc}-service"]:
+                    self.check_database_tls(f"{job} container {jc.get('name')}", jc, job, cname)
         # cert-manager: a CA Issuer and a Certificate per service TLS Secret.
         issuers = {(o["kind"], name_of(o)): o
                    for o in self.by_kind.get("Issuer", []) + self.by_kind.get("ClusterIssuer", [])}

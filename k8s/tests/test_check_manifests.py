@@ -27,6 +27,18 @@ def server(objs, svc):
     return find(objs, "Deployment", f"{svc}-service")["spec"]["template"]["spec"]["containers"][0]
 
 
+def pod_spec(objs, kind, name):
+    return find(objs, kind, name)["spec"]["template"]["spec"]
+
+
+def migrate(objs, svc):
+    return next(c for c in pod_spec(objs, "Job", "sertel-migrate")["containers"] if c["name"] == svc)
+
+
+def env_entry(container, name):
+    return next(e for e in container["env"] if e["name"] == name)
+
+
 def problems(objs, profile="base"):
     return cm.Checker(objs, profile, REPO).run()
 
@@ -137,7 +149,111 @@ class EnvTest(BaseTest):
     def test_database_url_in_plain_text(self):
         server(self.objs, "intake")["env"] = [
             {"name": "SERTEL_DATABASE_URL", "value": "postgresql://sertel@postgres/sertel"}]
-        self.assertProblem("SERTEL_DATABASE_URL must come from a Secret")
+        self.assertProblem("the password in SERTEL_DATABASE_URL must be built from Secret sertel-db-intake")
+
+    def test_audit_key_variable_missing(self):
+        del find(self.objs, "ConfigMap", "sertel-common-config")["data"]["SERTEL_AUDIT_HMAC_KEY_FILE"]
+        self.assertProblem("Deployment/disposition-service: SERTEL_AUDIT_HMAC_KEY_FILE is not set")
+
+    def test_expansion_only_variable_unused(self):
+        env_entry(server(self.objs, "certificate"), "SERTEL_DATABASE_URL")["value"] = \
+            "postgresql://$(SERTEL_DB_USER)@postgres:5432/sertel"
+        self.assertProblem("SERTEL_DB_PASSWORD is set for $(...) expansion only")
+
+
+class DatabaseRolesTest(BaseTest):
+    def test_base_services_use_their_own_roles(self):
+        for svc in cm.SERVICES:
+            refs = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in server(self.objs, svc)["env"]
+                    if "valueFrom" in e}
+            self.assertEqual(refs["SERTEL_DB_USER"], {"name": f"sertel-db-{svc}", "key": "username"})
+            self.assertEqual(refs["SERTEL_DB_PASSWORD"], {"name": f"sertel-db-{svc}", "key": "password"})
+
+    def test_shared_url_secret(self):
+        entry = env_entry(server(self.objs, "intake"), "SERTEL_DATABASE_URL")
+        entry.clear()
+        entry.update({"name": "SERTEL_DATABASE_URL",
+                      "valueFrom": {"secretKeyRef": {"name": "sertel-database", "key": "url"}}})
+        self.assertProblem("Deployment/intake-service: SERTEL_DATABASE_URL comes whole from Secret "
+                           "sertel-database key url")
+
+    def test_another_services_password(self):
+        ref = env_entry(server(self.objs, "intake"), "SERTEL_DB_PASSWORD")["valueFrom"]["secretKeyRef"]
+        ref["name"] = "sertel-db-disposition"
+        self.assertProblem("Deployment/intake-service: the password in SERTEL_DATABASE_URL must be built "
+                           "from Secret sertel-db-intake key password (the service's own role), is "
+                           "'$(SERTEL_DB_PASSWORD)' from Secret sertel-db-disposition key password")
+        self.assertProblem("Deployment/intake-service: uses Secret sertel-db-disposition, "
+                           "disposition-service's")
+
+    def test_another_services_role_name(self):
+        ref = env_entry(server(self.objs, "notification"), "SERTEL_DB_USER")["valueFrom"]["secretKeyRef"]
+        ref["name"] = "sertel-db-certificate"
+        self.assertProblem("the user in SERTEL_DATABASE_URL must be built from Secret sertel-db-notification")
+
+    def test_superuser_secret(self):
+        ref = env_entry(server(self.objs, "certificate"), "SERTEL_DB_PASSWORD")["valueFrom"]["secretKeyRef"]
+        ref["name"] = "sertel-dev-postgres"
+        self.assertProblem("uses Secret sertel-dev-postgres, a shared or more privileged database role's")
+
+    def test_url_before_its_variables(self):
+        env = server(self.objs, "disposition")["env"]
+        env.insert(0, env.pop(next(i for i, e in enumerate(env) if e["name"] == "SERTEL_DATABASE_URL")))
+        self.assertProblem("Deployment/disposition-service: SERTEL_DATABASE_URL refers to $(SERTEL_DB_USER), "
+                           "which is not defined before it")
+
+    def test_migrate_uses_another_services_role(self):
+        c = migrate(self.objs, "intake")
+        for name in ("SERTEL_DB_USER", "SERTEL_DB_PASSWORD"):
+            env_entry(c, name)["valueFrom"]["secretKeyRef"]["name"] = "sertel-db-disposition"
+        self.assertProblem("Job/sertel-migrate container intake: SERTEL_DATABASE_URL is "
+                           "postgresql://<Secret sertel-db-disposition key username>")
+        self.assertProblem("Job/sertel-migrate container intake: the password in SERTEL_DATABASE_URL must be "
+                           "built from Secret sertel-db-intake")
+
+    def test_migrate_differs_from_its_service(self):
+        env_entry(migrate(self.objs, "certificate"), "SERTEL_DATABASE_URL")["value"] = \
+            "postgresql://$(SERTEL_DB_USER):$(SERTEL_DB_PASSWORD)@elsewhere:5432/sertel"
+        self.assertProblem("Job/sertel-migrate container certificate: SERTEL_DATABASE_URL is "
+                           "postgresql://<Secret sertel-db-certificate key username>:<Secret "
+                           "sertel-db-certificate key password>@elsewhere")
+
+
+class AuditKeysTest(BaseTest):
+    def audit_volume(self, svc):
+        spec = pod_spec(self.objs, "Deployment", f"{svc}-service")
+        return next(v for v in spec["volumes"] if v["name"] == "audit")
+
+    def test_another_services_audit_keys(self):
+        self.audit_volume("intake")["secret"]["secretName"] = "sertel-audit-disposition"
+        self.assertProblem("Deployment/intake-service: /etc/sertel/audit is Secret sertel-audit-disposition; "
+                           "want Secret sertel-audit-intake")
+        self.assertProblem("Deployment/intake-service: uses Secret sertel-audit-disposition, "
+                           "disposition-service's")
+
+    def test_audit_keys_not_mounted(self):
+        c = server(self.objs, "notification")
+        c["volumeMounts"] = [m for m in c["volumeMounts"] if m["mountPath"] != "/etc/sertel/audit"]
+        self.assertProblem("Deployment/notification-service: nothing is mounted at /etc/sertel/audit")
+
+    def test_audit_keys_world_readable(self):
+        self.audit_volume("certificate")["secret"]["defaultMode"] = 0o444
+        self.assertProblem("Deployment/certificate-service: the Secret at /etc/sertel/audit has defaultMode "
+                           "0o444; want 0400")
+
+    def test_audit_keys_writable(self):
+        c = server(self.objs, "disposition")
+        next(m for m in c["volumeMounts"] if m["name"] == "audit")["readOnly"] = False
+        self.assertProblem("Deployment/disposition-service: /etc/sertel/audit is not mounted readOnly")
+
+    def test_migrate_gets_audit_keys(self):
+        spec = pod_spec(self.objs, "Job", "sertel-migrate")
+        spec["volumes"].append({"name": "audit", "secret": {"secretName": "sertel-audit-intake",
+                                                            "defaultMode": 0o400}})
+        migrate(self.objs, "intake").setdefault("volumeMounts", []).append(
+            {"name": "audit", "mountPath": "/etc/sertel/audit", "readOnly": True})
+        self.assertProblem("Job/sertel-migrate container intake: mounts Secret sertel-audit-intake; "
+                           "`migrate` neither chains nor signs")
 
     def test_dev_plaintext(self):
         find(self.objs, "ConfigMap", "sertel-common-config")["data"]["SERTEL_DEV_PLAINTEXT"] = "true"
@@ -258,6 +374,112 @@ class OverlaysTest(unittest.TestCase):
     def test_overlays_pass(self):
         self.assertEqual(problems(self.dev, "dev"), [])
         self.assertEqual(problems(self.production, "production"), [])
+
+    # -- production: per-service roles and TLS to the Cluster
+    def roles(self, objs):
+        return find(objs, "Cluster", "sertel-db")["spec"]["managed"]["roles"]
+
+    def role(self, objs, name):
+        return next(r for r in self.roles(objs) if r["name"] == name)
+
+    def test_production_rendering_keeps_expansion_order(self):
+        for o in self.production:
+            t = cm.pod_template(o)
+            for c in (t or {}).get("spec", {}).get("containers", []):
+                names = [e["name"] for e in c.get("env") or []]
+                if "SERTEL_DATABASE_URL" in names:
+                    self.assertEqual(names[-3:], ["SERTEL_DB_USER", "SERTEL_DB_PASSWORD", "SERTEL_DATABASE_URL"],
+                                     f"{o['metadata']['name']} {c['name']}")
+
+    def test_production_shared_app_uri(self):
+        objs = copy.deepcopy(self.production)
+        entry = env_entry(server(objs, "disposition"), "SERTEL_DATABASE_URL")
+        entry.clear()
+        entry.update({"name": "SERTEL_DATABASE_URL",
+                      "valueFrom": {"secretKeyRef": {"name": "sertel-db-app", "key": "uri"}}})
+        self.assertProblem(objs, "production", "Deployment/disposition-service: SERTEL_DATABASE_URL comes "
+                           "whole from Secret sertel-db-app key uri")
+
+    def test_production_migrate_expansion_order(self):
+        objs = copy.deepcopy(self.production)
+        env = migrate(objs, "notification")["env"]
+        env.append(env.pop(next(i for i, e in enumerate(env) if e["name"] == "SERTEL_DB_PASSWORD")))
+        self.assertProblem(objs, "production", "Job/sertel-migrate container notification: "
+                           "SERTEL_DATABASE_URL refers to $(SERTEL_DB_PASSWORD), which is not defined before it")
+
+    def test_no_managed_role(self):
+        objs = copy.deepcopy(self.production)
+        find(objs, "Cluster", "sertel-db")["spec"]["managed"]["roles"] = [
+            r for r in self.roles(objs) if r["name"] != "sertel_notification"]
+        self.assertProblem(objs, "production", "Cluster/sertel-db: no managed role sertel_notification")
+
+    def test_managed_role_superuser(self):
+        objs = copy.deepcopy(self.production)
+        self.role(objs, "sertel_intake")["superuser"] = True
+        self.assertProblem(objs, "production", "managed role sertel_intake has superuser")
+
+    def test_managed_role_without_login(self):
+        objs = copy.deepcopy(self.production)
+        self.role(objs, "sertel_certificate")["login"] = False
+        self.assertProblem(objs, "production", "managed role sertel_certificate cannot log in")
+
+    def test_managed_role_with_membership(self):
+        objs = copy.deepcopy(self.production)
+        self.role(objs, "sertel_disposition")["inRoles"] = ["sertel_intake"]
+        self.assertProblem(objs, "production", "managed role sertel_disposition is a member of")
+
+    def test_managed_role_password_of_another_service(self):
+        objs = copy.deepcopy(self.production)
+        self.role(objs, "sertel_disposition")["passwordSecret"]["name"] = "sertel-db-intake"
+        self.assertProblem(objs, "production", "managed role sertel_disposition takes its password from "
+                           "sertel-db-intake; want Secret sertel-db-disposition")
+
+    def test_schema_not_created_for_its_role(self):
+        objs = copy.deepcopy(self.production)
+        initdb = find(objs, "Cluster", "sertel-db")["spec"]["bootstrap"]["initdb"]
+        initdb["postInitApplicationSQL"] = [s for s in initdb["postInitApplicationSQL"]
+                                            if "SCHEMA certificate" not in s]
+        self.assertProblem(objs, "production", "does not create schema certificate owned by sertel_certificate")
+
+    def test_database_ca_key_mounted(self):
+        objs = copy.deepcopy(self.production)
+        vol = next(v for v in pod_spec(objs, "Deployment", "intake-service")["volumes"] if v["name"] == "db-ca")
+        del vol["secret"]["items"]
+        self.assertProblem(objs, "production", "Deployment/intake-service: volume db-ca mounts Secret "
+                           "sertel-db-ca beyond ca.crt")
+
+    def test_database_without_tls_verification(self):
+        objs = copy.deepcopy(self.production)
+        entry = env_entry(server(objs, "notification"), "SERTEL_DATABASE_URL")
+        entry["value"] = entry["value"].replace("sslmode=verify-full", "sslmode=require")
+        self.assertProblem(objs, "production", "Deployment/notification-service: SERTEL_DATABASE_URL has "
+                           "sslmode=require; want verify-full")
+
+    def test_database_replica_host(self):
+        objs = copy.deepcopy(self.production)
+        entry = env_entry(migrate(objs, "intake"), "SERTEL_DATABASE_URL")
+        entry["value"] = entry["value"].replace("@sertel-db-rw:", "@sertel-db-ro:")
+        self.assertProblem(objs, "production", "Job/sertel-migrate container intake: SERTEL_DATABASE_URL "
+                           "connects to 'sertel-db-ro'; want sertel-db-rw")
+
+    def test_database_root_certificate_elsewhere(self):
+        objs = copy.deepcopy(self.production)
+        vol = next(v for v in pod_spec(objs, "Deployment", "certificate-service")["volumes"]
+                   if v["name"] == "db-ca")
+        vol["secret"]["secretName"] = "certificate-service-tls"
+        self.assertProblem(objs, "production", "Deployment/certificate-service: sslrootcert "
+                           "/etc/sertel/db-ca/ca.crt comes from certificate-service-tls")
+
+    def test_overlay_object_outside_the_namespace(self):
+        objs = copy.deepcopy(self.production)
+        del find(objs, "Cluster", "sertel-db")["metadata"]["namespace"]
+        self.assertProblem(objs, "production", "Cluster/sertel-db: namespace None, want sertel")
+
+    def test_dev_database_host_unknown(self):
+        objs = copy.deepcopy(self.dev)
+        entry = env_entry(server(objs, "intake"), "SERTEL_DATABASE_URL")
+        entry["value"] = entry["value"].replace("@postgres:", "@db:")
+        self.assertProblem(objs, "dev", "dev: Deployment/intake-service's SERTEL_DATABASE_URL names host 'db'")
 
     def test_cluster_of_one(self):
         objs = copy.deepcopy(self.production)
