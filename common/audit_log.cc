@@ -1,10 +1,15 @@
 #include "common/audit_log.h"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
+#include <functional>
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
+#include "common/log.h"
+#include "common/pem.h"
 #include "common/pg_pool.h"
 #include "common/sql_query.h"
 #include "common_queries.h"
@@ -22,7 +27,98 @@ std::string Bytes(const pqxx::field& f) {
   return b.str();
 }
 
+const std::string& GenesisHash() {
+  static const std::string* kZeros = new std::string(32, '\0');
+  return *kZeros;
+}
+
+std::string RowCanonical(const pqxx::row& row) {
+  return AuditLog::CanonicalRow(
+      row["seq"].as<int64_t>(), row["at_micros"].as<int64_t>(), row["actor_sub"].as<std::string>(),
+      row["actor_role"].as<std::string>(), row["action"].as<std::string>(),
+      row["entity_type"].as<std::string>(), row["entity_id"].as<std::string>(),
+      row["details"].as<std::string>());
+}
+
+AuditHead HeadOf(const pqxx::result& r) {
+  return AuditHead{.seq = r[0]["last_seq"].as<int64_t>(),
+                   .hash = Bytes(r[0]["last_hash"]),
+                   .keyed = r[0]["keyed"].as<bool>()};
+}
+
+// Walks the chain in `tx` from row 1, in pages, recomputing each hash with `hash`; calls
+// `on_row(seq, prev, recomputed)` for every row that links. Fills `v` with the first break.
+template <typename Tx>
+std::string WalkChain(
+    Tx& tx, const std::function<std::string(const std::string&, const std::string&)>& hash,
+    AuditVerification& v,
+    const std::function<void(int64_t, const std::string&, const std::string&)>& on_row = nullptr) {
+  std::string expected_prev = GenesisHash();
+  int64_t expected_seq = 1;
+  auto broken = [&v](int64_t seq, std::string problem) {
+    v.ok = false;
+    v.first_broken_seq = seq;
+    v.problem = std::move(problem);
+  };
+  constexpr int kPage = 5000;  // streamed so a long chain does not sit in memory at once
+  int64_t after = 0;
+  while (v.ok) {
+    pqxx::result rows = RunQuery(tx, common::queries::kSelectAuditRows, after, kPage);
+    for (const auto& row : rows) {
+      int64_t seq = row["seq"].as<int64_t>();
+      if (seq != expected_seq) {
+        broken(expected_seq,
+               absl::StrCat("row ", expected_seq, " is missing (next row is ", seq, ")"));
+        break;
+      }
+      std::string prev = Bytes(row["prev_hash"]);
+      if (prev != expected_prev) {
+        broken(seq, absl::StrCat("row ", seq, " does not link to the row before it"));
+        break;
+      }
+      std::string recomputed = hash(prev, RowCanonical(row));
+      if (recomputed != Bytes(row["hash"])) {
+        broken(seq, absl::StrCat("row ", seq, " was altered: its hash does not match its content"));
+        break;
+      }
+      if (on_row) on_row(seq, prev, recomputed);
+      expected_prev = recomputed;
+      ++expected_seq;
+      ++v.rows_checked;
+      after = seq;
+    }
+    if (rows.size() < static_cast<size_t>(kPage)) break;
+  }
+  return expected_prev;
+}
+
+void CheckHead(const AuditHead& head, int64_t rows, const std::string& last_hash,
+               AuditVerification& v) {
+  if (!v.ok) return;
+  if (head.seq != rows || head.hash != last_hash) {
+    v.ok = false;
+    v.first_broken_seq = rows + 1;
+    v.problem = absl::StrCat("the chain ends at row ", rows, " but its head says row ", head.seq,
+                             ": rows at the end were deleted or the head was moved");
+  }
+}
+
 }  // namespace
+
+AuditLog::AuditLog(std::string key, const Clock* clock) : key_(std::move(key)), clock_(clock) {}
+
+AuditLog::~AuditLog() { OPENSSL_cleanse(key_.data(), key_.size()); }
+
+absl::StatusOr<std::string> AuditLog::LoadKey(const std::string& path) {
+  absl::StatusOr<std::string> key = ReadFile(path);
+  if (!key.ok()) return key.status();
+  if (key->size() < kMinKeyBytes) {
+    OPENSSL_cleanse(key->data(), key->size());
+    return absl::FailedPreconditionError(absl::StrCat(
+        path, ": an audit key has at least ", kMinKeyBytes, " bytes (openssl rand -out F 32)"));
+  }
+  return key;
+}
 
 std::string AuditLog::CanonicalRow(int64_t seq, int64_t at_micros, const std::string& actor_sub,
                                    const std::string& actor_role, const std::string& action,
@@ -40,86 +136,135 @@ std::string AuditLog::CanonicalRow(int64_t seq, int64_t at_micros, const std::st
   return out;
 }
 
-std::string AuditLog::ChainHash(const std::string& prev_hash, const std::string& canonical_row) {
+std::string AuditLog::ChainHash(const std::string& prev_hash,
+                                const std::string& canonical_row) const {
+  std::string input = prev_hash + canonical_row;
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
+           reinterpret_cast<const unsigned char*>(input.data()), input.size(), mac,
+           &len) == nullptr) {
+    // Without a MAC the row cannot be written: the transaction fails (store calls throw).
+    throw std::runtime_error("HMAC-SHA-256 failed: " + OpenSslErrorString());
+  }
+  return std::string(reinterpret_cast<char*>(mac), len);
+}
+
+std::string AuditLog::LegacyChainHash(const std::string& prev_hash,
+                                      const std::string& canonical_row) {
   std::string input = prev_hash + canonical_row;
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_Digest(input.data(), input.size(), digest, &len, EVP_sha256(), nullptr);
+  if (EVP_Digest(input.data(), input.size(), digest, &len, EVP_sha256(), nullptr) != 1) {
+    throw std::runtime_error("SHA-256 failed: " + OpenSslErrorString());
+  }
   return std::string(reinterpret_cast<char*>(digest), len);
 }
 
 void AuditLog::Append(pqxx::work& tx, const AuditEntry& entry) const {
-  pqxx::result head = RunQuery(tx, common::queries::kLockAuditHead);
-  int64_t seq = head[0]["last_seq"].as<int64_t>() + 1;
-  std::string prev_hash = Bytes(head[0]["last_hash"]);
+  AuditHead head = HeadOf(RunQuery(tx, common::queries::kLockAuditHead));
+  if (!head.keyed && head.seq > 0) {
+    // KeyLegacyChain runs at start; a head moved back to unkeyed is tampering, never appended to.
+    throw std::runtime_error("the audit chain is not keyed; the service keys it at start");
+  }
+  int64_t seq = head.seq + 1;
   int64_t at = absl::ToUnixMicros(clock_->Now());
   std::string details =
       entry.details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   std::string hash =
-      ChainHash(prev_hash, CanonicalRow(seq, at, entry.actor_sub, entry.actor_role, entry.action,
+      ChainHash(head.hash, CanonicalRow(seq, at, entry.actor_sub, entry.actor_role, entry.action,
                                         entry.entity_type, entry.entity_id, details));
-  pqxx::binarystring prev_bin(prev_hash), hash_bin(hash);
+  pqxx::binarystring prev_bin(head.hash), hash_bin(hash);
   RunQuery(tx, common::queries::kInsertAuditRow, seq, at, entry.actor_sub, entry.actor_role,
            entry.action, entry.entity_type, entry.entity_id, details, prev_bin, hash_bin);
   RunQuery(tx, common::queries::kUpdateAuditHead, seq, hash_bin);
 }
 
-absl::StatusOr<AuditVerification> AuditLog::Verify(pqxx::connection& conn) {
+absl::StatusOr<AuditVerification> AuditLog::Verify(
+    pqxx::connection& conn, const std::optional<AuditCheckpoint>& checkpoint) const {
   AuditVerification v;
   try {
-    pqxx::read_transaction tx(conn);
-    pqxx::result head = RunQuery(tx, common::queries::kSelectAuditHead);
-    std::string expected_prev(32, '\0');
-    int64_t expected_seq = 1;
-    auto broken = [&v](int64_t seq, std::string problem) {
+    // One snapshot for the head and the rows: appends committing meanwhile are not seen half.
+    pqxx::transaction<pqxx::isolation_level::repeatable_read, pqxx::readwrite_policy::read_only> tx(
+        conn);
+    AuditHead head = HeadOf(RunQuery(tx, common::queries::kSelectAuditHead));
+    v.head_seq = head.seq;
+    v.head_hash = head.hash;
+    if (!head.keyed && head.seq > 0) {
       v.ok = false;
-      v.first_broken_seq = seq;
-      v.problem = std::move(problem);
-    };
-    // Streamed in pages so a long chain does not sit in memory at once.
-    constexpr int kPage = 5000;
-    int64_t after = 0;
-    while (v.ok) {
-      pqxx::result rows = RunQuery(tx, common::queries::kSelectAuditRows, after, kPage);
-      for (const auto& row : rows) {
-        int64_t seq = row["seq"].as<int64_t>();
-        if (seq != expected_seq) {
-          broken(expected_seq,
-                 absl::StrCat("row ", expected_seq, " is missing (next row is ", seq, ")"));
-          break;
-        }
-        std::string prev = Bytes(row["prev_hash"]);
-        if (prev != expected_prev) {
-          broken(seq, absl::StrCat("row ", seq, " does not link to the row before it"));
-          break;
-        }
-        std::string recomputed = ChainHash(
-            prev,
-            CanonicalRow(seq, row["at_micros"].as<int64_t>(), row["actor_sub"].as<std::string>(),
-                         row["actor_role"].as<std::string>(), row["action"].as<std::string>(),
-                         row["entity_type"].as<std::string>(), row["entity_id"].as<std::string>(),
-                         row["details"].as<std::string>()));
-        if (recomputed != Bytes(row["hash"])) {
-          broken(seq,
-                 absl::StrCat("row ", seq, " was altered: its hash does not match its content"));
-          break;
-        }
-        expected_prev = recomputed;
-        ++expected_seq;
-        ++v.rows_checked;
-        after = seq;
-      }
-      if (rows.size() < static_cast<size_t>(kPage)) break;
+      v.first_broken_seq = 1;
+      v.problem = "the chain is not keyed (the service keys it at start); it proves nothing";
+      return v;
     }
-    if (v.ok) {
-      int64_t last_seq = head[0]["last_seq"].as<int64_t>();
-      if (last_seq != expected_seq - 1 || Bytes(head[0]["last_hash"]) != expected_prev) {
-        broken(expected_seq,
-               absl::StrCat("the chain ends at row ", expected_seq - 1, " but its head says row ",
-                            last_seq, ": rows at the end were deleted"));
+    std::string checkpoint_hash_seen;
+    std::string last = WalkChain(
+        tx, [this](const std::string& p, const std::string& c) { return ChainHash(p, c); }, v,
+        [&](int64_t seq, const std::string&, const std::string& hash) {
+          if (checkpoint.has_value() && seq == checkpoint->seq) checkpoint_hash_seen = hash;
+        });
+    CheckHead(head, v.rows_checked, last, v);
+    if (v.ok && checkpoint.has_value() && checkpoint->seq > 0) {
+      if (v.rows_checked < checkpoint->seq) {
+        v.ok = false;
+        v.first_broken_seq = v.rows_checked + 1;
+        v.problem =
+            absl::StrCat("the chain has ", v.rows_checked, " rows but the checkpoint of ",
+                         absl::FormatTime(absl::RFC3339_sec, checkpoint->at, absl::UTCTimeZone()),
+                         " saw ", checkpoint->seq, ": rows at the end were deleted");
+      } else if (checkpoint_hash_seen != checkpoint->head_hash) {
+        v.ok = false;
+        v.first_broken_seq = checkpoint->seq;
+        v.problem = absl::StrCat("row ", checkpoint->seq,
+                                 " differs from the signed checkpoint: the chain was rewritten");
       }
     }
+    tx.commit();
     return v;
+  } catch (const std::exception& e) {
+    return PgErrorToStatus(e);
+  }
+}
+
+absl::StatusOr<AuditHead> AuditLog::Head(pqxx::connection& conn) {
+  try {
+    pqxx::read_transaction tx(conn);
+    return HeadOf(RunQuery(tx, common::queries::kSelectAuditHead));
+  } catch (const std::exception& e) {
+    return PgErrorToStatus(e);
+  }
+}
+
+absl::Status AuditLog::KeyLegacyChain(pqxx::connection& conn) const {
+  try {
+    pqxx::work tx(conn);
+    AuditHead head = HeadOf(RunQuery(tx, common::queries::kLockAuditHead));
+    if (head.keyed || head.seq == 0) return absl::OkStatus();
+    AuditVerification v;
+    std::string last = WalkChain(tx, &AuditLog::LegacyChainHash, v);
+    CheckHead(head, v.rows_checked, last, v);
+    if (!v.ok) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("the unkeyed audit chain is broken, so it is not re-keyed: ", v.problem));
+    }
+    // Re-key: walk again, now writing each row's keyed links.
+    std::string prev = GenesisHash();
+    int64_t after = 0;
+    for (;;) {
+      pqxx::result page = RunQuery(tx, common::queries::kSelectAuditRows, after, 5000);
+      for (const auto& row : page) {
+        std::string hash = ChainHash(prev, RowCanonical(row));
+        pqxx::binarystring prev_bin(prev), hash_bin(hash);
+        after = row["seq"].as<int64_t>();
+        RunQuery(tx, common::queries::kRekeyAuditRow, after, prev_bin, hash_bin);
+        prev = hash;
+      }
+      if (page.size() < 5000u) break;
+    }
+    pqxx::binarystring head_bin(prev);
+    RunQuery(tx, common::queries::kUpdateAuditHead, head.seq, head_bin);
+    tx.commit();
+    Log::Warn("audit_chain_keyed", {{"rows", head.seq}});
+    return absl::OkStatus();
   } catch (const std::exception& e) {
     return PgErrorToStatus(e);
   }

@@ -41,8 +41,16 @@ std::string Access::ToString() const {
 absl::StatusOr<Principal> Authenticator::Authenticate(const grpc::ServerContext& context) const {
   const auto& metadata = context.client_metadata();
   auto it = metadata.find("authorization");
-  if (it != metadata.end()) {
-    absl::string_view value(it->second.data(), it->second.size());
+  std::optional<absl::string_view> authorization;
+  if (it != metadata.end()) authorization = absl::string_view(it->second.data(), it->second.size());
+  std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
+  return AuthenticateParts(authorization, auth.get());
+}
+
+absl::StatusOr<Principal> Authenticator::AuthenticateParts(
+    std::optional<absl::string_view> authorization, const grpc::AuthContext* auth) const {
+  if (authorization.has_value()) {
+    absl::string_view value = *authorization;
     constexpr absl::string_view kBearer = "Bearer ";
     if (value.size() <= kBearer.size() || !absl::StartsWithIgnoreCase(value, kBearer)) {
       return absl::UnauthenticatedError("the authorization header must be \"Bearer <token>\"");
@@ -65,7 +73,6 @@ absl::StatusOr<Principal> Authenticator::Authenticate(const grpc::ServerContext&
   // No token: a client certificate that the TLS layer verified against the internal CA, and
   // that names one of our services (gRPC sets peer_spiffe_id only for exactly one valid
   // SPIFFE URI SAN).
-  std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
   if (auth != nullptr && auth->IsPeerAuthenticated()) {
     std::vector<grpc::string_ref> spiffe =
         auth->FindPropertyValues(GRPC_PEER_SPIFFE_ID_PROPERTY_NAME);

@@ -25,6 +25,7 @@
 #include "common/service_identity.h"
 
 namespace grpc {
+class AuthContext;
 class ServerContext;
 }  // namespace grpc
 
@@ -66,7 +67,7 @@ struct Principal {
   std::string sub;  // token subject, or the service's SPIFFE ID
   std::string nik;  // the NIK from the token (an applicant's, or an official's own); else empty
   RoleSet roles;    // a service holds exactly {SERVICE}
-  std::optional<ServiceId> service;  // set only for a service's client certificate
+  std::optional<ServiceId> service = std::nullopt;  // only for a service's client certificate
   bool via_client_certificate = false;
   bool Has(Role r) const { return roles.Contains(r); }
 };
@@ -94,6 +95,10 @@ class Authenticator {
   // UNAUTHENTICATED with a short reason when there is neither a valid token nor a verified
   // client certificate. A present but invalid token is never overridden by a certificate.
   absl::StatusOr<Principal> Authenticate(const grpc::ServerContext& context) const;
+  // The same rules from the parts: the `authorization` header when present, and the
+  // connection's auth context (TokenGate calls it before the request is read).
+  absl::StatusOr<Principal> AuthenticateParts(std::optional<absl::string_view> authorization,
+                                              const grpc::AuthContext* auth) const;
 
  private:
   std::shared_ptr<const JwtVerifier> verifier_;

@@ -138,6 +138,14 @@ CommonConfig CommonConfig::FromEnv(const std::string& service, int default_port,
   o.base_backoff = env.Duration("SERTEL_OUTBOX_BASE_BACKOFF", o.base_backoff);
   o.max_backoff = env.Duration("SERTEL_OUTBOX_MAX_BACKOFF", o.max_backoff);
 
+  AuditConfig& a = c.audit;
+  a.hmac_key_file = env.String("SERTEL_AUDIT_HMAC_KEY_FILE", "");
+  a.checkpoint_key_file = env.String("SERTEL_AUDIT_CHECKPOINT_KEY_FILE", "");
+  a.checkpoint_interval = env.Duration("SERTEL_AUDIT_CHECKPOINT_INTERVAL", a.checkpoint_interval);
+  if (a.checkpoint_interval <= absl::ZeroDuration()) {
+    env.AddError("SERTEL_AUDIT_CHECKPOINT_INTERVAL must be positive");
+  }
+
   ClientConfig& cl = c.client;
   cl.dev_plaintext = s.dev_plaintext;
   cl.ca_file = s.tls_ca_file;

@@ -87,12 +87,21 @@ struct ClientConfig {
   absl::Duration deadline = absl::Seconds(5);  // SERTEL_RPC_DEADLINE
 };
 
+// The keyed audit chain and its signed checkpoints (docs/security.md, "Audit"). Both files are
+// required to serve (not to migrate); neither ever goes into the database.
+struct AuditConfig {
+  std::string hmac_key_file;        // SERTEL_AUDIT_HMAC_KEY_FILE: >= 32 random bytes
+  std::string checkpoint_key_file;  // SERTEL_AUDIT_CHECKPOINT_KEY_FILE: Ed25519 private key PEM
+  absl::Duration checkpoint_interval = absl::Minutes(5);  // SERTEL_AUDIT_CHECKPOINT_INTERVAL
+};
+
 struct CommonConfig {
   std::string service;  // "intake", "disposition", "certificate", "notification"
   ServerConfig server;
   DatabaseConfig database;
   OutboxConfig outbox;
   ClientConfig client;
+  AuditConfig audit;
   std::string log_file;            // SERTEL_LOG_FILE, "" = stderr
   std::string log_level = "info";  // SERTEL_LOG_LEVEL
 

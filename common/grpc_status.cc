@@ -3,6 +3,7 @@
 #include <string>
 
 #include "common/field_violations.h"
+#include "common/rate_limiter.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 
@@ -17,8 +18,18 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
     message = "internal error; the server log has the details";
   }
   std::vector<FieldViolation> violations = FieldViolations::FromStatus(status);
-  if (violations.empty()) return grpc::Status(code, message);
+  std::optional<absl::Duration> retry = RetryDelayOf(status);
+  if (violations.empty() && !retry.has_value()) return grpc::Status(code, message);
 
+  google::rpc::Status rpc_status;
+  rpc_status.set_code(static_cast<int>(code));
+  rpc_status.set_message(message);
+  if (retry.has_value()) {
+    google::rpc::RetryInfo info;
+    info.mutable_retry_delay()->set_seconds(absl::ToInt64Seconds(*retry));
+    rpc_status.add_details()->PackFrom(info);
+  }
+  if (violations.empty()) return grpc::Status(code, message, rpc_status.SerializeAsString());
   google::rpc::BadRequest bad_request;
   for (const auto& v : violations) {
     auto* fv = bad_request.add_field_violations();
@@ -30,9 +41,6 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
       fv->mutable_localized_message()->set_message(v.description_id);
     }
   }
-  google::rpc::Status rpc_status;
-  rpc_status.set_code(static_cast<int>(code));
-  rpc_status.set_message(message);
   rpc_status.add_details()->PackFrom(bad_request);
   return grpc::Status(code, message, rpc_status.SerializeAsString());
 }

@@ -2,13 +2,18 @@
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/impl/server_builder_option.h>
 #include <grpcpp/resource_quota.h>
 #include <grpcpp/server_builder.h>
 #include <signal.h>
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
 #include "common/pem.h"
+#include "common/token_gate.h"
+#include "sertel/v1/audit.grpc.pb.h"
 
 namespace sertel {
 
@@ -34,10 +39,33 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
   return grpc::SslServerCredentials(options);
 }
 
-absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
-    const ServerConfig& config, std::vector<grpc::Service*> services) {
+namespace {
+
+// The plaintext port serves health only: server reflection (registered for every builder by
+// InitProtoReflectionServerBuilderPlugin) is taken off its builder.
+class WithoutReflection final : public grpc::ServerBuilderOption {
+ public:
+  void UpdateArguments(grpc::ChannelArguments*) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
+    plugins->erase(std::remove_if(plugins->begin(), plugins->end(),
+                                  [](const std::unique_ptr<grpc::ServerBuilderPlugin>& p) {
+                                    return p->name() == "proto_server_reflection";
+                                  }),
+                   plugins->end());
+  }
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(const ServerConfig& config,
+                                                              std::vector<grpc::Service*> services,
+                                                              const Authenticator* gate) {
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> creds = MakeServerCredentials(config);
   if (!creds.ok()) return creds.status();
+  // A call that names no caller is refused before its message is read (common/token_gate.h).
+  if (gate != nullptr && !config.dev_plaintext) {
+    (*creds)->SetAuthMetadataProcessor(std::make_shared<TokenGate>(gate));
+  }
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -69,6 +97,11 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
     health_builder.AddListeningPort(config.health_plaintext_address,
                                     grpc::InsecureServerCredentials(), &out->health_port_);
     health_builder.SetMaxReceiveMessageSize(4096);
+    health_builder.SetOption(std::make_unique<WithoutReflection>());
+    // A synchronous server needs one synchronous service to poll for; this one answers every
+    // RPC UNIMPLEMENTED, as every non-health RPC on this port must be.
+    static v1::AuditService::Service* const kNothingButHealth = new v1::AuditService::Service();
+    health_builder.RegisterService(kNothingButHealth);
     out->health_server_ = health_builder.BuildAndStart();
     if (out->health_server_ == nullptr || out->health_port_ == 0) {
       return absl::UnavailableError(

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/auth.h"
 #include "common/config.h"
 
 namespace sertel {
@@ -26,8 +27,11 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
 
 class GrpcServer {
  public:
+  // With `gate`, a call that names no caller is UNAUTHENTICATED before its request is read
+  // (common/token_gate.h); ServiceRuntime passes its Authenticator.
   static absl::StatusOr<std::unique_ptr<GrpcServer>> Start(const ServerConfig& config,
-                                                           std::vector<grpc::Service*> services);
+                                                           std::vector<grpc::Service*> services,
+                                                           const Authenticator* gate = nullptr);
   ~GrpcServer();
   int port() const { return port_; }
   // Health NOT_SERVING at once, then waits up to shutdown_grace for calls in flight.

@@ -1,7 +1,7 @@
 #include "common/service_identity.h"
 
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 
 namespace sertel {
 namespace {

@@ -5,6 +5,7 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
+#include "common/audit_checkpoint_logger.h"
 #include "common/database_watch.h"
 #include "common/jwt.h"
 #include "common/log.h"
@@ -57,6 +58,21 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(
   rt->config_ = std::move(config);
   if (rt->migrate_only_) return rt;
 
+  // The audit chain's key and the checkpoint key: required to serve, never in the database.
+  const AuditConfig& audit = rt->config_.audit;
+  if (audit.hmac_key_file.empty() || audit.checkpoint_key_file.empty()) {
+    return absl::FailedPreconditionError(
+        "SERTEL_AUDIT_HMAC_KEY_FILE (32 random bytes) and SERTEL_AUDIT_CHECKPOINT_KEY_FILE (an "
+        "Ed25519 private key) are required to serve (docs/security.md, \"Audit\")");
+  }
+  absl::StatusOr<std::string> audit_key = AuditLog::LoadKey(audit.hmac_key_file);
+  if (!audit_key.ok()) return audit_key.status();
+  rt->audit_ = std::make_unique<AuditLog>(*std::move(audit_key));
+  absl::StatusOr<std::unique_ptr<CheckpointSigner>> signer =
+      CheckpointSigner::LoadFile(audit.checkpoint_key_file);
+  if (!signer.ok()) return signer.status();
+  rt->checkpoints_ = std::move(*signer);
+
   absl::StatusOr<std::unique_ptr<PgPool>> pool =
       PgPool::Create({.url = rt->config_.database.url,
                       .schema = rt->config_.database.schema,
@@ -68,6 +84,14 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(
   absl::StatusOr<PageTokenCodec> page_tokens = LoadPageTokens(*rt->pool_);
   if (!page_tokens.ok()) return page_tokens.status();
   rt->page_tokens_ = std::make_unique<PageTokenCodec>(*std::move(page_tokens));
+  {
+    // A chain from before the key: verified as written, then keyed (once).
+    absl::StatusOr<PgPool::Lease> lease = rt->pool_->Acquire();
+    if (!lease.ok()) return lease.status();
+    if (absl::Status s = rt->audit_->KeyLegacyChain(lease->conn()); !s.ok()) {
+      Log::Error("audit_chain_not_keyed", {{"error", s.ToString()}});
+    }
+  }
 
   std::shared_ptr<const JwtVerifier> verifier;
   const ServerConfig& server = rt->config_.server;
@@ -88,9 +112,10 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(
     rt->http_ = std::make_unique<MetricsHttpServer>(server.metrics_address);
   }
   rt->audit_service_ =
-      std::make_unique<AuditServiceImpl>(rt->pool_.get(), rt->authenticator_.get());
+      std::make_unique<AuditServiceImpl>(rt->pool_.get(), rt->audit_.get(), rt->checkpoints_.get(),
+                                         rt->config_.service, rt->authenticator_.get());
   rt->outbox_backend_ =
-      std::make_unique<OutboxTableBackend>(rt->pool_.get(), &rt->admin_audit_, rt->config_.service);
+      std::make_unique<OutboxTableBackend>(rt->pool_.get(), rt->audit_.get(), rt->config_.service);
   ServiceRuntime* self = rt.get();  // owns the dispatcher, so it outlives the counter
   rt->outbox_->CountDeadRows(rt->config_.service,
                              [self] { return self->outbox_backend_->CountDead(); });
@@ -114,7 +139,7 @@ int ServiceRuntime::Serve(std::vector<grpc::Service*> services) {
   }
   services.push_back(outbox_admin_service_.get());
   absl::StatusOr<std::unique_ptr<GrpcServer>> server =
-      GrpcServer::Start(config_.server, std::move(services));
+      GrpcServer::Start(config_.server, std::move(services), authenticator_.get());
   if (!server.ok()) return ExitWith(server.status());
   GrpcServer* grpc_server = server->get();
   DatabaseWatch database_watch(
@@ -122,7 +147,11 @@ int ServiceRuntime::Serve(std::vector<grpc::Service*> services) {
       config_.database.probe_interval);
   database_watch.Start();
   outbox_->Start();
+  AuditCheckpointLogger checkpoint_logger(pool_.get(), audit_.get(), checkpoints_.get(),
+                                          config_.service, config_.audit.checkpoint_interval);
+  checkpoint_logger.Start();
   WaitForShutdownSignal();
+  checkpoint_logger.Stop();
   database_watch.Stop();
   (*server)->Shutdown();
   outbox_->Stop();

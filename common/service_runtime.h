@@ -51,6 +51,8 @@ class ServiceRuntime {
   PgPool& pool() { return *pool_; }
   const Authenticator& authenticator() const { return *authenticator_; }
   OutboxDispatcher& outbox() { return *outbox_; }
+  // The keyed audit chain every store of this service appends to (SERTEL_AUDIT_HMAC_KEY_FILE).
+  const AuditLog& audit() const { return *audit_; }
   MetricsHttpServer* http() { return http_.get(); }  // null when metrics are off
   // Signs this service's page tokens with the key kept in its schema (the same in every replica).
   const PageTokenCodec* page_tokens() const { return page_tokens_.get(); }
@@ -74,7 +76,8 @@ class ServiceRuntime {
   std::unique_ptr<MetricsHttpServer> http_;
   std::unique_ptr<AuditServiceImpl> audit_service_;
   std::unique_ptr<PageTokenCodec> page_tokens_;
-  AuditLog admin_audit_;  // OUTBOX_RETRIED entries
+  std::unique_ptr<AuditLog> audit_;
+  std::unique_ptr<CheckpointSigner> checkpoints_;
   std::unique_ptr<OutboxAdminBackend> outbox_backend_;
   std::unique_ptr<OutboxAdminManager> outbox_admin_;
   std::unique_ptr<OutboxAdminServiceImpl> outbox_admin_service_;

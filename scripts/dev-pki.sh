@@ -11,6 +11,8 @@
 #   ca/key.pem, ca/cert.pem               issuing CA for citizens' certificates (RSA 3072 root)
 #   ca/activation-hmac.key                32 random bytes keying the certificate service's
 #                                         activation codes
+#   audit/<svc>-hmac.key                  32 random bytes keying <svc>'s audit chain
+#   audit/<svc>-checkpoint-key.pem        Ed25519 key signing <svc>'s audit checkpoints
 # Idempotent: what exists is kept. A service or client certificate is reissued only when it
 # is missing, no longer chains to tls/ca.pem, expires within 7 days or (a service's) lacks its
 # SPIFFE ID. Keys are 0600, folders
@@ -24,10 +26,11 @@ umask 077
 TLS="$SERTEL_HOME/tls"
 JWT="$SERTEL_HOME/jwt"
 CA="$SERTEL_HOME/ca"
+AUDIT="$SERTEL_HOME/audit"
 SERVICES=(intake disposition certificate notification)
 
-mkdir -p "$SERTEL_HOME" "$TLS" "$JWT" "$CA"
-chmod 700 "$TLS" "$JWT" "$CA"
+mkdir -p "$SERTEL_HOME" "$TLS" "$JWT" "$CA" "$AUDIT"
+chmod 700 "$TLS" "$JWT" "$CA" "$AUDIT"
 
 # Everything is made in a scratch folder and moved into place when complete, so an interrupted
 # run never leaves a key without its certificate.
@@ -147,5 +150,18 @@ if [ ! -s "$CA/activation-hmac.key" ]; then
   place "$work/activation.key" "$CA/activation-hmac.key" 600
 fi
 
+# --- each service's audit keys (never in the database: docs/security.md, "Audit")
+for svc in "${SERVICES[@]}"; do
+  if [ ! -s "$AUDIT/$svc-hmac.key" ]; then
+    openssl rand -out "$work/$svc-hmac.key" 32
+    place "$work/$svc-hmac.key" "$AUDIT/$svc-hmac.key" 600
+  fi
+  if [ ! -s "$AUDIT/$svc-checkpoint-key.pem" ]; then
+    openssl genpkey -algorithm ed25519 -out "$work/$svc-checkpoint.pem" 2>/dev/null
+    place "$work/$svc-checkpoint.pem" "$AUDIT/$svc-checkpoint-key.pem" 600
+  fi
+done
+
 # Keys stay private even when they came from an earlier run with another umask.
-chmod 600 "$TLS"/*-key.pem "$JWT/signing-key.pem" "$CA/key.pem" "$CA/activation-hmac.key"
+chmod 600 "$TLS"/*-key.pem "$JWT/signing-key.pem" "$CA/key.pem" "$CA/activation-hmac.key" \
+  "$AUDIT"/*

@@ -88,6 +88,8 @@ common_env() {
   echo "SERTEL_JWT_PUBLIC_KEYS=$SERTEL_HOME/jwt/public-key.pem"
   echo "SERTEL_JWT_ISSUER=sertel-dev"
   echo "SERTEL_LOG_FILE=$SERTEL_HOME/logs/$svc.log"
+  echo "SERTEL_AUDIT_HMAC_KEY_FILE=$SERTEL_HOME/audit/$svc-hmac.key"
+  echo "SERTEL_AUDIT_CHECKPOINT_KEY_FILE=$SERTEL_HOME/audit/$svc-checkpoint-key.pem"
   echo "SERTEL_LISTEN_ADDRESS=127.0.0.1:$2"
   echo "SERTEL_METRICS_ADDRESS=127.0.0.1:$(($2 + 1000))"
   echo "SERTEL_DISPOSITION_ADDRESS=localhost:$DISPOSITION_PORT"

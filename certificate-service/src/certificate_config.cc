@@ -33,6 +33,12 @@ CertificateConfig CertificateConfig::FromEnv(EnvReader& env) {
   CertificateConfig c;
   c.ca_key_file = env.RequiredString("SERTEL_CERTIFICATE_CA_KEY");
   c.ca_chain_file = env.RequiredString("SERTEL_CERTIFICATE_CA_CERT");
+  c.retired_ca_certs_file = env.String("SERTEL_CERTIFICATE_RETIRED_CA_CERTS", "");
+  c.check_burst = env.Int("SERTEL_CERTIFICATE_CHECK_BURST", c.check_burst, 1, 1000000);
+  c.check_refill = env.Duration("SERTEL_CERTIFICATE_CHECK_REFILL", c.check_refill);
+  if (c.check_refill <= absl::ZeroDuration()) {
+    env.AddError("SERTEL_CERTIFICATE_CHECK_REFILL must be positive");
+  }
   c.organization = env.String("SERTEL_CERTIFICATE_ORGANIZATION", c.organization);
   if (c.organization.empty()) env.AddError("SERTEL_CERTIFICATE_ORGANIZATION must not be empty");
   c.validity = DurationOrDays(env, "SERTEL_CERTIFICATE_VALIDITY", c.validity, "730d");

@@ -16,6 +16,13 @@ namespace sertel::certificate {
 struct CertificateConfig {
   std::string ca_key_file;    // SERTEL_CERTIFICATE_CA_KEY (required)
   std::string ca_chain_file;  // SERTEL_CERTIFICATE_CA_CERT (required): issuing CA first, PEM
+  // SERTEL_CERTIFICATE_RETIRED_CA_CERTS (optional): the issuing CAs this one replaced, PEM; the
+  // certificates they issued while valid still check as ours.
+  std::string retired_ca_certs_file;
+  // Per caller: CheckCertificate at most `check_burst` at once and one more every
+  // `check_refill` (SERTEL_CERTIFICATE_CHECK_BURST, SERTEL_CERTIFICATE_CHECK_REFILL).
+  int64_t check_burst = 120;
+  absl::Duration check_refill = absl::Milliseconds(500);
   std::string organization = "Pemerintah Kota";     // SERTEL_CERTIFICATE_ORGANIZATION (subject O)
   absl::Duration validity = absl::Hours(24 * 730);  // SERTEL_CERTIFICATE_VALIDITY ("730d")
   KeyAlgorithm key_algorithm = KeyAlgorithm::kRsa2048;  // SERTEL_CERTIFICATE_KEY_ALGORITHM

@@ -81,6 +81,17 @@ CertificateFacts CertificateMatcher::ReadFacts(X509* cert) {
     f.digital_signature = (ku & KU_DIGITAL_SIGNATURE) != 0;
     f.non_repudiation = (ku & KU_NON_REPUDIATION) != 0;
   }
+  if (auto* eku = static_cast<EXTENDED_KEY_USAGE*>(
+          X509_get_ext_d2i(cert, NID_ext_key_usage, nullptr, nullptr))) {
+    for (int i = 0; i < sk_ASN1_OBJECT_num(eku); ++i) {
+      const ASN1_OBJECT* oid = sk_ASN1_OBJECT_value(eku, i);
+      char text[80];
+      if (OBJ_obj2txt(text, sizeof(text), oid, /*no_name=*/1) <= 0) continue;
+      if (std::string_view(text) == "1.3.6.1.5.5.7.3.4") f.email_protection = true;
+      if (std::string_view(text) == "1.3.6.1.5.5.7.3.36") f.document_signing = true;
+    }
+    EXTENDED_KEY_USAGE_free(eku);
+  }
   ERR_clear_error();
   return f;
 }
@@ -89,15 +100,42 @@ std::vector<Finding> CertificateMatcher::CheckAgainstCa(X509* cert,
                                                         const std::vector<X509Ptr>& chain,
                                                         absl::Time now) {
   std::vector<Finding> out;
-  X509* issuer = chain.empty() ? nullptr : chain[0].get();
-  EVP_PKEY* issuer_key = issuer != nullptr ? X509_get0_pubkey(issuer) : nullptr;
-  bool ours = issuer_key != nullptr && X509_check_issued(issuer, cert) == X509_V_OK &&
-              X509_verify(cert, issuer_key) == 1;
-  ERR_clear_error();
-  if (!ours) {
+  if (chain.empty() || !IssuedByOurs(cert, chain[0].get(), {})) {
     out.push_back({FindingCode::kNotIssuedByCa,
                    "the certificate's signature does not chain to the agency's issuing CA"});
   }
+  std::vector<Finding> itself = CheckItself(cert, now);
+  out.insert(out.end(), itself.begin(), itself.end());
+  return out;
+}
+
+namespace {
+
+bool SignedBy(X509* cert, X509* issuer) {
+  EVP_PKEY* issuer_key = issuer != nullptr ? X509_get0_pubkey(issuer) : nullptr;
+  bool ok = issuer_key != nullptr && X509_check_issued(issuer, cert) == X509_V_OK &&
+            X509_verify(cert, issuer_key) == 1;
+  ERR_clear_error();
+  return ok;
+}
+
+}  // namespace
+
+bool CertificateMatcher::IssuedByOurs(X509* cert, X509* current,
+                                      const std::vector<X509*>& retired) {
+  if (SignedBy(cert, current)) return true;
+  const absl::Time issued_at = Asn1TimeToAbsl(X509_get0_notBefore(cert));
+  for (X509* issuer : retired) {
+    if (SignedBy(cert, issuer) && issued_at >= Asn1TimeToAbsl(X509_get0_notBefore(issuer)) &&
+        issued_at < Asn1TimeToAbsl(X509_get0_notAfter(issuer))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::vector<Finding> CertificateMatcher::CheckItself(X509* cert, absl::Time now) {
+  std::vector<Finding> out;
   CertificateFacts f = ReadFacts(cert);
   if (now >= f.not_after) {
     out.push_back({FindingCode::kExpired,
@@ -113,6 +151,10 @@ std::vector<Finding> CertificateMatcher::CheckAgainstCa(X509* cert,
   if (!f.digital_signature || !f.non_repudiation) {
     out.push_back({FindingCode::kKeyUsageMissing,
                    "key usage must include digitalSignature and nonRepudiation"});
+  }
+  if (!f.email_protection || !f.document_signing) {
+    out.push_back({FindingCode::kKeyUsageMissing,
+                   "extended key usage must include emailProtection and documentSigning"});
   }
   return out;
 }

@@ -51,16 +51,23 @@ struct CertificateFacts {
   absl::Time not_after;
   bool digital_signature = false;
   bool non_repudiation = false;
+  bool email_protection = false;  // extendedKeyUsage id-kp-emailProtection
+  bool document_signing = false;  // extendedKeyUsage id-kp-documentSigning (RFC 9336)
 };
 
 class CertificateMatcher {
  public:
   static CertificateFacts ReadFacts(X509* cert);
 
-  // Signed by the first certificate of `chain` (our issuing CA), within its validity at `now`,
-  // and carrying digitalSignature + nonRepudiation.
+  // Signed by the first certificate of `chain` (our issuing CA), then CheckItself.
   static std::vector<Finding> CheckAgainstCa(X509* cert, const std::vector<X509Ptr>& chain,
                                              absl::Time now);
+  // Signed by `current` (our issuing CA), or by one of `retired` (those it replaced) while that
+  // one was valid: the certificate's notBefore lies within the retired issuer's validity.
+  static bool IssuedByOurs(X509* cert, X509* current, const std::vector<X509*>& retired);
+  // Valid at `now`; key usage digitalSignature + nonRepudiation; extended key usage
+  // emailProtection + documentSigning (the contract's profile).
+  static std::vector<Finding> CheckItself(X509* cert, absl::Time now);
   // Name, NIK and email against the holder record (names compared with runs of whitespace
   // collapsed, emails case-insensitively).
   static std::vector<Finding> CompareHolder(const CertificateFacts& facts,

@@ -89,7 +89,10 @@ grpc::Status CertificateServiceImpl::GetCertificate(grpc::ServerContext* ctx,
 grpc::Status CertificateServiceImpl::CheckCertificate(grpc::ServerContext* ctx,
                                                       const v1::CheckCertificateRequest* req,
                                                       v1::CheckResult* resp) {
-  return HandleRpc(ctx, authz_, "CheckCertificate", [&](const Principal&) {
+  return HandleRpc(ctx, authz_, "CheckCertificate", [&](const Principal& caller) {
+    if (checks_ != nullptr) {
+      if (absl::Status s = checks_->Take(caller.sub, "CheckCertificate"); !s.ok()) return s;
+    }
     return Answer(managers_->checks.CheckCertificate(req->certificate_pem(), req->expected_nik()),
                   resp, CheckResultToProto);
   });

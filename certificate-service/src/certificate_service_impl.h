@@ -6,6 +6,7 @@
 #include "certificate_managers.h"
 #include "certificate_roles.h"
 #include "common/auth.h"
+#include "common/rate_limiter.h"
 #include "sertel/v1/certificate.grpc.pb.h"
 
 namespace sertel::certificate {
@@ -14,6 +15,8 @@ class CertificateServiceImpl final : public v1::CertificateService::Service {
  public:
   CertificateServiceImpl(CertificateManagers* managers, const Authenticator* authenticator);
   const Authorizer& authorizer() const { return authz_; }
+  // Per-caller limit on CheckCertificate (null: none); checked right after the role table.
+  void SetCheckLimiter(RateLimiter* limiter) { checks_ = limiter; }
 
   grpc::Status StartEnrollment(grpc::ServerContext* ctx, const v1::StartEnrollmentRequest* req,
                                v1::Enrollment* resp) override;
@@ -42,6 +45,7 @@ class CertificateServiceImpl final : public v1::CertificateService::Service {
  private:
   CertificateManagers* managers_;
   Authorizer authz_;
+  RateLimiter* checks_ = nullptr;
 };
 
 }  // namespace sertel::certificate

@@ -49,14 +49,33 @@ absl::StatusOr<CheckOutcome> CheckManager::CheckCertificate(const std::string& c
   }
   if (!v.empty()) return v.ToStatus("the check request is invalid");
   CheckOutcome out;
-  absl::StatusOr<X509Ptr> cert = LoadCertificatePem(certificate_pem);
-  if (!cert.ok()) {
+  absl::StatusOr<std::vector<X509Ptr>> certs = LoadCertificateChainPem(certificate_pem);
+  if (!certs.ok()) {
     AddFinding(out, FindingCode::kMalformed, "not a parsable PEM X.509 certificate");
     return out;
   }
+  // One certificate, and no other PEM block after it that a reader might take for part of it.
+  size_t blocks = 0;
+  for (size_t at = certificate_pem.find("-----BEGIN"); at != std::string::npos;
+       at = certificate_pem.find("-----BEGIN", at + 1)) {
+    ++blocks;
+  }
+  if (certs->size() != 1 || blocks != 1) {
+    AddFinding(out, FindingCode::kMalformed, "the PEM must hold exactly one certificate");
+    return out;
+  }
+  X509* cert = (*certs)[0].get();
+  std::vector<X509*> retired;
+  for (const X509Ptr& r : retired_) retired.push_back(r.get());
+  X509* current = ca_->chain().empty() ? nullptr : ca_->chain()[0].get();
+  if (!CertificateMatcher::IssuedByOurs(cert, current, retired)) {
+    AddFinding(out, FindingCode::kNotIssuedByCa,
+               "the certificate's signature does not chain to an issuing CA of the agency");
+    return out;
+  }
   absl::Time now = clock_->Now();
-  AddFindings(out, CertificateMatcher::CheckAgainstCa(cert->get(), ca_->chain(), now));
-  CertificateFacts facts = CertificateMatcher::ReadFacts(cert->get());
+  AddFindings(out, CertificateMatcher::CheckItself(cert, now));
+  CertificateFacts facts = CertificateMatcher::ReadFacts(cert);
   if (absl::Status s = CompareWithRecords(facts, expected_nik, now, out); !s.ok()) return s;
   if (!expected_nik.empty() && facts.nik != expected_nik) {
     AddFinding(out, FindingCode::kNikMismatch,

@@ -25,9 +25,16 @@ class CheckManager {
   CheckManager(CertificateStore* store, CertificateAuthority* ca, const Clock* clock)
       : store_(store), ca_(ca), clock_(clock) {}
 
+  // The issuing CAs this one replaced (SERTEL_CERTIFICATE_RETIRED_CA_CERTS): certificates they
+  // issued while they were valid are still ours, so a CA rotation does not flag them.
+  void SetRetiredIssuers(std::vector<X509Ptr> retired) { retired_ = std::move(retired); }
+
   // Exactly one of `application_id` and `serial` (hex, any case, leading zeros allowed).
   absl::StatusOr<CertificateView> GetCertificate(const std::string& application_id,
                                                  const std::string& serial);
+  // Exactly one certificate per PEM (more is MALFORMED). A certificate no issuing CA of ours
+  // signed gets NOT_ISSUED_BY_CA and nothing else: no finding about any holder, so the check is
+  // no oracle for who holds a NIK. Ours are checked against our records and the holder.
   // `expected_nik` (optional) is compared with the certificate's serialNumber too.
   absl::StatusOr<CheckOutcome> CheckCertificate(const std::string& certificate_pem,
                                                 const std::string& expected_nik);
@@ -41,6 +48,7 @@ class CheckManager {
   CertificateStore* store_;
   CertificateAuthority* ca_;
   const Clock* clock_;
+  std::vector<X509Ptr> retired_;
 };
 
 }  // namespace sertel::certificate

@@ -80,8 +80,10 @@ OutboxItem ActivationCodeItem(const EnrollmentRecord& e, const std::string& seal
 }
 
 // SOP step 7: the keystore goes to the holder by email or WhatsApp.
+// The keystore stays in one place (certificate.keystores, which the purge empties): the outbox
+// row names it, and SealedNotificationClient reads it just before the call.
 OutboxItem HandoverItem(const EnrollmentRecord& e, NotifyChannel channel,
-                        const CertificateRecord& c, const std::string& pkcs12) {
+                        const CertificateRecord& c) {
   const std::string& app = e.application_id;
   return NotificationOutboxItem(
       {.request_id = absl::StrCat("certificate:handover:", app, ":", ChannelName(channel)),
@@ -95,13 +97,17 @@ OutboxItem HandoverItem(const EnrollmentRecord& e, NotifyChannel channel,
                   {"not_after", Rfc3339(c.not_after)}},
        .attachments = {{.filename = absl::StrCat(app, ".p12"),
                         .content_type = "application/x-pkcs12",
-                        .content = pkcs12}}});
+                        .content = EnrollmentLifecycle::KeystoreRef(app)}}});
 }
 
 }  // namespace
 
 int EnrollmentLifecycle::CurrentStep(EnrollmentState state) {
   return state == EnrollmentState::kAwaitingPassphrase ? 6 : 7;
+}
+
+std::string EnrollmentLifecycle::KeystoreRef(const std::string& application_id) {
+  return absl::StrCat(kKeystoreRefPrefix, application_id);
 }
 
 std::string EnrollmentLifecycle::ActivationRequestId(const std::string& application_id, int n) {
@@ -292,8 +298,7 @@ absl::Status EnrollmentLifecycle::CheckCanHandOver(const EnrollmentRecord& e,
 
 absl::StatusOr<EnrollmentChange> EnrollmentLifecycle::HandOver(
     const EnrollmentRecord* current, int64_t expected_version, NotifyChannel channel,
-    const CertificateRecord& certificate, const std::string& pkcs12, const Actor& actor,
-    absl::Time now) const {
+    const CertificateRecord& certificate, const Actor& actor, absl::Time now) const {
   if (current == nullptr) return absl::NotFoundError("no enrollment");
   if (current->version != expected_version || current->state != EnrollmentState::kIssued) {
     return ChangedMeanwhile();
@@ -311,7 +316,7 @@ absl::StatusOr<EnrollmentChange> EnrollmentLifecycle::HandOver(
   change.audit =
       EnrollmentAudit(actor, "CERTIFICATE_HANDED_OVER", current->application_id,
                       {{"serial", certificate.serial}, {"channel", ChannelName(channel)}});
-  change.outbox.push_back(HandoverItem(*current, channel, certificate, pkcs12));
+  change.outbox.push_back(HandoverItem(*current, channel, certificate));
   change.outbox.push_back(ProgressItem(change.after, ApplicationStatus::kHandedOver, now));
   return change;
 }

@@ -9,7 +9,7 @@
 //   EnrollmentLifecycle lifecycle(settings);
 //   store.Apply(app, [&](const EnrollmentRecord* current) {
 //     return lifecycle.HandOver(current, expected_version, NotifyChannel::kEmail, certificate,
-//                               pkcs12, {.sub = caller.sub, .role = "VERIFIER"}, now);
+//                               {.sub = caller.sub, .role = "VERIFIER"}, now);
 //   });
 #pragma once
 
@@ -94,11 +94,13 @@ class EnrollmentLifecycle {
 
   // SOP step 7. FAILED_PRECONDITION unless ISSUED and, for WhatsApp, the holder has a phone.
   static absl::Status CheckCanHandOver(const EnrollmentRecord& e, NotifyChannel channel);
+  // What a handover's outbox row carries instead of the keystore: "keystore:<application_id>".
+  static constexpr const char* kKeystoreRefPrefix = "keystore:";
+  static std::string KeystoreRef(const std::string& application_id);
   absl::StatusOr<EnrollmentChange> HandOver(const EnrollmentRecord* current,
                                             int64_t expected_version, NotifyChannel channel,
                                             const CertificateRecord& certificate,
-                                            const std::string& pkcs12, const Actor& actor,
-                                            absl::Time now) const;
+                                            const Actor& actor, absl::Time now) const;
   // FAILED_PRECONDITION while there is no certificate yet.
   static absl::Status CheckCanDownload(const EnrollmentRecord& e);
   static AuditEntry KeystoreDownloaded(const EnrollmentRecord& e, const std::string& serial,

@@ -41,8 +41,7 @@ absl::StatusOr<EnrollmentRecord> HandoverManager::HandOver(const Principal& call
   bool replayed = false;
   return ApplyWithKey(store_, application_id, *key, "", /*mark_done=*/true, now, &replayed,
                       [&](const EnrollmentRecord* current) -> absl::StatusOr<EnrollmentChange> {
-                        return lifecycle_.HandOver(current, e->version, channel, *c, **p12, actor,
-                                                   now);
+                        return lifecycle_.HandOver(current, e->version, channel, *c, actor, now);
                       });
 }
 

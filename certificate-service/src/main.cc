@@ -17,6 +17,7 @@
 #include "embedded_ca.h"
 #include "kdf_self_test.h"
 #include "notification_client.h"
+#include "process_hygiene.h"
 
 namespace sertel::certificate {
 const std::vector<Migration>& Migrations();
@@ -57,6 +58,9 @@ int main(int argc, char** argv) {
   auto rt = ServiceRuntime::Create(std::move(common), env, certificate::Migrations(), argc, argv);
   if (!rt.ok()) return ServiceRuntime::ExitWith(rt.status());
   if ((*rt)->migrate_only()) return 0;
+  // This process holds the CA key and, for a moment, holders' keys and passphrases: no core
+  // dump may write them to disk, and no other process of this user may read its memory.
+  if (absl::Status s = ForbidCoreDumps(); !s.ok()) return ServiceRuntime::ExitWith(s);
 
   // The hand-written PKCS#12 KDFs (fast_kdf.h) must agree with OpenSSL before any keystore is
   // sealed with them: otherwise refuse to start.
@@ -70,19 +74,28 @@ int main(int argc, char** argv) {
   absl::StatusOr<ActivationCodes> codes = LoadActivationCodes(own.activation_key_file);
   if (!codes.ok()) return ServiceRuntime::ExitWith(codes.status());
 
-  AuditLog audit;
+  const AuditLog& audit = (*rt)->audit();
   CertificateStore store(&(*rt)->pool(), &audit);
   CertificateManagers managers(
       &store, ca->get(), &*codes, KeyGenerator(own.key_algorithm),
       Pkcs12Sealer({.iterations = own.pkcs12_iterations, .legacy = own.pkcs12_legacy}),
       SettingsFrom(own), SystemClock::Default());
+  if (!own.retired_ca_certs_file.empty()) {
+    absl::StatusOr<std::string> pem = ReadFile(own.retired_ca_certs_file);
+    if (!pem.ok()) return ServiceRuntime::ExitWith(pem.status());
+    absl::StatusOr<std::vector<X509Ptr>> retired = LoadCertificateChainPem(*pem);
+    if (!retired.ok()) return ServiceRuntime::ExitWith(retired.status());
+    managers.checks.SetRetiredIssuers(*std::move(retired));
+  }
   if (absl::StatusOr<std::string> crl = managers.revocation.CurrentCrl(); !crl.ok()) {
     return ServiceRuntime::ExitWith(crl.status());
   }
 
   auto channel = MakeChannel(own.notification_address, (*rt)->config().client);
   if (!channel.ok()) return ServiceRuntime::ExitWith(channel.status());
-  SealedNotificationClient notifications(*channel, (*rt)->config().client, &*codes);
+  SealedNotificationClient notifications(
+      *channel, (*rt)->config().client, &*codes,
+      [&store](const std::string& app) { return store.GetKeystore(app); });
   (*rt)->outbox().Register(SealedNotificationClient::kTopic, [&](const OutboxMessage& m) {
     return notifications.Deliver(m.payload);
   });
@@ -98,6 +111,8 @@ int main(int argc, char** argv) {
   }
 
   CertificateServiceImpl impl(&managers, &(*rt)->authenticator());
+  RateLimiter checks({.burst = static_cast<int>(own.check_burst), .refill = own.check_refill});
+  impl.SetCheckLimiter(&checks);
   if (absl::Status s = impl.authorizer().CheckCoversService(); !s.ok()) {
     return ServiceRuntime::ExitWith(s);
   }

@@ -3,15 +3,32 @@
 #include <openssl/crypto.h>
 
 #include "absl/strings/match.h"
+#include "absl/strings/strip.h"
+#include "enrollment_lifecycle.h"
 
 namespace sertel::certificate {
 
 SealedNotificationClient::SealedNotificationClient(std::shared_ptr<grpc::Channel> channel,
                                                    ClientConfig config,
-                                                   const ActivationCodes* codes)
-    : client_(std::move(channel), std::move(config)), codes_(codes) {}
+                                                   const ActivationCodes* codes,
+                                                   KeystoreReader keystores)
+    : client_(std::move(channel), std::move(config)),
+      codes_(codes),
+      keystores_(std::move(keystores)) {}
 
 absl::Status SealedNotificationClient::Unseal(v1::SendNotificationRequest& request) const {
+  for (v1::Attachment& a : *request.mutable_attachments()) {
+    absl::string_view content = a.content();
+    if (!absl::ConsumePrefix(&content, EnrollmentLifecycle::kKeystoreRefPrefix)) continue;
+    absl::StatusOr<std::optional<std::string>> p12 = keystores_(std::string(content));
+    if (!p12.ok()) return p12.status();  // the database: retried
+    if (!p12->has_value()) {
+      return absl::FailedPreconditionError(
+          "the keystore of this handover was purged before it was sent; hand over again after "
+          "a new issuance");
+    }
+    a.set_content(**std::move(p12));
+  }
   auto& params = *request.mutable_params();
   auto it = params.find("activation_code");
   if (it == params.end() || !absl::StartsWith(it->second, "sealed:")) return absl::OkStatus();
@@ -31,6 +48,9 @@ absl::Status SealedNotificationClient::Deliver(const std::string& payload) {
   auto& params = *request.mutable_params();
   if (auto it = params.find("activation_code"); it != params.end()) {
     OPENSSL_cleanse(it->second.data(), it->second.size());
+  }
+  for (v1::Attachment& a : *request.mutable_attachments()) {
+    OPENSSL_cleanse(a.mutable_content()->data(), a.content().size());
   }
   return status;
 }

@@ -1,5 +1,7 @@
 #include "passphrase_policy.h"
 
+#include <openssl/crypto.h>
+
 #include <cctype>
 
 #include "absl/strings/ascii.h"
@@ -76,6 +78,14 @@ std::vector<std::string> PassphrasePolicy::Check(absl::string_view passphrase,
   if (chars < kMinLength) {
     broken.push_back(absl::StrCat("must be at least ", kMinLength, " characters long"));
   }
+  // A NUL would cut the passphrase short where it is handed to C (the legacy PKCS#12 path), and
+  // no control character can be typed reliably on every client.
+  for (unsigned char c : passphrase) {
+    if (c < 0x20 || c == 0x7f) {
+      broken.push_back("must not contain control characters (tab, newline, NUL, ...)");
+      break;
+    }
+  }
   bool lower = false, upper = false, digit = false, symbol = false;
   for (unsigned char c : passphrase) {
     if (std::islower(c))
@@ -119,6 +129,9 @@ std::vector<std::string> PassphrasePolicy::Check(absl::string_view passphrase,
       break;
     }
   }
+  // The copies made here are the passphrase too.
+  OPENSSL_cleanse(folded.data(), folded.size());
+  OPENSSL_cleanse(digits.data(), digits.size());
   return broken;
 }
 

@@ -1,1 +1,1 @@
-SELECT last_seq, last_hash FROM audit_head WHERE id = 1
+SELECT last_seq, last_hash, keyed FROM audit_head WHERE id = 1

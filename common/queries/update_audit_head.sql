@@ -1,1 +1,2 @@
-UPDATE audit_head SET last_seq = $1, last_hash = $2 WHERE id = 1
+-- AuditLog::Append: the new head; every row from now on is keyed.
+UPDATE audit_head SET last_seq = $1, last_hash = $2, keyed = true WHERE id = 1

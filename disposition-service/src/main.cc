@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
     return progress.Deliver(m.payload);
   });
 
-  AuditLog audit;
+  const AuditLog& audit = (*rt)->audit();
   DispositionStore store(&(*rt)->pool(), &audit);
   DispositionManager manager(
       &store, SystemClock::Default(),

@@ -16,6 +16,10 @@ namespace sertel::intake {
 struct IntakeConfig {
   // SOP step 1 documents: at most this many bytes each (SERTEL_INTAKE_MAX_DOCUMENT_BYTES).
   int64_t max_document_bytes = 5 << 20;
+  // Per caller (token sub): SubmitApplication at most `submit_burst` at once and one more every
+  // `submit_refill` (SERTEL_INTAKE_SUBMIT_BURST, SERTEL_INTAKE_SUBMIT_REFILL).
+  int64_t submit_burst = 20;
+  absl::Duration submit_refill = absl::Seconds(6);
   std::string disposition_address = "127.0.0.1:50052";   // SERTEL_DISPOSITION_ADDRESS
   std::string certificate_address = "127.0.0.1:50053";   // SERTEL_CERTIFICATE_ADDRESS
   std::string notification_address = "127.0.0.1:50054";  // SERTEL_NOTIFICATION_ADDRESS

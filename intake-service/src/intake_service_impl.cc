@@ -26,6 +26,9 @@ grpc::Status IntakeServiceImpl::SubmitApplication(grpc::ServerContext* ctx,
                                                   const v1::SubmitApplicationRequest* req,
                                                   v1::Application* resp) {
   return HandleRpc(ctx, authz_, "SubmitApplication", [&](const Principal& caller) {
+    if (submits_ != nullptr) {
+      if (absl::Status s = submits_->Take(caller.sub, "SubmitApplication"); !s.ok()) return s;
+    }
     return Answer(manager_->Submit(caller, FromProto(*req)), resp);
   });
 }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "common/auth.h"
+#include "common/rate_limiter.h"
 #include "intake_manager.h"
 #include "sertel/v1/intake.grpc.pb.h"
 
@@ -16,6 +17,8 @@ class IntakeServiceImpl final : public v1::IntakeService::Service {
  public:
   IntakeServiceImpl(IntakeManager* manager, const Authenticator* authenticator);
   const Authorizer& authorizer() const { return authz_; }
+  // Per-caller limit on SubmitApplication (null: none); checked right after the role table.
+  void SetSubmitLimiter(RateLimiter* limiter) { submits_ = limiter; }
 
   grpc::Status SubmitApplication(grpc::ServerContext* ctx, const v1::SubmitApplicationRequest* req,
                                  v1::Application* resp) override;
@@ -38,6 +41,7 @@ class IntakeServiceImpl final : public v1::IntakeService::Service {
  private:
   IntakeManager* manager_;
   Authorizer authz_;
+  RateLimiter* submits_ = nullptr;
 };
 
 }  // namespace sertel::intake

@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
     return notification.Deliver(m.payload);
   });
 
-  AuditLog audit;
+  const AuditLog& audit = (*rt)->audit();
   IntakeStore store(&(*rt)->pool(), &audit);
   IntakeManager manager(&store, &disposition, &certificate, SystemClock::Default(),
                         {.max_document_bytes = own.max_document_bytes,
@@ -66,6 +66,8 @@ int main(int argc, char** argv) {
                          .delivery_attention = &delivery_attention},
                         (*rt)->page_tokens());
   IntakeServiceImpl impl(&manager, &(*rt)->authenticator());
+  RateLimiter submits({.burst = static_cast<int>(own.submit_burst), .refill = own.submit_refill});
+  impl.SetSubmitLimiter(&submits);
   if (absl::Status s = impl.authorizer().CheckCoversService(); !s.ok()) {
     return ServiceRuntime::ExitWith(s);
   }

@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
   absl::StatusOr<SealedBox> box = LoadSealedBox(own.secret_key);
   if (!box.ok()) return ServiceRuntime::ExitWith(box.status());
 
-  AuditLog audit;
+  const AuditLog& audit = (*rt)->audit();
   NotificationStore store(&(*rt)->pool(), &audit);
   // OutboxAdminService here lists and retries the deliveries (a FAILED message is a DEAD row).
   (*rt)->SetOutboxAdminBackend(

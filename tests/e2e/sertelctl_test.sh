@@ -104,5 +104,39 @@ expect 17 "PERMISSION_DENIED" "an auditor cannot retry (17)" -- env SERTEL_TOKEN
 expect 26 "UNAUTHENTICATED" "outbox retry without a token (26)" -- env -u SERTEL_TOKEN "$CTL" outbox retry intake 1
 expect 2 "service|billing" "outbox retry names one of the four services" -- env SERTEL_TOKEN="$OP" "$CTL" outbox retry billing 1
 
+# Signed audit checkpoints kept outside the database (docs/security.md, "Audit"), then the attack
+# they exist for: a database writer deletes disposition's newest audit rows and moves the head back.
+# Last in this script: it breaks disposition's chain for good.
+ADMIN_DB="postgresql://postgres@127.0.0.1:$SERTEL_PG_PORT/postgres"
+expect 0 "saved" "audit checkpoint: each service signs its head" -- \
+  env SERTEL_TOKEN="$AUD" "$CTL" audit checkpoint --out "$work/checkpoints.json"
+expect 17 "PERMISSION_DENIED" "a verifier cannot sign checkpoints (17)" -- \
+  env SERTEL_TOKEN="$(tok VERIFIER verifikator)" "$CTL" audit checkpoint --out "$work/nope.json"
+expect 0 "intact" "audit verify --checkpoint: every chain still holds its checkpoint" -- \
+  env SERTEL_TOKEN="$AUD" "$CTL" audit verify --checkpoint "$work/checkpoints.json"
+expect 0 "intact" "verify_offline.py: disposition's chain, recomputed outside the service" -- \
+  "$PY" "$root/tools/audit/verify_offline.py" --database-url "$ADMIN_DB" --service disposition \
+  --hmac-key "$SERTEL_HOME/audit/disposition-hmac.key" --checkpoint "$work/checkpoints.json"
+psql "$ADMIN_DB" -q -X -v ON_ERROR_STOP=1 -c "
+  DELETE FROM disposition.audit_log WHERE seq > (SELECT last_seq - 2 FROM disposition.audit_head);
+  UPDATE disposition.audit_head SET last_seq = (SELECT max(seq) FROM disposition.audit_log),
+    last_hash = (SELECT hash FROM disposition.audit_log ORDER BY seq DESC LIMIT 1);" ||
+  { echo "FAIL: could not tamper with the audit chain"; failures=$((failures + 1)); }
+expect 0 "intact" "the cut chain alone still verifies (a clean cut is a valid shorter chain)" -- \
+  env SERTEL_TOKEN="$AUD" "$CTL" audit verify --service disposition
+expect 1 "BROKEN.*deleted" "audit verify --checkpoint finds the deleted tail" -- \
+  env SERTEL_TOKEN="$AUD" "$CTL" audit verify --checkpoint "$work/checkpoints.json"
+expect 1 "BROKEN.*deleted" "verify_offline.py finds it too" -- \
+  "$PY" "$root/tools/audit/verify_offline.py" --database-url "$ADMIN_DB" --service disposition \
+  --hmac-key "$SERTEL_HOME/audit/disposition-hmac.key" --checkpoint "$work/checkpoints.json"
+"$PY" - "$work/checkpoints.json" "$work/edited.json" <<'PYEOF'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+doc["checkpoints"]["disposition"]["seq"] -= 2  # the keeper "updates" the checkpoint to the cut chain
+json.dump(doc, open(sys.argv[2], "w"))
+PYEOF
+expect 13 "INVALID_ARGUMENT.*signature" "an edited checkpoint is refused (13)" -- \
+  env SERTEL_TOKEN="$AUD" "$CTL" audit verify --service disposition --checkpoint "$work/edited.json"
+
 if [ $failures -ne 0 ]; then echo "$failures check(s) failed"; exit 1; fi
 echo "all sertelctl checks passed"

@@ -10,6 +10,10 @@
 
 namespace sertel::testing {
 
+// The audit chain key of every test's AuditLog (32 bytes; a real service reads its own from
+// SERTEL_AUDIT_HMAC_KEY_FILE).
+inline std::string TestAuditKey() { return std::string(32, 'A'); }
+
 class TestDatabase {
  public:
   TestDatabase();

@@ -397,4 +397,13 @@ absl::Status GenerateIssuingCa(const std::string& dir, const std::string& algori
   return WriteFile(dir + "/cert.pem", CertificateToPem(cert->get()), 0644);
 }
 
+std::string MakeEd25519KeyPem() {
+  EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
+  if (key == nullptr) Die("Ed25519 key", absl::InternalError(OpenSslErrorString()));
+  EvpPkeyPtr owned(key);
+  std::string pem = PrivateKeyToPem(owned.get());
+  if (pem.empty()) Die("Ed25519 PEM", absl::InternalError(OpenSslErrorString()));
+  return pem;
+}
+
 }  // namespace sertel::testing

@@ -89,6 +89,9 @@ class TestPki {
   std::unique_ptr<JwtSigner> rsa_signer_, ec_signer_;
 };
 
+// A fresh Ed25519 private key, PKCS#8 PEM (audit checkpoint keys); aborts on failure.
+std::string MakeEd25519KeyPem();
+
 // Writes an issuing CA into `dir` (created if missing): key.pem (PKCS#8, mode 0600) and cert.pem,
 // a self-signed root with basicConstraints critical CA:TRUE and keyUsage critical
 // keyCertSign,cRLSign, valid ten years. `algorithm`: "rsa-2048", "rsa-3072", "ec-p256" or

@@ -299,6 +299,91 @@ class Boundaries(sc.SuiteTest):
             channel.close()
         self.assertEqual(self.s.mails_to(a.email), [], "no activation code was sent")
 
+    def test_8_after_a_handover_the_keystore_is_in_exactly_one_row(self):
+        a = self.applicant("Salinan")
+        app_id, code = self.to_awaiting_passphrase(a)
+        self.set_passphrase(app_id, code)
+        self.hand_over(app_id)
+        sc.wait_until(lambda: self.handover_mails(a.email), timeout=30, what="the hand-over email")
+        self.wait_status(app_id, "HANDED_OVER")
+        p12 = [c for n, _, c in self.handover_mails(a.email)[0].attachments()
+               if (n or "").endswith(".p12")][0]
+        self.assertGreater(len(p12), 500)
+        dump = subprocess.run(
+            ["pg_dump", "-h", "127.0.0.1", "-p", os.environ["SERTEL_PG_PORT"], "-U", "postgres",
+             "--data-only", "postgres"], stdout=subprocess.PIPE, check=True).stdout
+        # bytea is dumped as hex; a copy anywhere else (the outbox payload, the notification's
+        # attachment) would show as a second occurrence, whole or inside a longer value.
+        copies = dump.count(p12.hex().encode())
+        self.assertEqual(copies, 1, "the PKCS#12 is kept in certificate.keystores only")
+
+    def test_9_the_process_holding_the_ca_key_writes_no_core(self):
+        with open(os.path.join(self.s.home, "run", "certificate.pid")) as f:
+            pid = f.read().strip()
+        with open("/proc/%s/limits" % pid) as f:
+            core = [line for line in f if line.startswith("Max core file size")][0].split()
+        # Debian's default hard limit is unlimited: 0 here is the service's own doing.
+        self.assertEqual(core[4:6], ["0", "0"], "soft and hard core limits are 0")
+
+    def test_10_token_less_floods_of_large_calls_do_not_grow_intake(self):
+        """64 concurrent token-less 20 MiB SubmitApplication calls are refused before they are
+        read: intake's resident memory grows by far less than the 1.25 GiB they carry."""
+        import threading
+        import time
+        m = self.m
+        doc = m.common_pb2.Document(kind=m.common_pb2.DOCUMENT_KIND_REQUEST_LETTER,
+                                    filename="big.pdf", content_type="application/pdf",
+                                    content=b"%PDF-1.7\n" + b"x" * (20 * 1024 * 1024 - 4096))
+        req = m.intake_pb2.SubmitApplicationRequest(request_id="flood", documents=[doc])
+        with open(os.path.join(self.s.home, "run", "intake.pid")) as f:
+            pid = f.read().strip()
+
+        def rss_kib():
+            with open("/proc/%s/status" % pid) as f:
+                return int([l for l in f if l.startswith("VmRSS:")][0].split()[1])
+
+        def flood(metadata_for):
+            """(codes, RSS growth in MiB at the peak) of 64 concurrent calls."""
+            before = rss_kib()
+            peak = [before]
+            done = threading.Event()
+
+            def sample():
+                while not done.is_set():
+                    peak[0] = max(peak[0], rss_kib())
+                    time.sleep(0.005)
+            codes = []
+
+            def call(i):
+                try:
+                    self.s.intake.SubmitApplication(req, metadata=metadata_for(i), timeout=120)
+                    codes.append("OK")
+                except self.grpc.RpcError as e:
+                    codes.append(e.code().name)
+            sampler = threading.Thread(target=sample)
+            sampler.start()
+            calls = [threading.Thread(target=call, args=(i,)) for i in range(64)]
+            for t in calls:
+                t.start()
+            for t in calls:
+                t.join()
+            done.set()
+            sampler.join()
+            return codes, (peak[0] - before) / 1024.0
+
+        codes, growth_mib = flood(lambda i: ())
+        # The baseline in the same run: the same calls with a valid token each, which intake
+        # must read before it can refuse them (the documents are too large).
+        tokens = [self.s.md("OPERATOR", sub="flood-%d" % i) for i in range(64)]
+        base_codes, base_mib = flood(lambda i: tokens[i])
+        print("\n[measure] 64 concurrent 20 MiB SubmitApplication calls, intake RSS growth at the "
+              "peak: %.1f MiB without a token (refused before read) vs %.1f MiB with a token "
+              "(read, then refused): %.1fx" % (growth_mib, base_mib,
+                                                base_mib / max(growth_mib, 0.1)), file=sys.stderr)
+        self.assertNotIn("OK", base_codes)
+        self.assertEqual(set(codes), {"UNAUTHENTICATED"}, codes[:5])
+        self.assertLess(growth_mib, 256, "intake buffered the token-less requests")
+
 
 if __name__ == "__main__":
     prog = unittest.main(argv=UNITTEST_ARGV, verbosity=2, exit=False)

@@ -53,8 +53,81 @@ TEST_F(CertificateIntegrationTest, CheckFindsACertificateOfAnotherCa) {
   v1::CheckResult r;
   ASSERT_TRUE(Check(CertificateToPem(foreign.Craft(Holder()).get()), &r).ok());
   EXPECT_FALSE(r.ok());
-  EXPECT_TRUE(HasCode(r, v1::FINDING_CODE_NOT_ISSUED_BY_CA));
-  EXPECT_TRUE(HasCode(r, v1::FINDING_CODE_UNKNOWN_HOLDER));
+  EXPECT_EQ(Codes(r), std::vector<v1::FindingCode>{v1::FINDING_CODE_NOT_ISSUED_BY_CA});
+  EXPECT_FALSE(r.has_certificate());
+}
+
+// Attack: a self-made certificate naming an enrolled holder's NIK with another name and email,
+// to learn from NAME_MISMATCH / EMAIL_MISMATCH who holds the NIK. The answer tells nothing.
+TEST_F(CertificateIntegrationTest, ASelfMadeCertificateNamingAHoldersNikLearnsNothing) {
+  Issue("app-1");
+  TempDir other;
+  TestCa self_made = TestCa::Create(other.path(), "ec-p256", "Sertel Test Issuing CA");
+  for (const auto& [cn, email] : std::vector<std::pair<std::string, std::string>>{
+           {"Budi Santoso", "budi@example.org"},
+           {TestApplicant().full_name(), "x@example.org"},
+           {TestApplicant().full_name(), TestApplicant().email()}}) {
+    CraftOptions o = Holder();
+    o.cn = cn;
+    o.email = email;
+    v1::CheckResult r;
+    ASSERT_TRUE(Check(CertificateToPem(self_made.Craft(o).get()), &r, o.nik).ok());
+    EXPECT_EQ(Codes(r), std::vector<v1::FindingCode>{v1::FINDING_CODE_NOT_ISSUED_BY_CA}) << cn;
+    EXPECT_FALSE(r.has_certificate());
+  }
+}
+
+// Attack: our certificate followed by another one (or a key) that a careless reader would skip.
+TEST_F(CertificateIntegrationTest, APemWithMoreThanOneBlockIsMalformed) {
+  v1::Certificate c = Issue("app-1");
+  TempDir other;
+  TestCa foreign = TestCa::Create(other.path(), "ec-p256", "Other CA");
+  for (const std::string& pem :
+       {c.certificate_pem() + CertificateToPem(foreign.Craft(Holder()).get()),
+        CertificateToPem(foreign.Craft(Holder()).get()) + c.certificate_pem(),
+        c.certificate_pem() + c.certificate_pem(),
+        c.certificate_pem() + "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"}) {
+    v1::CheckResult r;
+    ASSERT_TRUE(Check(pem, &r).ok());
+    EXPECT_EQ(Codes(r), std::vector<v1::FindingCode>{v1::FINDING_CODE_MALFORMED});
+  }
+}
+
+TEST_F(CertificateIntegrationTest, CheckFindsAMissingExtendedKeyUsage) {
+  for (const char* eku : {"", "emailProtection", "1.3.6.1.5.5.7.3.36", "clientAuth"}) {
+    CraftOptions o = Holder();
+    o.extended_key_usage = eku;
+    v1::CheckResult r;
+    ASSERT_TRUE(Check(CertificateToPem(test_ca_->Craft(o).get()), &r).ok());
+    EXPECT_TRUE(HasCode(r, v1::FINDING_CODE_KEY_USAGE_MISSING)) << eku;
+  }
+}
+
+// A CA rotation: certificates the retired CA issued while it was valid still check as ours;
+// ones it "issued" after its end do not.
+TEST_F(CertificateIntegrationTest, ARetiredIssuingCaStillVouchesForWhatItIssuedWhileValid) {
+  TempDir old_dir;
+  TestCa retired = TestCa::Create(old_dir.path(), "ec-p256", "Sertel Retired Issuing CA");
+  CraftOptions o = Holder();
+  o.nik = "3171014101900077";
+  std::string pem = CertificateToPem(retired.Craft(o).get());
+  v1::CheckResult before;
+  ASSERT_TRUE(Check(pem, &before).ok());
+  EXPECT_EQ(Codes(before), std::vector<v1::FindingCode>{v1::FINDING_CODE_NOT_ISSUED_BY_CA});
+
+  std::vector<X509Ptr> issuers;
+  issuers.push_back(X509Ptr(X509_dup(retired.cert())));
+  managers_->checks.SetRetiredIssuers(std::move(issuers));
+  v1::CheckResult after;
+  ASSERT_TRUE(Check(pem, &after).ok());
+  EXPECT_EQ(Codes(after), std::vector<v1::FindingCode>{v1::FINDING_CODE_UNKNOWN_HOLDER});
+
+  CraftOptions late = o;
+  late.not_before = absl::Now() + absl::Hours(24 * 365 * 11);  // after the retired CA ended
+  late.not_after = late.not_before + absl::Hours(24);
+  v1::CheckResult forged;
+  ASSERT_TRUE(Check(CertificateToPem(retired.Craft(late).get()), &forged).ok());
+  EXPECT_EQ(Codes(forged), std::vector<v1::FindingCode>{v1::FINDING_CODE_NOT_ISSUED_BY_CA});
 }
 
 TEST_F(CertificateIntegrationTest, CheckFindsExpiryOfAnIssuedCertificate) {

@@ -137,7 +137,7 @@ class CertificateIntegrationTest : public ::testing::Test {
     ASSERT_TRUE(ca.ok()) << ca.status();
     ca_ = std::move(*ca);
     codes_ = std::make_unique<ActivationCodes>(std::string(32, 'K'));
-    audit_ = std::make_unique<AuditLog>(&clock_);
+    audit_ = std::make_unique<AuditLog>(sertel::testing::TestAuditKey(), &clock_);
     store_ = std::make_unique<CertificateStore>(pool_.get(), audit_.get());
     managers_ = std::make_unique<CertificateManagers>(
         store_.get(), ca_.get(), codes_.get(), KeyGenerator(algorithm),
@@ -155,8 +155,9 @@ class CertificateIntegrationTest : public ::testing::Test {
     ClientConfig client = sertel::testing::TestClientConfig(pki_, ServiceId::kCertificate);
     auto channel = MakeChannel(notification_server_->address(), client);
     ASSERT_TRUE(channel.ok()) << channel.status();
-    notification_client_ =
-        std::make_unique<SealedNotificationClient>(*channel, client, codes_.get());
+    notification_client_ = std::make_unique<SealedNotificationClient>(
+        *channel, client, codes_.get(),
+        [this](const std::string& app) { return store_->GetKeystore(app); });
     dispatcher_ = std::make_unique<OutboxDispatcher>(pool_.get(), OutboxConfig{});
     dispatcher_->Register(SealedNotificationClient::kTopic, [this](const OutboxMessage& m) {
       return notification_client_->Deliver(m.payload);

@@ -1,14 +1,24 @@
-// The audit chain against real PostgreSQL: an intact chain verifies; an edited, a deleted and
-// a deleted-last row are each found, naming the first broken row.
+// The keyed audit chain against real PostgreSQL, attacked as a database writer would (one who
+// can run any SQL on the service's schema but has neither the audit key nor the checkpoint key):
+// an edited row with the chain recomputed after it, a deleted middle row with the rest
+// renumbered and recomputed, a deleted tail with the head moved back (caught against a signed
+// checkpoint), the head flipped back to "unkeyed". Verify reads one snapshot: no false alarm
+// while appends commit. A chain from before the key is re-keyed once, only when it is intact.
+#include <atomic>
 #include <pqxx/pqxx>
+#include <thread>
 
+#include "common/audit_checkpoint.h"
 #include "common/audit_log.h"
 #include "common/migrations.h"
 #include "gtest/gtest.h"
 #include "tests/harness/test_database.h"
+#include "tests/harness/test_pki.h"
 
 namespace sertel {
 namespace {
+
+std::string Bytes(const pqxx::field& f) { return pqxx::binarystring(f).str(); }
 
 class AuditLogIntegrationTest : public ::testing::Test {
  protected:
@@ -16,27 +26,74 @@ class AuditLogIntegrationTest : public ::testing::Test {
     ASSERT_TRUE(ApplyMigrations(db_.url(), "audittest", {&common::Migrations()}).ok());
     conn_ = std::make_unique<pqxx::connection>(db_.url());
     pqxx::nontransaction(*conn_).exec("SET search_path TO audittest");
-    FakeClock clock(absl::FromUnixSeconds(1'800'000'000));
-    AuditLog audit(&clock);
-    for (int i = 1; i <= 5; ++i) {
-      pqxx::work tx(*conn_);
-      audit.Append(tx, {.actor_sub = "user-" + std::to_string(i),
-                        .actor_role = "VERIFIER",
-                        .action = "FORWARDED",
-                        .entity_type = "case",
-                        .entity_id = "app-" + std::to_string(i),
-                        .details = {{"step", i}, {"note", "ok"}}});
-      tx.commit();
-      clock.Advance(absl::Minutes(1));
-    }
+    for (int i = 1; i <= 5; ++i) Append(audit_, i);
+    auto signer = CheckpointSigner::FromPem(testing::MakeEd25519KeyPem());
+    ASSERT_TRUE(signer.ok()) << signer.status();
+    signer_ = std::move(*signer);
   }
 
-  AuditVerification Verify() {
-    absl::StatusOr<AuditVerification> v = AuditLog::Verify(*conn_);
+  void Append(const AuditLog& log, int i) {
+    pqxx::work tx(*conn_);
+    log.Append(tx, {.actor_sub = "user-" + std::to_string(i),
+                    .actor_role = "VERIFIER",
+                    .action = "FORWARDED",
+                    .entity_type = "case",
+                    .entity_id = "app-" + std::to_string(i),
+                    .details = {{"step", i}, {"note", "ok"}}});
+    tx.commit();
+    clock_.Advance(absl::Minutes(1));
+  }
+
+  AuditVerification Verify(const std::optional<AuditCheckpoint>& checkpoint = std::nullopt) {
+    absl::StatusOr<AuditVerification> v = audit_.Verify(*conn_, checkpoint);
     EXPECT_TRUE(v.ok()) << v.status();
     return v.value_or(AuditVerification{});
   }
 
+  AuditCheckpoint CheckpointNow() {
+    AuditVerification v = Verify();
+    EXPECT_TRUE(v.ok) << v.problem;
+    absl::StatusOr<AuditCheckpoint> c =
+        signer_->Sign("audittest", v.head_seq, v.head_hash, absl::Now());
+    EXPECT_TRUE(c.ok()) << c.status();
+    return *c;
+  }
+
+  // What a database writer can do: recompute every link from row `from` on with `hash` (the
+  // unkeyed SHA-256, or HMAC under a key they guessed), and move the head to the new end.
+  void RecomputeFrom(
+      int64_t from,
+      const std::function<std::string(const std::string&, const std::string&)>& hash) {
+    pqxx::work tx(*conn_);
+    pqxx::result rows = tx.exec(
+        "SELECT seq, at_micros, actor_sub, actor_role, action, entity_type, entity_id, details, "
+        "prev_hash FROM audit_log ORDER BY seq");
+    std::string prev(32, '\0');
+    int64_t last = 0;
+    for (const auto& r : rows) {
+      int64_t seq = r["seq"].as<int64_t>();
+      if (seq < from) {
+        prev = Bytes(tx.exec_params1("SELECT hash FROM audit_log WHERE seq = $1", seq)[0]);
+        continue;
+      }
+      std::string h =
+          hash(prev, AuditLog::CanonicalRow(seq, r["at_micros"].as<int64_t>(),
+                                            r["actor_sub"].c_str(), r["actor_role"].c_str(),
+                                            r["action"].c_str(), r["entity_type"].c_str(),
+                                            r["entity_id"].c_str(), r["details"].c_str()));
+      tx.exec_params("UPDATE audit_log SET prev_hash = $2, hash = $3 WHERE seq = $1", seq,
+                     pqxx::binarystring(prev), pqxx::binarystring(h));
+      prev = h;
+      last = seq;
+    }
+    tx.exec_params("UPDATE audit_head SET last_seq = $1, last_hash = $2", last,
+                   pqxx::binarystring(prev));
+    tx.commit();
+  }
+
+  FakeClock clock_{absl::FromUnixSeconds(1'800'000'000)};
+  AuditLog audit_{testing::TestAuditKey(), &clock_};
+  std::unique_ptr<CheckpointSigner> signer_;
   testing::TestDatabase db_;
   std::unique_ptr<pqxx::connection> conn_;
 };
@@ -46,6 +103,8 @@ TEST_F(AuditLogIntegrationTest, IntactChainVerifies) {
   EXPECT_TRUE(v.ok) << v.problem;
   EXPECT_EQ(v.rows_checked, 5);
   EXPECT_EQ(v.first_broken_seq, 0);
+  EXPECT_EQ(v.head_seq, 5);
+  EXPECT_TRUE(Verify(CheckpointNow()).ok);
 }
 
 TEST_F(AuditLogIntegrationTest, EditedRowIsFound) {
@@ -56,21 +115,36 @@ TEST_F(AuditLogIntegrationTest, EditedRowIsFound) {
   EXPECT_NE(v.problem.find("altered"), std::string::npos) << v.problem;
 }
 
-TEST_F(AuditLogIntegrationTest, EditedDetailsAreFound) {
-  db_.Exec(
-      "UPDATE audittest.audit_log SET details = '{\"step\":2,\"note\":\"changed\"}' "
-      "WHERE seq = 2");
+// Attack 1: edit row 3, then recompute every hash after it and the head, as the unkeyed chain
+// allowed, and with a guessed key.
+TEST_F(AuditLogIntegrationTest, EditedRowWithTheChainRecomputedIsFound) {
+  db_.Exec("UPDATE audittest.audit_log SET actor_sub = 'mallory' WHERE seq = 3");
+  RecomputeFrom(3, &AuditLog::LegacyChainHash);
   AuditVerification v = Verify();
   EXPECT_FALSE(v.ok);
-  EXPECT_EQ(v.first_broken_seq, 2);
+  EXPECT_EQ(v.first_broken_seq, 3) << v.problem;
+
+  AuditLog guessed(std::string(32, 'B'));
+  RecomputeFrom(
+      3, [&](const std::string& p, const std::string& c) { return guessed.ChainHash(p, c); });
+  v = Verify();
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.first_broken_seq, 3) << v.problem;
 }
 
-TEST_F(AuditLogIntegrationTest, DeletedRowIsFound) {
+// Attack 2: delete row 2, renumber the rest and recompute the chain from there.
+TEST_F(AuditLogIntegrationTest, DeletedMiddleRowWithTheChainRecomputedIsFound) {
   db_.Exec("DELETE FROM audittest.audit_log WHERE seq = 2");
+  AuditVerification plain = Verify();
+  EXPECT_FALSE(plain.ok);
+  EXPECT_EQ(plain.first_broken_seq, 2);
+  EXPECT_NE(plain.problem.find("missing"), std::string::npos) << plain.problem;
+
+  db_.Exec("UPDATE audittest.audit_log SET seq = seq - 1 WHERE seq > 2");
+  RecomputeFrom(2, &AuditLog::LegacyChainHash);
   AuditVerification v = Verify();
   EXPECT_FALSE(v.ok);
-  EXPECT_EQ(v.first_broken_seq, 2);
-  EXPECT_NE(v.problem.find("missing"), std::string::npos) << v.problem;
+  EXPECT_EQ(v.first_broken_seq, 2) << v.problem;
 }
 
 TEST_F(AuditLogIntegrationTest, DeletedLastRowIsFound) {
@@ -80,38 +154,131 @@ TEST_F(AuditLogIntegrationTest, DeletedLastRowIsFound) {
   EXPECT_EQ(v.first_broken_seq, 5);
 }
 
-TEST_F(AuditLogIntegrationTest, RenumberedRowsAfterDeleteAreFound) {
-  // A careful attacker deletes row 3 and renumbers the rest: the links no longer match.
-  db_.Exec("DELETE FROM audittest.audit_log WHERE seq = 3");
-  db_.Exec("UPDATE audittest.audit_log SET seq = seq - 1 WHERE seq > 3");
-  db_.Exec("UPDATE audittest.audit_head SET last_seq = 4");
-  AuditVerification v = Verify();
+// Attack 3: delete the newest rows and move the head back to the last one kept. The keyed
+// chain is then a valid shorter chain; the checkpoint saved before says it was longer.
+TEST_F(AuditLogIntegrationTest, DeletedTailWithTheHeadMovedBackIsFoundAgainstACheckpoint) {
+  AuditCheckpoint saved = CheckpointNow();
+  ASSERT_EQ(saved.seq, 5);
+  db_.Exec("DELETE FROM audittest.audit_log WHERE seq > 3");
+  db_.Exec(
+      "UPDATE audittest.audit_head SET last_seq = 3, "
+      "last_hash = (SELECT hash FROM audittest.audit_log WHERE seq = 3)");
+  EXPECT_TRUE(Verify().ok) << "without a checkpoint a clean cut is a valid shorter chain";
+  AuditVerification v = Verify(saved);
   EXPECT_FALSE(v.ok);
-  EXPECT_EQ(v.first_broken_seq, 3);
+  EXPECT_EQ(v.first_broken_seq, 4);
+  EXPECT_NE(v.problem.find("deleted"), std::string::npos) << v.problem;
 }
 
-TEST_F(AuditLogIntegrationTest, ConcurrentAppendersKeepOneChain) {
-  AuditLog audit;
-  std::vector<std::thread> threads;
-  for (int t = 0; t < 4; ++t) {
-    threads.emplace_back([&, t] {
+TEST_F(AuditLogIntegrationTest, ACheckpointDoesNotMatchARewrittenChain) {
+  AuditCheckpoint saved = CheckpointNow();
+  // Same length, same keyed structure, other content: a chain written from scratch (which
+  // needs the key; simulated with it) is still not the one the checkpoint signed.
+  db_.Exec("UPDATE audittest.audit_log SET actor_sub = 'mallory' WHERE seq = 2");
+  RecomputeFrom(2,
+                [&](const std::string& p, const std::string& c) { return audit_.ChainHash(p, c); });
+  ASSERT_TRUE(Verify().ok);
+  AuditVerification v = Verify(saved);
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.first_broken_seq, 5) << v.problem;
+}
+
+TEST_F(AuditLogIntegrationTest, ACheckpointWithAForgedSignatureIsRefused) {
+  AuditCheckpoint c = CheckpointNow();
+  EXPECT_TRUE(signer_->Check(c).ok());
+  AuditCheckpoint shorter = c;
+  shorter.seq = 3;  // an attacker "updates" a saved checkpoint to match a cut chain
+  EXPECT_FALSE(signer_->Check(shorter).ok());
+  auto other = CheckpointSigner::FromPem(testing::MakeEd25519KeyPem());
+  ASSERT_TRUE(other.ok());
+  absl::StatusOr<AuditCheckpoint> foreign =
+      (*other)->Sign("audittest", 3, c.head_hash, absl::Now());
+  ASSERT_TRUE(foreign.ok());
+  EXPECT_FALSE(signer_->Check(*foreign).ok());
+  // The saved JSON form round-trips and still verifies.
+  absl::StatusOr<AuditCheckpoint> back = AuditCheckpoint::FromJson(c.ToJson());
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_TRUE(signer_->Check(*back).ok());
+}
+
+// Attack 4: flip the head to "unkeyed" to make the chain look legacy and have it re-keyed.
+TEST_F(AuditLogIntegrationTest, AHeadFlippedToUnkeyedIsBrokenAndNotAppendedTo) {
+  db_.Exec("UPDATE audittest.audit_head SET keyed = false");
+  AuditVerification v = Verify();
+  EXPECT_FALSE(v.ok);
+  EXPECT_NE(v.problem.find("not keyed"), std::string::npos) << v.problem;
+  pqxx::work tx(*conn_);
+  EXPECT_ANY_THROW(audit_.Append(tx, {.actor_sub = "s",
+                                      .actor_role = "SERVICE",
+                                      .action = "X",
+                                      .entity_type = "e",
+                                      .entity_id = "1"}));
+}
+
+TEST_F(AuditLogIntegrationTest, VerifyRaisesNoFalseAlarmWhileAppendsCommit) {
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> writers;
+  for (int t = 0; t < 3; ++t) {
+    writers.emplace_back([&, t] {
       pqxx::connection conn(db_.url());
       pqxx::nontransaction(conn).exec("SET search_path TO audittest");
-      for (int i = 0; i < 10; ++i) {
+      for (int i = 0; !stop.load(); ++i) {
         pqxx::work tx(conn);
-        audit.Append(tx, {.actor_sub = "t" + std::to_string(t),
-                          .actor_role = "SERVICE",
-                          .action = "X",
-                          .entity_type = "e",
-                          .entity_id = std::to_string(i)});
+        audit_.Append(tx, {.actor_sub = "t" + std::to_string(t),
+                           .actor_role = "SERVICE",
+                           .action = "X",
+                           .entity_type = "e",
+                           .entity_id = std::to_string(i)});
         tx.commit();
       }
     });
   }
-  for (auto& th : threads) th.join();
+  int verified = 0;
+  for (int i = 0; i < 40; ++i) {
+    AuditVerification v = Verify();
+    ASSERT_TRUE(v.ok) << "false alarm under load: " << v.problem;
+    EXPECT_EQ(v.rows_checked, v.head_seq);
+    ++verified;
+  }
+  stop = true;
+  for (auto& th : writers) th.join();
+  EXPECT_EQ(verified, 40);
+  AuditVerification after = Verify();
+  EXPECT_TRUE(after.ok) << after.problem;
+  EXPECT_GT(after.rows_checked, 5);
+}
+
+// A database from before issue 16: the rows carry SHA-256 links and the head is unkeyed.
+class LegacyChainTest : public AuditLogIntegrationTest {
+ protected:
+  void MakeLegacy() {
+    RecomputeFrom(1, &AuditLog::LegacyChainHash);
+    db_.Exec("UPDATE audittest.audit_head SET keyed = false");
+  }
+};
+
+TEST_F(LegacyChainTest, AnIntactLegacyChainIsKeyedOnce) {
+  MakeLegacy();
+  EXPECT_FALSE(Verify().ok);
+  ASSERT_TRUE(audit_.KeyLegacyChain(*conn_).ok());
   AuditVerification v = Verify();
   EXPECT_TRUE(v.ok) << v.problem;
-  EXPECT_EQ(v.rows_checked, 45);
+  EXPECT_EQ(v.rows_checked, 5);
+  Append(audit_, 6);
+  EXPECT_TRUE(Verify().ok);
+  // Once keyed, nothing changes on the next start.
+  std::string head =
+      Bytes(pqxx::nontransaction(*conn_).exec1("SELECT last_hash FROM audit_head")[0]);
+  ASSERT_TRUE(audit_.KeyLegacyChain(*conn_).ok());
+  EXPECT_EQ(Bytes(pqxx::nontransaction(*conn_).exec1("SELECT last_hash FROM audit_head")[0]), head);
+}
+
+TEST_F(LegacyChainTest, ABrokenLegacyChainIsNotLaundered) {
+  MakeLegacy();
+  db_.Exec("UPDATE audittest.audit_log SET action = 'Z' WHERE seq = 4");
+  absl::Status s = audit_.KeyLegacyChain(*conn_);
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
+  EXPECT_FALSE(Verify().ok);
 }
 
 }  // namespace

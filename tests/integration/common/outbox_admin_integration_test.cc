@@ -147,7 +147,7 @@ class OutboxAdminIntegrationTest : public ::testing::Test {
   std::unique_ptr<PgPool> pool_;
   OutboxConfig config_;
   std::unique_ptr<OutboxDispatcher> dispatcher_;
-  AuditLog audit_;
+  AuditLog audit_{sertel::testing::TestAuditKey()};
   std::unique_ptr<OutboxTableBackend> backend_;
   std::unique_ptr<OutboxAdminManager> manager_;
   std::unique_ptr<Authenticator> authn_;
@@ -313,7 +313,7 @@ TEST_F(OutboxAdminIntegrationTest, RetryDeliversOnceTheDownstreamAcceptsAndTheAt
     EXPECT_NE(details.find("OU shortened in the unit registry"), std::string::npos) << details;
     EXPECT_NE(details.find(app), std::string::npos) << details;
   }
-  ASSERT_TRUE(AuditLog::Verify(pool_->Acquire()->conn())->ok);
+  ASSERT_TRUE(audit_.Verify(pool_->Acquire()->conn())->ok);
 
   const int calls_before = calls_;
   ASSERT_TRUE(dispatcher_->RunOnce().ok());

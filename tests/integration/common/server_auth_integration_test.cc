@@ -28,7 +28,8 @@ class ServerAuthIntegrationTest : public ::testing::Test {
     ASSERT_TRUE(pool.ok()) << pool.status();
     pool_ = std::move(*pool);
     authn_ = testing::MakeTestAuthenticator(pki_);
-    impl_ = std::make_unique<AuditServiceImpl>(pool_.get(), authn_.get());
+    impl_ =
+        std::make_unique<AuditServiceImpl>(pool_.get(), &audit_, nullptr, "authtest", authn_.get());
     server_ = std::make_unique<testing::TestServer>(pki_, std::vector<grpc::Service*>{impl_.get()});
   }
 
@@ -41,6 +42,7 @@ class ServerAuthIntegrationTest : public ::testing::Test {
 
   testing::TestDatabase db_;
   testing::TestPki pki_;
+  AuditLog audit_{testing::TestAuditKey()};
   std::unique_ptr<PgPool> pool_;
   std::unique_ptr<Authenticator> authn_;
   std::unique_ptr<AuditServiceImpl> impl_;
@@ -149,17 +151,17 @@ TEST_F(ServerAuthIntegrationTest, HealthIsServedWithoutAToken) {
 
 TEST_F(ServerAuthIntegrationTest, VerifyFindsATamperedChain) {
   ASSERT_TRUE(pool_
-                  ->InTransaction([](pqxx::work& tx) {
-                    AuditLog().Append(tx, {.actor_sub = "s",
-                                           .actor_role = "SERVICE",
-                                           .action = "A",
-                                           .entity_type = "e",
-                                           .entity_id = "1"});
-                    AuditLog().Append(tx, {.actor_sub = "s",
-                                           .actor_role = "SERVICE",
-                                           .action = "B",
-                                           .entity_type = "e",
-                                           .entity_id = "2"});
+                  ->InTransaction([this](pqxx::work& tx) {
+                    audit_.Append(tx, {.actor_sub = "s",
+                                       .actor_role = "SERVICE",
+                                       .action = "A",
+                                       .entity_type = "e",
+                                       .entity_id = "1"});
+                    audit_.Append(tx, {.actor_sub = "s",
+                                       .actor_role = "SERVICE",
+                                       .action = "B",
+                                       .entity_type = "e",
+                                       .entity_id = "2"});
                     return absl::OkStatus();
                   })
                   .ok());

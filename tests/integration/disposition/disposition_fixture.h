@@ -113,7 +113,7 @@ class DispositionFixture : public ::testing::Test {
     auto pool = PgPool::Create(std::move(options));
     ASSERT_TRUE(pool.ok()) << pool.status();
     pool_ = std::move(*pool);
-    audit_ = std::make_unique<AuditLog>(&clock_);
+    audit_ = std::make_unique<AuditLog>(sertel::testing::TestAuditKey(), &clock_);
     store_ = std::make_unique<DispositionStore>(pool_.get(), audit_.get());
     manager_ = std::make_unique<DispositionManager>(store_.get(), &clock_);
     authn_ = sertel::testing::MakeTestAuthenticator(pki_);

@@ -280,7 +280,7 @@ class IntakeFixture : public ::testing::Test {
   sertel::testing::TestDatabase db_;
   sertel::testing::TestPki pki_;
   std::unique_ptr<PgPool> pool_;
-  AuditLog audit_;
+  AuditLog audit_{sertel::testing::TestAuditKey()};
   FakeDisposition fake_disposition_;
   std::unique_ptr<sertel::testing::TestServer> disposition_server_;
   std::unique_ptr<DispositionClient> disposition_;

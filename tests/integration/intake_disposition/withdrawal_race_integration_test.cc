@@ -174,7 +174,7 @@ class WithdrawalRaceTest : public ::testing::Test {
 
   sertel::testing::TestDatabase db_;
   sertel::testing::TestPki pki_;
-  AuditLog audit_;
+  AuditLog audit_{sertel::testing::TestAuditKey()};
   std::unique_ptr<PgPool> intake_pool_, disposition_pool_;
   std::unique_ptr<Authenticator> authn_;
   std::unique_ptr<disposition::DispositionStore> disposition_store_;

@@ -173,7 +173,7 @@ class DeliveryIntegrationTest : public ::testing::Test {
 
   sertel::testing::TestDatabase db_;
   std::unique_ptr<PgPool> pool_;
-  AuditLog audit_;
+  AuditLog audit_{sertel::testing::TestAuditKey()};
   SealedBox box_ = SealedBox::Ephemeral().value();
   SystemClock clock_;
   std::unique_ptr<NotificationStore> store_;

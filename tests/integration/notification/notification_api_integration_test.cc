@@ -97,7 +97,7 @@ class NotificationApiTest : public ::testing::Test {
   sertel::testing::TestDatabase db_;
   sertel::testing::TestPki pki_;
   std::unique_ptr<PgPool> pool_;
-  AuditLog audit_;
+  AuditLog audit_{sertel::testing::TestAuditKey()};
   SealedBox box_ = SealedBox::Ephemeral().value();
   std::unique_ptr<NotificationStore> store_;
   std::unique_ptr<NotificationManager> manager_;

@@ -78,7 +78,7 @@ class OutboxCommandsTest : public ::testing::Test {
   sertel::testing::TestDatabase db_;
   sertel::testing::TestPki pki_;
   std::unique_ptr<PgPool> pool_;
-  AuditLog audit_;
+  AuditLog audit_{sertel::testing::TestAuditKey()};
   std::unique_ptr<OutboxTableBackend> backend_;
   std::unique_ptr<OutboxAdminManager> manager_;
   std::unique_ptr<Authenticator> authn_;

@@ -296,13 +296,14 @@ TEST(EnrollmentLifecycleTest, HandOverNeedsIssuedAndAPhoneForWhatsApp) {
   EXPECT_TRUE(EnrollmentLifecycle::CheckCanHandOver(e, NotifyChannel::kEmail).ok());
 }
 
+// The outbox row names the keystore; the bytes stay in certificate.keystores only.
 TEST(EnrollmentLifecycleTest, HandOverQueuesTheKeystoreToTheChosenChannel) {
   EnrollmentLifecycle lifecycle{ManagerSettings{}};
   EnrollmentRecord e = Issued();
   CertificateRecord cert{.serial = "ab12", .not_after = kNow + absl::Hours(24)};
   absl::Time later = kNow + absl::Minutes(4);
-  absl::StatusOr<EnrollmentChange> c = lifecycle.HandOver(&e, e.version, NotifyChannel::kWhatsApp,
-                                                          cert, "p12-bytes", kVerifier, later);
+  absl::StatusOr<EnrollmentChange> c =
+      lifecycle.HandOver(&e, e.version, NotifyChannel::kWhatsApp, cert, kVerifier, later);
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->after.state, EnrollmentState::kHandedOver);
   EXPECT_EQ(c->after.handover_channel, 2);
@@ -319,8 +320,8 @@ TEST(EnrollmentLifecycleTest, HandOverQueuesTheKeystoreToTheChosenChannel) {
   EXPECT_EQ(r.recipient(), "+6281234567890");
   ASSERT_EQ(r.attachments_size(), 1);
   EXPECT_EQ(r.attachments(0).filename(), "app-1.p12");
-  EXPECT_EQ(r.attachments(0).content(), "p12-bytes");
-  EXPECT_EQ(lifecycle.HandOver(&e, e.version + 1, NotifyChannel::kEmail, cert, "", kVerifier, later)
+  EXPECT_EQ(r.attachments(0).content(), "keystore:app-1");
+  EXPECT_EQ(lifecycle.HandOver(&e, e.version + 1, NotifyChannel::kEmail, cert, kVerifier, later)
                 .status()
                 .code(),
             absl::StatusCode::kAborted);

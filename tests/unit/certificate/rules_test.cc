@@ -32,6 +32,16 @@ TEST(PassphrasePolicyTest, RejectsShortPassphrase) {
   EXPECT_EQ(broken.size(), 1u);
 }
 
+// A NUL would cut the passphrase short in the legacy PKCS#12 path (C strings); no control
+// character is accepted.
+TEST(PassphrasePolicyTest, RejectsControlCharacters) {
+  for (std::string bad :
+       {std::string("Kuda-Lari#2024x\0tail", 20), std::string("Kuda-Lari\t#2024x"),
+        std::string("Kuda-Lari#2024x\n"), std::string("Kuda\x7fLari#2024x")}) {
+    EXPECT_TRUE(Has(PassphrasePolicy().Check(bad, kContext), "control characters")) << bad.size();
+  }
+}
+
 TEST(PassphrasePolicyTest, CountsCharactersNotBytes) {
   // 9 characters, 18 bytes.
   EXPECT_TRUE(Has(PassphrasePolicy().Check("ÄÖÜäöü#1x", kContext), "at least 10"));

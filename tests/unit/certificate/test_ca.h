@@ -81,6 +81,8 @@ struct CraftOptions {
   absl::Time not_before = absl::Now() - absl::Hours(1);
   absl::Time not_after = absl::Now() + absl::Hours(24 * 365);
   bool key_usage = true;
+  // The contract's profile: emailProtection and documentSigning (RFC 9336); "" for none.
+  std::string extended_key_usage = "emailProtection,1.3.6.1.5.5.7.3.36";
   int64_t serial = 0;  // 0: random
 };
 
@@ -165,6 +167,7 @@ class TestCa {
       exts.push_back({NID_key_usage, "critical,digitalSignature,nonRepudiation"});
     else
       exts.push_back({NID_key_usage, "critical,keyEncipherment"});
+    if (!o.extended_key_usage.empty()) exts.push_back({NID_ext_key_usage, o.extended_key_usage});
     for (const auto& [nid, value] : exts) {
       X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value.c_str());
       X509_add_ext(c, ext, -1);

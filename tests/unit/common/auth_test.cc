@@ -56,12 +56,14 @@ TEST(AuthTest, RoleTableNamingTheServiceRoleIsRefused) {
   ASSERT_NE(v1::VerifyAuditChainRequest::descriptor(), nullptr);  // links audit.proto's pool
   Authenticator authn(nullptr);
   Authorizer flat(&authn, "sertel.v1.AuditService",
-                  {{"VerifyAuditChain", {Role::kAuditor, Role::kService}}});
+                  {{"VerifyAuditChain", {Role::kAuditor, Role::kService}},
+                   {"SignAuditCheckpoint", {Role::kAuditor}}});
   absl::Status s = flat.CheckCoversService();
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
   EXPECT_NE(s.message().find("SERVICE"), std::string::npos) << s;
   Authorizer named(&authn, "sertel.v1.AuditService",
-                   {{"VerifyAuditChain", {{Role::kAuditor}, {ServiceId::kIntake}}}});
+                   {{"VerifyAuditChain", {{Role::kAuditor}, {ServiceId::kIntake}}},
+                    {"SignAuditCheckpoint", {Role::kAuditor}}});
   EXPECT_TRUE(named.CheckCoversService().ok());
 }
 
