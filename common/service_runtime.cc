@@ -84,13 +84,16 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(
   absl::StatusOr<PageTokenCodec> page_tokens = LoadPageTokens(*rt->pool_);
   if (!page_tokens.ok()) return page_tokens.status();
   rt->page_tokens_ = std::make_unique<PageTokenCodec>(*std::move(page_tokens));
-  {
-    // A chain from before the key: verified as written, then keyed (once).
+  // A chain from before the key is keyed only on the operator's explicit, one-time command
+  // (`<svc>-service key-legacy-audit-chain`), never at start: otherwise a database writer could
+  // flip the head to "unkeyed", rebuild the chain with plain SHA-256 and have the next start
+  // re-key the forgery (docs/security.md, "Chains from before the key").
+  if (argc > 1 && std::strcmp(argv[1], "key-legacy-audit-chain") == 0) {
     absl::StatusOr<PgPool::Lease> lease = rt->pool_->Acquire();
     if (!lease.ok()) return lease.status();
-    if (absl::Status s = rt->audit_->KeyLegacyChain(lease->conn()); !s.ok()) {
-      Log::Error("audit_chain_not_keyed", {{"error", s.ToString()}});
-    }
+    if (absl::Status s = rt->audit_->KeyLegacyChain(lease->conn()); !s.ok()) return s;
+    rt->migrate_only_ = true;  // done: main() exits as after `migrate`
+    return rt;
   }
 
   std::shared_ptr<const JwtVerifier> verifier;

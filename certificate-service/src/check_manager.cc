@@ -1,5 +1,10 @@
 #include "check_manager.h"
 
+#include <openssl/err.h>
+#include <openssl/pem.h>
+
+#include <cstring>
+
 #include "absl/strings/str_cat.h"
 #include "certificate_inputs.h"
 #include "certificate_matcher.h"
@@ -19,6 +24,26 @@ void AddFinding(CheckOutcome& out, FindingCode code, const std::string& message)
 
 void AddFindings(CheckOutcome& out, const std::vector<Finding>& findings) {
   for (const Finding& f : findings) AddFinding(out, f.code, f.message);
+}
+
+// The block's bytes are the certificate's DER and nothing more: OpenSSL's parser stops after
+// the certificate, another reader might not.
+bool BlockIsExactlyTheCertificate(const std::string& pem, X509* cert) {
+  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  char* name = nullptr;
+  char* header = nullptr;
+  unsigned char* data = nullptr;
+  long len = 0;
+  bool ok = bio != nullptr && PEM_read_bio(bio.get(), &name, &header, &data, &len) == 1;
+  unsigned char* der = nullptr;
+  int der_len = ok ? i2d_X509(cert, &der) : -1;
+  ok = ok && der_len > 0 && der_len == len && std::memcmp(der, data, static_cast<size_t>(len)) == 0;
+  OPENSSL_free(name);
+  OPENSSL_free(header);
+  OPENSSL_free(data);
+  OPENSSL_free(der);
+  ERR_clear_error();
+  return ok;
 }
 
 }  // namespace
@@ -65,6 +90,11 @@ absl::StatusOr<CheckOutcome> CheckManager::CheckCertificate(const std::string& c
     return out;
   }
   X509* cert = (*certs)[0].get();
+  if (!BlockIsExactlyTheCertificate(certificate_pem, cert)) {
+    AddFinding(out, FindingCode::kMalformed,
+               "the PEM block holds more than the certificate (trailing bytes)");
+    return out;
+  }
   std::vector<X509*> retired;
   for (const X509Ptr& r : retired_) retired.push_back(r.get());
   X509* current = ca_->chain().empty() ? nullptr : ca_->chain()[0].get();
@@ -103,7 +133,9 @@ absl::Status CheckManager::CompareWithRecords(const CertificateFacts& facts,
     AddFinding(out, FindingCode::kUnknownHolder,
                "our records hold no certificate with this serial and fingerprint");
     // Still compare with the person it claims to be, when we know them.
-    std::string nik = !facts.nik.empty() ? facts.nik : expected_nik;
+    // Only the NIK the certificate itself names: a caller's expected_nik must not choose whose
+    // record is compared (that would tell them who holds a NIK).
+    const std::string& nik = facts.nik;
     if (!nik.empty()) {
       absl::StatusOr<std::optional<EnrollmentRecord>> e = store_->FindLatestByNik(nik);
       if (!e.ok()) return e.status();

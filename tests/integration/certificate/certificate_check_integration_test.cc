@@ -1,6 +1,7 @@
 // The SOP's warning (CheckCertificate: every finding code on a certificate crafted to have it),
 // revocation with the CRL (also over HTTP), and the SOP's recorded figure (GetStatistics before
 // and after issue, revoke and expiry).
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "common/metrics.h"
 #include "crl_route.h"
@@ -91,6 +92,40 @@ TEST_F(CertificateIntegrationTest, APemWithMoreThanOneBlockIsMalformed) {
     ASSERT_TRUE(Check(pem, &r).ok());
     EXPECT_EQ(Codes(r), std::vector<v1::FindingCode>{v1::FINDING_CODE_MALFORMED});
   }
+}
+
+// Attack: a second certificate hidden inside the one PEM block, after our certificate's DER.
+TEST_F(CertificateIntegrationTest, TrailingBytesInsideTheBlockAreMalformed) {
+  v1::Certificate c = Issue("app-1");
+  absl::StatusOr<X509Ptr> cert = LoadCertificatePem(c.certificate_pem());
+  ASSERT_TRUE(cert.ok());
+  unsigned char* der = nullptr;
+  int len = i2d_X509(cert->get(), &der);
+  ASSERT_GT(len, 0);
+  std::string bytes(reinterpret_cast<char*>(der), static_cast<size_t>(len));
+  OPENSSL_free(der);
+  std::string b64 = absl::Base64Escape(bytes + bytes);
+  std::string pem = "-----BEGIN CERTIFICATE-----\n";
+  for (size_t i = 0; i < b64.size(); i += 64) pem += b64.substr(i, 64) + "\n";
+  pem += "-----END CERTIFICATE-----\n";
+  v1::CheckResult r;
+  ASSERT_TRUE(Check(pem, &r).ok());
+  EXPECT_EQ(Codes(r), std::vector<v1::FindingCode>{v1::FINDING_CODE_MALFORMED});
+}
+
+// Attack: a certificate of our CA that names no NIK, checked with expected_nik set to an enrolled
+// holder's: the records of that NIK are not compared (no NAME_MISMATCH telling who holds it).
+TEST_F(CertificateIntegrationTest, ExpectedNikDoesNotChooseWhoseRecordIsCompared) {
+  Issue("app-1");
+  CraftOptions o = Holder();
+  o.nik = "";
+  o.cn = "Someone Else";
+  v1::CheckResult r;
+  ASSERT_TRUE(Check(CertificateToPem(test_ca_->Craft(o).get()), &r, TestApplicant().nik()).ok());
+  EXPECT_FALSE(HasCode(r, v1::FINDING_CODE_NAME_MISMATCH));
+  EXPECT_FALSE(HasCode(r, v1::FINDING_CODE_EMAIL_MISMATCH));
+  EXPECT_TRUE(HasCode(r, v1::FINDING_CODE_UNKNOWN_HOLDER));
+  EXPECT_TRUE(HasCode(r, v1::FINDING_CODE_NIK_MISMATCH));  // the cert's own NIK vs the input
 }
 
 TEST_F(CertificateIntegrationTest, CheckFindsAMissingExtendedKeyUsage) {
