@@ -129,6 +129,12 @@ for svc in notification certificate disposition intake; do
   bin="$SERTEL_BUILD_DIR/$svc-service/$svc-service"
   [ -x "$bin" ] || die "$bin is not built"
   mapfile -t envs < <(common_env "$svc" "$port")
+  # A development cluster from before the keyed audit chain: key it (here the script is the
+  # operator; in production it is an explicit step, docs/security.md). A no-op once keyed.
+  if ! running "$svc"; then
+    env "${envs[@]}" "$bin" key-legacy-audit-chain >>"$SERTEL_HOME/logs/$svc.out" 2>&1 ||
+      die "$svc: keying its legacy audit chain failed (see $SERTEL_HOME/logs/$svc.out)"
+  fi
   start "$svc" "$port" env "${envs[@]}" "$bin"
   port=$((port - 1))
 done
