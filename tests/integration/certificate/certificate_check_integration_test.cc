@@ -87,7 +87,7 @@ TEST_F(CertificateIntegrationTest, APemWithMoreThanOneBlockIsMalformed) {
        {c.certificate_pem() + CertificateToPem(foreign.Craft(Holder()).get()),
         CertificateToPem(foreign.Craft(Holder()).get()) + c.certificate_pem(),
         c.certificate_pem() + c.certificate_pem(),
-        c.certificate_pem() + "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"}) {
+        c.certificate_pem() + sertel::testing::MakeEd25519KeyPem()}) {  // a key made now
     v1::CheckResult r;
     ASSERT_TRUE(Check(pem, &r).ok());
     EXPECT_EQ(Codes(r), std::vector<v1::FindingCode>{v1::FINDING_CODE_MALFORMED});
@@ -238,6 +238,31 @@ TEST_F(CertificateIntegrationTest, CheckFindsAnUnknownHolder) {
   v1::CheckResult r;
   ASSERT_TRUE(Check(CertificateToPem(test_ca_->Craft(o).get()), &r).ok());
   EXPECT_EQ(Codes(r), std::vector<v1::FindingCode>{v1::FINDING_CODE_UNKNOWN_HOLDER});
+}
+
+// Abuse limit: one caller checking faster than the limit is RESOURCE_EXHAUSTED (with the same
+// finding-free refusal for any certificate), another caller is not affected.
+TEST_F(CertificateIntegrationTest, CheckingFasterThanTheLimitIsResourceExhausted) {
+  v1::Certificate c = Issue("app-1");
+  FakeClock limiter_clock(absl::FromUnixSeconds(1'800'000'000));
+  RateLimiter limiter({.burst = 2, .refill = absl::Seconds(10)}, &limiter_clock);
+  impl_->SetCheckLimiter(&limiter);
+  auto check_as = [&](const std::string& sub) {
+    v1::CheckCertificateRequest req;
+    req.set_certificate_pem(c.certificate_pem());
+    v1::CheckResult r;
+    auto ctx = Ctx(pki_.MintToken({"AUDITOR"}, sub));
+    return stub_->CheckCertificate(ctx.get(), req, &r);
+  };
+  EXPECT_TRUE(check_as("scraper").ok());
+  EXPECT_TRUE(check_as("scraper").ok());
+  grpc::Status s = check_as("scraper");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << s.error_message();
+  EXPECT_FALSE(s.error_details().empty());  // the google.rpc.RetryInfo
+  EXPECT_TRUE(check_as("relying-party").ok());
+  limiter_clock.Advance(absl::Seconds(10));
+  EXPECT_TRUE(check_as("scraper").ok());
+  impl_->SetCheckLimiter(nullptr);
 }
 
 TEST_F(CertificateIntegrationTest, CheckNeedsAToken) {
