@@ -9,6 +9,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/http_client.h"
+#include "common/jwt.h"
 
 namespace sertel {
 
@@ -111,12 +113,41 @@ CommonConfig CommonConfig::FromEnv(const std::string& service, int default_port,
   // For Kubernetes' native gRPC probes, which cannot speak TLS; serves only grpc.health.v1.
   s.health_plaintext_address = env.String("SERTEL_HEALTH_PLAINTEXT_ADDRESS", "");
   s.shutdown_grace = env.Duration("SERTEL_SHUTDOWN_GRACE", absl::Seconds(10));
+  s.oidc_issuer = env.String("SERTEL_OIDC_ISSUER", "");
+  s.oidc_ca_file = env.String("SERTEL_OIDC_CA_FILE", "");
+  s.oidc_refresh_interval = env.Duration("SERTEL_OIDC_REFRESH_INTERVAL", absl::Minutes(10));
   s.jwt_public_key_files = env.List("SERTEL_JWT_PUBLIC_KEYS");
   s.jwt_issuer = env.String("SERTEL_JWT_ISSUER", "");
   s.jwt_audience = env.String("SERTEL_JWT_AUDIENCE", "sertel");
+  s.jwt_roles_claim = env.String("SERTEL_JWT_ROLES_CLAIM", "roles");
+  s.jwt_nik_claim = env.String("SERTEL_JWT_NIK_CLAIM", "nik");
+  s.jwt_role_prefix = env.String("SERTEL_JWT_ROLE_PREFIX", "");
+  if (!s.oidc_issuer.empty()) {
+    if (absl::Status url = CheckProviderUrl(s.oidc_issuer); !url.ok()) {
+      env.AddError(absl::StrCat("SERTEL_OIDC_ISSUER: ", url.message()));
+    }
+    if (!s.jwt_public_key_files.empty()) {
+      env.AddError(
+          "set SERTEL_OIDC_ISSUER (keys from the identity provider) or SERTEL_JWT_PUBLIC_KEYS "
+          "(fixed keys), not both");
+    }
+    if (!s.jwt_issuer.empty() && s.jwt_issuer != s.oidc_issuer) {
+      env.AddError("SERTEL_JWT_ISSUER differs from SERTEL_OIDC_ISSUER (leave it unset)");
+    }
+    s.jwt_issuer = s.oidc_issuer;
+    if (s.oidc_refresh_interval < absl::Minutes(1)) {
+      env.AddError("SERTEL_OIDC_REFRESH_INTERVAL must be at least 1m");
+    }
+  } else if (!s.oidc_ca_file.empty()) {
+    env.AddError("SERTEL_OIDC_CA_FILE is set without SERTEL_OIDC_ISSUER");
+  }
   if (!s.jwt_public_key_files.empty() && s.jwt_issuer.empty()) {
     env.AddError("SERTEL_JWT_ISSUER is required when SERTEL_JWT_PUBLIC_KEYS is set");
   }
+  JwtClaimMapping mapping{.roles_claim = s.jwt_roles_claim,
+                          .nik_claim = s.jwt_nik_claim,
+                          .role_prefix = s.jwt_role_prefix};
+  if (absl::Status m = mapping.Check(); !m.ok()) env.AddError(std::string(m.message()));
 
   DatabaseConfig& d = c.database;
   d.url = env.RequiredString("SERTEL_DATABASE_URL");

@@ -56,9 +56,16 @@ struct ServerConfig {
   std::string health_plaintext_address;  // SERTEL_HEALTH_PLAINTEXT_ADDRESS: health-only, no TLS
   int64_t threads = 128;                 // SERTEL_GRPC_THREADS (default: max(128, 8 x DB pool))
   absl::Duration shutdown_grace = absl::Seconds(10);  // SERTEL_SHUTDOWN_GRACE
-  std::vector<std::string> jwt_public_key_files;      // SERTEL_JWT_PUBLIC_KEYS (comma-separated)
-  std::string jwt_issuer;                             // SERTEL_JWT_ISSUER
-  std::string jwt_audience = "sertel";                // SERTEL_JWT_AUDIENCE
+  // People's tokens (docs/identity.md): the OpenID provider's rotating keys, or fixed PEM keys.
+  std::string oidc_issuer;   // SERTEL_OIDC_ISSUER: discovery and JWKS from this issuer
+  std::string oidc_ca_file;  // SERTEL_OIDC_CA_FILE: the provider's private CA ("" system store)
+  absl::Duration oidc_refresh_interval = absl::Minutes(10);  // SERTEL_OIDC_REFRESH_INTERVAL
+  std::vector<std::string> jwt_public_key_files;  // SERTEL_JWT_PUBLIC_KEYS (comma-separated)
+  std::string jwt_issuer;  // SERTEL_JWT_ISSUER (with static keys; with OIDC, equal if set)
+  std::string jwt_audience = "sertel";    // SERTEL_JWT_AUDIENCE
+  std::string jwt_roles_claim = "roles";  // SERTEL_JWT_ROLES_CLAIM (dotted path)
+  std::string jwt_nik_claim = "nik";      // SERTEL_JWT_NIK_CLAIM (dotted path)
+  std::string jwt_role_prefix;            // SERTEL_JWT_ROLE_PREFIX ("sertel-")
 };
 
 struct DatabaseConfig {

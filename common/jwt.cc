@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -129,7 +130,19 @@ std::optional<int64_t> NumericDate(const Json& v) {
   return std::nullopt;
 }
 
-absl::StatusOr<JwtClaims> ParseClaims(const Json& payload) {
+// The value at a dotted path ("realm_access.roles") through nested objects, or nullptr.
+const Json* FindPath(const Json& object, absl::string_view path) {
+  const Json* at = &object;
+  for (absl::string_view part : absl::StrSplit(path, '.')) {
+    if (!at->is_object()) return nullptr;
+    auto it = at->find(std::string(part));
+    if (it == at->end()) return nullptr;
+    at = &*it;
+  }
+  return at;
+}
+
+absl::StatusOr<JwtClaims> ParseClaims(const Json& payload, const JwtClaimMapping& mapping) {
   JwtClaims c;
   auto exp = payload.find("exp");
   if (exp == payload.end()) return Unauthenticated("no exp claim");
@@ -167,15 +180,25 @@ absl::StatusOr<JwtClaims> ParseClaims(const Json& payload) {
     if (!sub->is_string()) return Unauthenticated("sub is not a string");
     c.sub = sub->get<std::string>();
   }
-  if (auto nik = payload.find("nik"); nik != payload.end()) {
-    if (!nik->is_string()) return Unauthenticated("nik is not a string");
+  if (const Json* nik = FindPath(payload, mapping.nik_claim); nik != nullptr) {
+    if (!nik->is_string()) return Unauthenticated("the NIK claim is not a string");
     c.nik = nik->get<std::string>();
   }
-  if (auto roles = payload.find("roles"); roles != payload.end()) {
-    if (!roles->is_array()) return Unauthenticated("roles is not an array");
+  // Unknown or malformed roles are no roles (the caller is then PERMISSION_DENIED), never an
+  // authentication failure: a provider carries roles of other applications too.
+  if (const Json* roles = FindPath(payload, mapping.roles_claim);
+      roles != nullptr && roles->is_array()) {
     for (const Json& r : *roles) {
-      if (!r.is_string()) return Unauthenticated("roles holds a non-string");
-      c.roles.push_back(r.get<std::string>());
+      if (!r.is_string()) continue;
+      if (std::optional<std::string> name = mapping.MapRole(r.get<std::string>())) {
+        c.roles.push_back(*std::move(name));
+      }
+    }
+  }
+  // Keycloak marks its ID tokens "typ": "ID"; only access tokens are bearer credentials.
+  if (auto typ = payload.find("typ"); typ != payload.end()) {
+    if (!typ->is_string() || !absl::EqualsIgnoreCase(typ->get<std::string>(), "Bearer")) {
+      return Unauthenticated("not an access token");
     }
   }
   return c;
@@ -183,10 +206,54 @@ absl::StatusOr<JwtClaims> ParseClaims(const Json& payload) {
 
 }  // namespace
 
-JwtVerifier::JwtVerifier(std::vector<Key> keys, Options options, const Clock* clock)
+absl::StatusOr<JwtKey> JwtKey::From(EvpPkeyPtr key, std::string kid) {
+  if (key == nullptr) return absl::InvalidArgumentError("no key");
+  absl::StatusOr<bool> rsa = IsRsaKey(key.get());
+  if (!rsa.ok()) return rsa.status();
+  return JwtKey{*rsa ? Kind::kRsa : Kind::kEcP256, std::move(kid), std::move(key)};
+}
+
+absl::Status JwtClaimMapping::Check() const {
+  for (const auto& [name, path] :
+       {std::pair<absl::string_view, absl::string_view>{"SERTEL_JWT_ROLES_CLAIM", roles_claim},
+        {"SERTEL_JWT_NIK_CLAIM", nik_claim}}) {
+    for (absl::string_view part : absl::StrSplit(path, '.')) {
+      if (part.empty()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(name, " must be a dotted claim path like realm_access.roles"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::optional<std::string> JwtClaimMapping::MapRole(absl::string_view provider_role) const {
+  if (!absl::StartsWithIgnoreCase(provider_role, role_prefix)) return std::nullopt;
+  std::string name(provider_role.substr(role_prefix.size()));
+  for (char& ch : name) {
+    ch = ch == '-' ? '_' : absl::ascii_toupper(static_cast<unsigned char>(ch));
+  }
+  return name;
+}
+
+JwtVerifier::JwtVerifier(std::shared_ptr<JwtKeySource> keys, Options options, const Clock* clock)
     : keys_(std::move(keys)),
       options_(std::move(options)),
       clock_(clock != nullptr ? clock : SystemClock::Default()) {}
+
+absl::StatusOr<std::unique_ptr<JwtVerifier>> JwtVerifier::Create(std::shared_ptr<JwtKeySource> keys,
+                                                                 Options options,
+                                                                 const Clock* clock) {
+  if (keys == nullptr) return absl::InvalidArgumentError("no JWT key source");
+  if (options.issuer.empty()) return absl::InvalidArgumentError("JWT issuer must be set");
+  if (options.audience.empty()) return absl::InvalidArgumentError("JWT audience must be set");
+  if (options.max_token_bytes == 0) {
+    return absl::InvalidArgumentError("JWT max_token_bytes must be positive");
+  }
+  if (absl::Status s = options.claims.Check(); !s.ok()) return s;
+  if (options.leeway < absl::ZeroDuration()) options.leeway = absl::ZeroDuration();
+  return std::unique_ptr<JwtVerifier>(new JwtVerifier(std::move(keys), std::move(options), clock));
+}
 
 absl::StatusOr<std::unique_ptr<JwtVerifier>> JwtVerifier::FromPemFiles(
     const std::vector<std::string>& paths, Options options, const Clock* clock) {
@@ -213,31 +280,21 @@ absl::StatusOr<std::unique_ptr<JwtVerifier>> JwtVerifier::FromPemFiles(
 absl::StatusOr<std::unique_ptr<JwtVerifier>> JwtVerifier::FromPems(
     const std::vector<std::string>& pems, Options options, const Clock* clock) {
   if (pems.empty()) return absl::InvalidArgumentError("no JWT public keys");
-  if (options.issuer.empty()) return absl::InvalidArgumentError("JWT issuer must be set");
-  if (options.audience.empty()) return absl::InvalidArgumentError("JWT audience must be set");
-  if (options.max_token_bytes == 0) {
-    return absl::InvalidArgumentError("JWT max_token_bytes must be positive");
-  }
-  if (options.leeway < absl::ZeroDuration()) options.leeway = absl::ZeroDuration();
-  std::vector<Key> keys;
+  JwtKeySet keys;
   for (size_t i = 0; i < pems.size(); ++i) {
     absl::StatusOr<EvpPkeyPtr> key = LoadPublicKeyPem(pems[i]);
-    if (!key.ok()) {
+    absl::StatusOr<JwtKey> k = key.ok() ? JwtKey::From(*std::move(key), "") : key.status();
+    if (!k.ok()) {
       return absl::InvalidArgumentError(
-          absl::StrCat("JWT public key ", i + 1, ": ", key.status().message()));
+          absl::StrCat("JWT public key ", i + 1, ": ", k.status().message()));
     }
-    absl::StatusOr<bool> rsa = IsRsaKey(key->get());
-    if (!rsa.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("JWT public key ", i + 1, ": ", rsa.status().message()));
-    }
-    keys.push_back({*rsa ? KeyKind::kRsa : KeyKind::kEcP256, *std::move(key)});
+    keys.push_back(*std::move(k));
   }
-  return std::unique_ptr<JwtVerifier>(new JwtVerifier(std::move(keys), std::move(options), clock));
+  return Create(std::make_shared<StaticJwtKeys>(std::move(keys)), std::move(options), clock);
 }
 
-bool JwtVerifier::VerifySignature(KeyKind kind, absl::string_view signing_input,
-                                  absl::string_view signature) const {
+bool JwtVerifier::VerifySignature(const JwtKeySet& keys, KeyKind kind,
+                                  absl::string_view signing_input, absl::string_view signature) {
   std::string der;
   if (kind == KeyKind::kEcP256) {
     der = EcdsaRawToDer(signature);
@@ -247,7 +304,7 @@ bool JwtVerifier::VerifySignature(KeyKind kind, absl::string_view signing_input,
   const auto* sig = reinterpret_cast<const unsigned char*>(signature.data());
   const auto* tbs = reinterpret_cast<const unsigned char*>(signing_input.data());
   bool ok = false;
-  for (const Key& k : keys_) {
+  for (const JwtKey& k : keys) {
     if (k.kind != kind) continue;
     EvpMdCtxPtr ctx(EVP_MD_CTX_new());
     // RSA keys use the default PKCS#1 v1.5 padding: RS256 is RSASSA-PKCS1-v1_5 (RFC 7518 §3.3).
@@ -263,7 +320,7 @@ bool JwtVerifier::VerifySignature(KeyKind kind, absl::string_view signing_input,
   return ok;
 }
 
-absl::StatusOr<JwtVerifier::KeyKind> JwtVerifier::CheckHeader(absl::string_view encoded) {
+absl::StatusOr<JwtVerifier::Header> JwtVerifier::CheckHeader(absl::string_view encoded) {
   std::optional<Json> header = DecodeJsonObject(encoded);
   if (!header) return Unauthenticated("header is not base64url JSON object");
   auto alg = header->find("alg");
@@ -281,14 +338,22 @@ absl::StatusOr<JwtVerifier::KeyKind> JwtVerifier::CheckHeader(absl::string_view 
     return Unauthenticated("unsupported alg");
   }
   if (auto typ = header->find("typ"); typ != header->end()) {
-    // RFC 7519 §5.1; media type names compare case-insensitively.
-    if (!typ->is_string() || !absl::EqualsIgnoreCase(typ->get<std::string>(), "JWT")) {
-      return Unauthenticated("typ is not JWT");
+    // RFC 7519 §5.1 "JWT", or RFC 9068 §2.1's access-token type "at+jwt" (which OpenID
+    // providers such as oidc-provider set); media type names compare case-insensitively.
+    std::string t = typ->is_string() ? typ->get<std::string>() : "";
+    if (absl::StartsWithIgnoreCase(t, "application/")) t.erase(0, 12);
+    if (!absl::EqualsIgnoreCase(t, "JWT") && !absl::EqualsIgnoreCase(t, "at+jwt")) {
+      return Unauthenticated("typ is neither JWT nor at+jwt");
     }
   }
   // RFC 7515 §4.1.11: extensions listed in "crit" must be understood; we understand none.
   if (header->contains("crit")) return Unauthenticated("unsupported crit header");
-  return kind;
+  Header out{kind, std::nullopt};
+  if (auto kid = header->find("kid"); kid != header->end()) {
+    if (!kid->is_string()) return Unauthenticated("kid is not a string");
+    out.kid = kid->get<std::string>();
+  }
+  return out;
 }
 
 absl::Status JwtVerifier::CheckClaims(const JwtClaims& claims) const {
@@ -317,24 +382,29 @@ absl::StatusOr<JwtClaims> JwtVerifier::Verify(absl::string_view token) const {
     return Unauthenticated("empty token segment");
   }
   try {
-    absl::StatusOr<KeyKind> kind = CheckHeader(parts[0]);
-    if (!kind.ok()) return kind.status();
+    absl::StatusOr<Header> header = CheckHeader(parts[0]);
+    if (!header.ok()) return header.status();
     absl::StatusOr<std::string> signature = Base64UrlDecode(parts[2]);
     if (!signature.ok()) return Unauthenticated("signature is not base64url");
-    if (*kind == KeyKind::kEcP256 && signature->size() != kEs256SignatureBytes) {
+    if (header->kind == KeyKind::kEcP256 && signature->size() != kEs256SignatureBytes) {
       return Unauthenticated("ES256 signature must be 64 bytes");
     }
+    std::shared_ptr<const JwtKeySet> keys =
+        keys_->KeysFor(header->kid ? std::optional<absl::string_view>(*header->kid) : std::nullopt);
     bool have_key = false;
-    for (const Key& k : keys_) have_key = have_key || k.kind == *kind;
-    if (!have_key) return Unauthenticated("no key for this alg");
+    for (const JwtKey& k : *keys) have_key = have_key || k.kind == header->kind;
+    if (!have_key) {
+      return Unauthenticated(header->kid ? "no key with this kid for this alg"
+                                         : "no key for this alg");
+    }
     const absl::string_view signing_input = token.substr(0, parts[0].size() + 1 + parts[1].size());
-    if (!VerifySignature(*kind, signing_input, *signature)) {
+    if (!VerifySignature(*keys, header->kind, signing_input, *signature)) {
       return Unauthenticated("signature does not verify");
     }
     // Only a payload with a valid signature is read.
     std::optional<Json> payload = DecodeJsonObject(parts[1]);
     if (!payload) return Unauthenticated("payload is not base64url JSON object");
-    absl::StatusOr<JwtClaims> claims = ParseClaims(*payload);
+    absl::StatusOr<JwtClaims> claims = ParseClaims(*payload, options_.claims);
     if (!claims.ok()) return claims.status();
     if (absl::Status s = CheckClaims(*claims); !s.ok()) return s;
     return claims;
@@ -344,13 +414,27 @@ absl::StatusOr<JwtClaims> JwtVerifier::Verify(absl::string_view token) const {
   }
 }
 
-absl::StatusOr<std::unique_ptr<JwtSigner>> JwtSigner::FromPemFile(absl::string_view path) {
+absl::StatusOr<JwtClaims> ReadClaimsUnverified(absl::string_view token,
+                                               const JwtClaimMapping& mapping) {
+  std::vector<absl::string_view> parts = absl::StrSplit(token, '.');
+  if (parts.size() != 3) return absl::InvalidArgumentError("not a JWT (three segments expected)");
+  std::optional<Json> payload = DecodeJsonObject(parts[1]);
+  if (!payload) return absl::InvalidArgumentError("the payload is not base64url JSON");
+  try {
+    return ParseClaims(*payload, mapping);
+  } catch (const std::exception&) {
+    return absl::InvalidArgumentError("malformed token");
+  }
+}
+
+absl::StatusOr<std::unique_ptr<JwtSigner>> JwtSigner::FromPemFile(absl::string_view path,
+                                                                  std::string kid) {
   absl::StatusOr<std::string> pem = ReadFile(path);
   if (!pem.ok()) {
     return absl::Status(pem.status().code(),
                         absl::StrCat("JWT signing key: ", pem.status().message()));
   }
-  absl::StatusOr<std::unique_ptr<JwtSigner>> signer = FromPem(*pem);
+  absl::StatusOr<std::unique_ptr<JwtSigner>> signer = FromPem(*pem, std::move(kid));
   OPENSSL_cleanse(pem->data(), pem->size());
   if (!signer.ok()) {
     return absl::Status(signer.status().code(),
@@ -359,16 +443,16 @@ absl::StatusOr<std::unique_ptr<JwtSigner>> JwtSigner::FromPemFile(absl::string_v
   return signer;
 }
 
-absl::StatusOr<std::unique_ptr<JwtSigner>> JwtSigner::FromPem(absl::string_view private_key_pem) {
+absl::StatusOr<std::unique_ptr<JwtSigner>> JwtSigner::FromPem(absl::string_view private_key_pem,
+                                                              std::string kid) {
   absl::StatusOr<EvpPkeyPtr> key = LoadPrivateKeyPem(private_key_pem);
   if (!key.ok()) return key.status();
   absl::StatusOr<bool> rsa = IsRsaKey(key->get());
   if (!rsa.ok()) return rsa.status();
-  return std::unique_ptr<JwtSigner>(new JwtSigner(*std::move(key), *rsa));
+  return std::unique_ptr<JwtSigner>(new JwtSigner(*std::move(key), *rsa, std::move(kid)));
 }
 
 std::string JwtSigner::Sign(const JwtClaims& claims) const {
-  Json header = {{"alg", std::string(alg())}, {"typ", "JWT"}};
   Json payload = Json::object();
   if (!claims.iss.empty()) payload["iss"] = claims.iss;
   if (!claims.sub.empty()) payload["sub"] = claims.sub;
@@ -384,10 +468,15 @@ std::string JwtSigner::Sign(const JwtClaims& claims) const {
   if (!claims.nik.empty()) payload["nik"] = claims.nik;
 
   // Invalid UTF-8 in a claim becomes U+FFFD instead of throwing.
-  constexpr auto kReplace = Json::error_handler_t::replace;
+  return SignPayload(payload.dump(-1, ' ', false, Json::error_handler_t::replace));
+}
+
+std::string JwtSigner::SignPayload(absl::string_view payload_json) const {
+  Json header = {{"alg", std::string(alg())}, {"typ", "JWT"}};
+  if (!kid_.empty()) header["kid"] = kid_;
   const std::string signing_input =
-      absl::StrCat(Base64UrlEncode(header.dump(-1, ' ', false, kReplace)), ".",
-                   Base64UrlEncode(payload.dump(-1, ' ', false, kReplace)));
+      absl::StrCat(Base64UrlEncode(header.dump(-1, ' ', false, Json::error_handler_t::replace)),
+                   ".", Base64UrlEncode(payload_json));
 
   EvpMdCtxPtr ctx(EVP_MD_CTX_new());
   size_t sig_len = 0;

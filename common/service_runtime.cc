@@ -12,6 +12,7 @@
 #include "common/outbox_table_backend.h"
 #include "common/server.h"
 #include "common/sql_query.h"
+#include "common/token_verifier_factory.h"
 #include "common_queries.h"
 
 namespace sertel {
@@ -96,20 +97,10 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(
     return rt;
   }
 
-  std::shared_ptr<const JwtVerifier> verifier;
   const ServerConfig& server = rt->config_.server;
-  if (!server.jwt_public_key_files.empty()) {
-    absl::StatusOr<std::unique_ptr<JwtVerifier>> v =
-        JwtVerifier::FromPemFiles(server.jwt_public_key_files,
-                                  {.issuer = server.jwt_issuer, .audience = server.jwt_audience});
-    if (!v.ok()) return v.status();
-    verifier = std::move(*v);
-  } else {
-    Log::Warn("no_jwt_keys", {{"message",
-                               "SERTEL_JWT_PUBLIC_KEYS is empty: only client "
-                               "certificates (SERVICE) can call this server"}});
-  }
-  rt->authenticator_ = std::make_unique<Authenticator>(std::move(verifier));
+  absl::StatusOr<std::shared_ptr<const JwtVerifier>> verifier = MakeJwtVerifier(server);
+  if (!verifier.ok()) return verifier.status();
+  rt->authenticator_ = std::make_unique<Authenticator>(*std::move(verifier));
   rt->outbox_ = std::make_unique<OutboxDispatcher>(rt->pool_.get(), rt->config_.outbox);
   if (!server.metrics_address.empty()) {
     rt->http_ = std::make_unique<MetricsHttpServer>(server.metrics_address);

@@ -17,8 +17,21 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/sertel-demo.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 ctl() { "$CTL" "$@"; }
 bold() { printf '\n\033[1m%s\033[0m\n' "$*"; }
-# as ROLE SUB [NIK]: the token that person would get from the identity provider.
-as() { SERTEL_TOKEN=$(ctl token --role "$1" --sub "$2" ${3:+--nik "$3"}); export SERTEL_TOKEN; }
+# as ROLE SUB [NIK]: the token that person would get from the identity provider. With
+# SERTEL_OIDC_ISSUER (the agency's provider, docs/identity.md) each person signs in once with
+# `sertelctl login` (device code), cached per person under $SERTEL_HOME/demo-logins/.
+if [ -n "${SERTEL_OIDC_ISSUER:-}" ]; then
+  as() {
+    unset SERTEL_TOKEN
+    export XDG_CONFIG_HOME="$SERTEL_HOME/demo-logins/$2"
+    if [ ! -f "$XDG_CONFIG_HOME/sertel/tokens.json" ]; then
+      log "sign in as $2 (an account with the $1 role${3:+ and NIK $3})"
+      ctl login >&2
+    fi
+  }
+else
+  as() { SERTEL_TOKEN=$(ctl token --role "$1" --sub "$2" ${3:+--nik "$3"}); export SERTEL_TOKEN; }
+fi
 # took STEP: "how long step STEP took, against the SOP's standard time", from the timeline.
 took() {
   ctl -o json application get "$APP" | "$SERTEL_PYTHON" -c '

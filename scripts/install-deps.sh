@@ -30,10 +30,12 @@ fi
 
 NPM_DIR="$SERTEL_ROOT/.cache/npm"
 if [ ! -f "$NPM_DIR/node_modules/google-proto-files/google/rpc/status.proto" ] ||
-   [ ! -x "$NPM_DIR/node_modules/.bin/buf" ]; then
-  log "installing google-proto-files and @bufbuild/buf from npm into .cache/npm"
+   [ ! -x "$NPM_DIR/node_modules/.bin/buf" ] ||
+   [ ! -f "$NPM_DIR/node_modules/oidc-provider/package.json" ]; then
+  # oidc-provider: the real OpenID provider the identity tests run against (issue 17).
+  log "installing google-proto-files, @bufbuild/buf and oidc-provider from npm into .cache/npm"
   mkdir -p "$NPM_DIR"
   [ -f "$NPM_DIR/package.json" ] || echo '{"name":"sertel-build-cache","private":true}' > "$NPM_DIR/package.json"
   (cd "$NPM_DIR" && npm install --no-audit --no-fund --loglevel=error \
-      google-proto-files@5.0.3 @bufbuild/buf@1.47.2 >/dev/null)
+      google-proto-files@5.0.3 @bufbuild/buf@1.47.2 oidc-provider@9.13.3 >/dev/null)
 fi

@@ -85,8 +85,21 @@ common_env() {
   echo "SERTEL_TLS_CERT=$SERTEL_HOME/tls/$svc.pem"
   echo "SERTEL_TLS_KEY=$SERTEL_HOME/tls/$svc-key.pem"
   echo "SERTEL_TLS_CA=$SERTEL_HOME/tls/ca.pem"
-  echo "SERTEL_JWT_PUBLIC_KEYS=$SERTEL_HOME/jwt/public-key.pem"
-  echo "SERTEL_JWT_ISSUER=sertel-dev"
+  # People's tokens: the agency's OpenID provider when SERTEL_OIDC_ISSUER is set (its keys by
+  # discovery and JWKS, docs/identity.md), else the development signer's key.
+  if [ -n "${SERTEL_OIDC_ISSUER:-}" ]; then
+    echo "SERTEL_OIDC_ISSUER=$SERTEL_OIDC_ISSUER"
+    [ -z "${SERTEL_OIDC_CA_FILE:-}" ] || echo "SERTEL_OIDC_CA_FILE=$SERTEL_OIDC_CA_FILE"
+    [ -z "${SERTEL_OIDC_REFRESH_INTERVAL:-}" ] ||
+      echo "SERTEL_OIDC_REFRESH_INTERVAL=$SERTEL_OIDC_REFRESH_INTERVAL"
+  else
+    echo "SERTEL_JWT_PUBLIC_KEYS=$SERTEL_HOME/jwt/public-key.pem"
+    echo "SERTEL_JWT_ISSUER=sertel-dev"
+  fi
+  local claim
+  for claim in SERTEL_JWT_AUDIENCE SERTEL_JWT_ROLES_CLAIM SERTEL_JWT_NIK_CLAIM SERTEL_JWT_ROLE_PREFIX; do
+    [ -z "${!claim:-}" ] || echo "$claim=${!claim}"
+  done
   echo "SERTEL_LOG_FILE=$SERTEL_HOME/logs/$svc.log"
   echo "SERTEL_AUDIT_HMAC_KEY_FILE=$SERTEL_HOME/audit/$svc-hmac.key"
   echo "SERTEL_AUDIT_CHECKPOINT_KEY_FILE=$SERTEL_HOME/audit/$svc-checkpoint-key.pem"

@@ -9,6 +9,7 @@
 namespace sertel::ctl {
 
 void AddTokenCommand(CLI::App& app, Globals& globals, int& rc);
+void AddLoginCommands(CLI::App& app, Globals& globals, int& rc);        // + logout, whoami
 void AddApplicationCommands(CLI::App& app, Globals& globals, int& rc);  // + document
 void AddCaseCommands(CLI::App& app, Globals& globals, int& rc);         // + inbox, sla
 void AddCertificateCommands(CLI::App& app, Globals& globals, int& rc);  // + stats

@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/pem.h"
+#include "login_cache.h"
 
 namespace sertel::ctl {
 
@@ -87,6 +88,12 @@ absl::StatusOr<Connection> Connection::Open(const ConnectionOptions& options, Se
           absl::StrCat("cannot read the token file ", options.token_file));
     }
     c.token_ = std::string(absl::StripAsciiWhitespace(*token));
+  }
+  // No token given and no client certificate: whoever ran `sertelctl login` (login_cache.h).
+  if (c.token_.empty() && options.token_file.empty() && options.cert_file.empty()) {
+    absl::StatusOr<std::optional<std::string>> cached = CachedAccessToken();
+    if (!cached.ok()) return cached.status();
+    if (cached->has_value()) c.token_ = **std::move(cached);
   }
   c.address_ = options.address.empty() ? DefaultAddress(service) : options.address;
   grpc::ChannelArguments args;

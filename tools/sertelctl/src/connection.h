@@ -1,7 +1,8 @@
 // Where sertelctl connects and as whom: TLS always (the suite's CA), a bearer token from
-// --token / --token-file / SERTEL_TOKEN, and optionally a client certificate (which the services
-// map to SERVICE). Each command talks to one service; its address comes from --address, else
-// SERTEL_<SERVICE>_ADDRESS, else the development port (docs/api.md, "Development environment").
+// --token / --token-file / SERTEL_TOKEN or else from `sertelctl login` (login_cache.h), and
+// optionally a client certificate (which names a service). Each command talks to one service; its
+// address comes from --address, else SERTEL_<SERVICE>_ADDRESS, else the development port
+// (docs/api.md, "Development environment").
 #pragma once
 
 #include <grpcpp/channel.h>

@@ -1,6 +1,7 @@
 // sertelctl: the command-line client of sertel, for officials and scripts.
 //
-//   export SERTEL_TOKEN=$(sertelctl token --role VERIFIER --sub verifikator)
+//   sertelctl login --issuer https://sso.kota.go.id/realms/sertel   (or, in development:
+//   export SERTEL_TOKEN=$(sertelctl token --role VERIFIER --sub verifikator))
 //   sertelctl inbox
 //   sertelctl case verify APP-ID --all-ok
 //   sertelctl -o json application get APP-ID
@@ -16,7 +17,8 @@ constexpr char kFooter[] = R"(Connection (flags or environment):
                         else localhost:50051 intake / 50052 disposition / 50053 certificate /
                         50054 notification)
   --ca-file             SERTEL_CA_FILE, default ./.sertel/tls/ca.pem (TLS is always on)
-  --token-file, --token SERTEL_TOKEN_FILE, SERTEL_TOKEN
+  --token-file, --token SERTEL_TOKEN_FILE, SERTEL_TOKEN; else the sign-in of sertelctl login
+                        ($XDG_CONFIG_HOME/sertel/tokens.json), refreshed when it expires
 Exit codes: 0 done; 1 done, and the answer is "no" (certificate check findings, broken audit
 chain); 2 usage; 3 local error; 10 + the gRPC status code when the server refused (13
 INVALID_ARGUMENT, 15 NOT_FOUND, 17 PERMISSION_DENIED, 19 FAILED_PRECONDITION, 20 ABORTED,
@@ -66,6 +68,7 @@ int main(int argc, char** argv) {
   });
 
   AddTokenCommand(app, g, rc);
+  AddLoginCommands(app, g, rc);
   AddApplicationCommands(app, g, rc);
   AddCaseCommands(app, g, rc);
   AddCertificateCommands(app, g, rc);
