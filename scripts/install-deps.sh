@@ -13,6 +13,8 @@ PACKAGES=(
   nlohmann-json3-dev libcpp-httplib-dev libcli11-dev zlib1g-dev
   python3 python3-grpcio python3-protobuf python3-aiosmtpd
   yamllint python3-yaml
+  # Issue 21: PDF structure (qpdf), and the real signers the tests sign with (NSS, poppler).
+  libqpdf-dev libnss3-tools poppler-utils
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

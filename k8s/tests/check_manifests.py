@@ -14,8 +14,10 @@ exits 1 if there was one. What it asserts, in the order of the report:
               ServiceAccount, a PodDisruptionBudget and a HorizontalPodAutoscaler
   env         every variable the binaries require (RequiredString("SERTEL_...") in common/ and
               the service's sources, plus what Kubernetes needs: listen addresses on all
-              interfaces, TLS, JWT, the audit keys, the downstream addresses of the call
-              graph, the shared notification key) is set; every SERTEL_* variable set is one
+              interfaces, TLS, the audit keys, the downstream addresses of the call graph, the
+              shared notification key) is set; people's token keys from exactly one source,
+              SERTEL_OIDC_ISSUER (https://) or SERTEL_JWT_PUBLIC_KEYS with SERTEL_JWT_ISSUER
+              (base may leave the choice to its overlays); every SERTEL_* variable set is one
               the binary reads (or feeds $(...) expansion only); files named by variables lie
               in mounted volumes
   database    each service connects as its own role: SERTEL_DATABASE_URL is
@@ -32,7 +34,8 @@ exits 1 if there was one. What it asserts, in the order of the report:
   network     default deny; every containerPort covered by an ingress rule; the gRPC ports
               reachable exactly along the call graph of docs/architecture.md (and from
               the ingress namespace for the public services); egress exactly along it too, to
-              PostgreSQL, DNS, SMTP and the WhatsApp API
+              PostgreSQL, DNS, SMTP and the WhatsApp API, and with SERTEL_OIDC_ISSUER to
+              addresses outside the cluster on TCP 443 only (the identity provider)
   secrets     no Secret carrying data in base or production; no secret-looking value in a
               ConfigMap or a literal env value; no private key or password in k8s/
   overlay     dev: one PostgreSQL instance, the database URL's host one of its Services, and
@@ -43,7 +46,9 @@ exits 1 if there was one. What it asserts, in the order of the report:
               it at bootstrap, the URL at <cluster>-rw with sslmode=verify-full against the
               Cluster's CA (only ca.crt of the Secret <cluster>-ca, which also holds the CA's
               key), cert-manager Certificates for each service's mTLS Secret from a CA Issuer,
-              and the PrometheusRule alerting on DEAD outbox rows
+              the PrometheusRule alerting on DEAD outbox rows, and every service's token keys
+              from the identity provider (SERTEL_OIDC_ISSUER, not PEM keys) with egress to it
+              (TCP 443 outside the cluster)
   dockerfile  Debian 12 build stage using scripts/install-deps.sh, debian:12-slim runtime, USER
               10001 (= the pods' runAsUser), and every binary the manifests run copied in
 
@@ -84,12 +89,12 @@ CLUSTER_SCOPED = {"Namespace", "ClusterIssuer", "ClusterRole", "ClusterRoleBindi
                   "CustomResourceDefinition", "PriorityClass", "StorageClass"}
 BIN_DIR = "/usr/local/bin/"
 # What Kubernetes needs beyond what the binaries insist on: the defaults bind 127.0.0.1 and dial
-# 127.0.0.1, which inside a pod reach nothing; TLS and JWT are optional only for development;
-# two notification replicas must share the key that encrypts activation codes at rest.
+# 127.0.0.1, which inside a pod reach nothing; TLS is optional only for development; two
+# notification replicas must share the key that encrypts activation codes at rest. People's
+# token keys (one of two sources) are check_jwt's.
 K8S_REQUIRED_COMMON = (
     "SERTEL_LISTEN_ADDRESS", "SERTEL_METRICS_ADDRESS", "SERTEL_HEALTH_PLAINTEXT_ADDRESS",
     "SERTEL_TLS_CERT", "SERTEL_TLS_KEY", "SERTEL_TLS_CA",
-    "SERTEL_JWT_PUBLIC_KEYS", "SERTEL_JWT_ISSUER",
     # Optional to the binaries (an unkeyed chain, no signed checkpoints); never in a cluster.
     "SERTEL_AUDIT_HMAC_KEY_FILE", "SERTEL_AUDIT_CHECKPOINT_KEY_FILE",
 )
@@ -556,10 +561,45 @@ class Checker:
                               if p.get("name") == "grpc"), None)
             ok = hp is not None and hp[0].split(".")[0] == f"{callee}-service" and hp[1] == want_port
             self.check(ok, "env", f"{where}: {var}={v!r} is not the Service {callee}-service:{want_port}")
+        self.check_jwt(where, env)
         self.check_files(where, env, container, w, set(env))
         for var, v in env.items():
             if isinstance(v, str) and var.startswith("SERTEL_"):
                 self.check_not_secret_value(f"{where} env {var}", var, v)
+
+    def check_jwt(self, where, env):
+        """People's token keys come from exactly one source (common/config.cc refuses both):
+        the identity provider's JWKS (SERTEL_OIDC_ISSUER, https://: http is accepted only on
+        loopback, which in a pod is the pod itself) or fixed PEM keys (SERTEL_JWT_PUBLIC_KEYS,
+        which need SERTEL_JWT_ISSUER). Without either every person's token is refused; base
+        may leave the choice to its overlays, which are what gets deployed."""
+        def is_set(var):
+            return env.get(var) not in (None, "")
+
+        oidc, pem = is_set("SERTEL_OIDC_ISSUER"), is_set("SERTEL_JWT_PUBLIC_KEYS")
+        self.check(not (oidc and pem), "env",
+                   f"{where}: both SERTEL_OIDC_ISSUER and SERTEL_JWT_PUBLIC_KEYS are set; the service "
+                   "refuses to start (keys from the identity provider or fixed PEM keys, not both)")
+        self.check(oidc or pem or self.profile == "base", "env",
+                   f"{where}: neither SERTEL_OIDC_ISSUER nor SERTEL_JWT_PUBLIC_KEYS is set; every "
+                   "person's token would be refused")
+        if pem and not oidc:
+            self.check(is_set("SERTEL_JWT_ISSUER"), "env",
+                       f"{where}: SERTEL_JWT_PUBLIC_KEYS is set without SERTEL_JWT_ISSUER, the `iss` "
+                       "its tokens carry")
+        if oidc:
+            issuer = env["SERTEL_OIDC_ISSUER"]
+            url = urllib.parse.urlsplit(issuer) if isinstance(issuer, str) else None
+            self.check(url is not None and url.scheme == "https" and bool(url.hostname), "env",
+                       f"{where}: SERTEL_OIDC_ISSUER={issuer!r} is not an https:// URL (http is only "
+                       "for a provider on loopback, which in a pod is the pod itself)")
+            jwt_issuer = env.get("SERTEL_JWT_ISSUER")
+            self.check(jwt_issuer in (None, "", issuer), "env",
+                       f"{where}: SERTEL_JWT_ISSUER={jwt_issuer!r} differs from SERTEL_OIDC_ISSUER; "
+                       "the service refuses to start (leave it unset)")
+        self.check(oidc or not is_set("SERTEL_OIDC_CA_FILE"), "env",
+                   f"{where}: SERTEL_OIDC_CA_FILE is set without SERTEL_OIDC_ISSUER; the service "
+                   "refuses to start")
 
     def check_files(self, where, env, container, w, variables):
         """Every file a variable names lies in a volume mounted into the container."""
@@ -1024,16 +1064,33 @@ class Checker:
                            f"notification-service has no egress to SMTP port {port} ({url})")
         self.check(self.egress_to_internet(n, 443), "network",
                    "notification-service has no egress to HTTPS (443) for the WhatsApp Cloud API")
-        # Nothing else leaves for the internet.
+        # Nothing else leaves for the internet, but a service configured from an OpenID
+        # provider (SERTEL_OIDC_ISSUER) fetches its keys over HTTPS: to addresses outside the
+        # cluster (ipBlocks) on TCP 443 only.
+        oidc = set()
+        for svc, dw in deployments.items():
+            _, c = self.service_container(svc)
+            if self.env_of(c, f"{dw}", area="network").get("SERTEL_OIDC_ISSUER") not in (None, ""):
+                oidc.add(repr(dw))
         for w in self.workloads:
             if w is n:
                 continue
             for np in self.selecting(w, "Egress"):
                 for rule in np["spec"].get("egress") or []:
+                    to_idp = repr(w) in oidc and self.https_only(rule)
                     for peer in self.peers(rule, "to"):
-                        if peer == ("any",) or peer[0] == "ip":
+                        if peer == ("any",) or (peer[0] == "ip" and not to_idp):
                             self.check(False, "network", f"{w}: NetworkPolicy/{name_of(np)} allows egress "
-                                       f"to {peer}; only notification-service talks to the outside")
+                                       f"to {peer}; only notification-service talks to the outside (and, "
+                                       "with SERTEL_OIDC_ISSUER, the services to their identity provider "
+                                       "on TCP 443)")
+
+    @staticmethod
+    def https_only(rule):
+        """The rule opens TCP 443 and nothing else."""
+        ports = rule.get("ports") or []
+        return bool(ports) and all(p.get("protocol", "TCP") == "TCP" and p.get("port") == 443
+                                   and not p.get("endPort") for p in ports)
 
     def reaches_service(self, w, service, port):
         """Whether w may open `port` of a Service in the manifests: the port exists, selects a
@@ -1060,20 +1117,22 @@ class Checker:
                    f"{db}: PostgreSQL reachable from {sorted(map(str, got))}; want the four services and "
                    f"the migration Job only (missing {sorted(map(str, want - got))}, extra {extra})")
 
+    def egress_outside(self, w, port):
+        """The peers outside the cluster w's egress allows on TCP `port`: ('any',) and
+        ('ip', cidr) (an ipBlock names addresses, not pods)."""
+        return [peer for np in self.selecting(w, "Egress") for rule in np["spec"].get("egress") or []
+                if self.port_allowed(rule, port)
+                for peer in self.peers(rule, "to") if peer == ("any",) or peer[0] == "ip"]
+
     def egress_to_internet(self, w, port):
-        for np in self.selecting(w, "Egress"):
-            for rule in np["spec"].get("egress") or []:
-                if not self.port_allowed(rule, port):
-                    continue
-                for peer in self.peers(rule, "to"):
-                    if peer == ("any",):
-                        return True
-                    if peer[0] == "ip":
-                        try:
-                            if ipaddress.ip_network(peer[1]).prefixlen == 0:
-                                return True
-                        except ValueError:
-                            pass
+        for peer in self.egress_outside(w, port):
+            if peer == ("any",):
+                return True
+            try:
+                if ipaddress.ip_network(peer[1]).prefixlen == 0:
+                    return True
+            except ValueError:
+                pass
         return False
 
     # -- secrets ---------------------------------------------------------------------------------
@@ -1195,6 +1254,21 @@ class Checker:
             ref = cs.get("issuerRef") or {}
             self.check((ref.get("kind", "Issuer"), ref.get("name")) in issuers, "overlay",
                        f"Certificate/{name_of(cert)}: issuer {ref} is not in the manifests")
+        # People's token keys from the identity provider, which rotates them by itself
+        # (docs/identity.md); fixed PEM keys are for dev and air-gapped sites. The provider is
+        # outside the cluster, at an address only the site knows: any egress on TCP 443 there.
+        for svc in SERVICES:
+            w, c = self.service_container(svc)
+            if c is None:
+                continue
+            env = self.env_of(c, f"{w}", area="overlay")
+            self.check(env.get("SERTEL_OIDC_ISSUER") not in (None, "")
+                       and env.get("SERTEL_JWT_PUBLIC_KEYS") in (None, ""), "overlay",
+                       f"production: {w} should take people's token keys from SERTEL_OIDC_ISSUER (the "
+                       "identity provider, keys rotating by themselves), not SERTEL_JWT_PUBLIC_KEYS")
+            self.check(bool(self.egress_outside(w, 443)), "network",
+                       f"production: {w} has no egress to TCP 443 outside the cluster, so it cannot "
+                       "fetch the identity provider's keys (NetworkPolicy identity-provider-egress)")
         # docs/operations.md: a DEAD outbox row raises an alert (the gauge above 0 for a while).
         alerts = [r for rule in self.by_kind.get("PrometheusRule", [])
                   for g in (rule.get("spec") or {}).get("groups") or []

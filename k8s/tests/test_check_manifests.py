@@ -43,6 +43,22 @@ def problems(objs, profile="base"):
     return cm.Checker(objs, profile, REPO).run()
 
 
+def config(objs, name):
+    """A generated ConfigMap's data; kustomize adds a hash to the name, the stand-in does not."""
+    return next(o for o in objs if o.get("kind") == "ConfigMap" and (
+        o["metadata"]["name"] == name or o["metadata"]["name"].rsplit("-", 1)[0] == name))["data"]
+
+
+ISSUER = "https://sso.example.invalid/realms/sertel"
+# What the production overlay adds: TCP 443 to the identity provider from the four services.
+IDP_EGRESS = {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+              "metadata": {"name": "identity-provider-egress", "namespace": "sertel"},
+              "spec": {"podSelector": {"matchLabels": {"app.kubernetes.io/component": "grpc-service"}},
+                       "policyTypes": ["Egress"],
+                       "egress": [{"to": [{"ipBlock": {"cidr": "192.0.2.10/32"}}],
+                                   "ports": [{"protocol": "TCP", "port": 443}]}]}}
+
+
 class BaseTest(unittest.TestCase):
     def setUp(self):
         self.objs = copy.deepcopy(BASE)
@@ -159,6 +175,71 @@ class EnvTest(BaseTest):
         env_entry(server(self.objs, "certificate"), "SERTEL_DATABASE_URL")["value"] = \
             "postgresql://$(SERTEL_DB_USER)@postgres:5432/sertel"
         self.assertProblem("SERTEL_DB_PASSWORD is set for $(...) expansion only")
+
+
+class TokenKeysTest(BaseTest):
+    """People's token keys: SERTEL_OIDC_ISSUER or SERTEL_JWT_PUBLIC_KEYS, exactly one."""
+    def common(self):
+        return config(self.objs, "sertel-common-config")
+
+    def use_oidc(self):
+        self.common()["SERTEL_OIDC_ISSUER"] = ISSUER
+        self.objs.append(copy.deepcopy(IDP_EGRESS))
+
+    def test_base_leaves_the_choice_to_the_overlays(self):
+        self.assertNotIn("SERTEL_OIDC_ISSUER", self.common())
+        self.assertNotIn("SERTEL_JWT_PUBLIC_KEYS", self.common())
+
+    def test_oidc_with_egress_to_the_provider_passes(self):
+        self.use_oidc()
+        self.assertEqual(problems(self.objs), [])
+
+    def test_oidc_and_pem_keys(self):
+        self.use_oidc()
+        self.common()["SERTEL_JWT_PUBLIC_KEYS"] = "/etc/sertel/jwt/current.pem"
+        self.assertProblem("Deployment/intake-service: both SERTEL_OIDC_ISSUER and SERTEL_JWT_PUBLIC_KEYS "
+                           "are set")
+
+    def test_neither_when_deployed(self):
+        # Fine in base (the overlays choose); as a deployed profile, no person could sign in.
+        self.assertProblem("Deployment/certificate-service: neither SERTEL_OIDC_ISSUER nor "
+                           "SERTEL_JWT_PUBLIC_KEYS is set", profile="dev")
+
+    def test_http_issuer(self):
+        self.use_oidc()
+        self.common()["SERTEL_OIDC_ISSUER"] = "http://sso.example.invalid/realms/sertel"
+        self.assertProblem("SERTEL_OIDC_ISSUER='http://sso.example.invalid/realms/sertel' is not an "
+                           "https:// URL")
+
+    def test_pem_keys_without_issuer(self):
+        self.common()["SERTEL_JWT_PUBLIC_KEYS"] = "/etc/sertel/jwt/current.pem"
+        self.assertProblem("Deployment/notification-service: SERTEL_JWT_PUBLIC_KEYS is set without "
+                           "SERTEL_JWT_ISSUER")
+
+    def test_jwt_issuer_differs_from_oidc_issuer(self):
+        self.use_oidc()
+        self.common()["SERTEL_JWT_ISSUER"] = "sertel-dev"
+        self.assertProblem("SERTEL_JWT_ISSUER='sertel-dev' differs from SERTEL_OIDC_ISSUER")
+
+    def test_provider_ca_outside_mounts(self):
+        self.use_oidc()
+        self.common()["SERTEL_OIDC_CA_FILE"] = "/etc/ssl/idp-ca.pem"
+        self.assertProblem("SERTEL_OIDC_CA_FILE names /etc/ssl/idp-ca.pem, which no volumeMount provides")
+
+    def test_provider_ca_without_issuer(self):
+        self.common()["SERTEL_OIDC_CA_FILE"] = "/etc/sertel/tls/ca.crt"
+        self.assertProblem("SERTEL_OIDC_CA_FILE is set without SERTEL_OIDC_ISSUER")
+
+    def test_provider_egress_beyond_https(self):
+        self.use_oidc()
+        find(self.objs, "NetworkPolicy", "identity-provider-egress")["spec"]["egress"][0]["ports"].append(
+            {"protocol": "TCP", "port": 80})
+        self.assertProblem("Deployment/disposition-service: NetworkPolicy/identity-provider-egress allows "
+                           "egress to ('ip', '192.0.2.10/32'); only notification-service talks to the outside")
+
+    def test_provider_egress_without_oidc(self):
+        self.objs.append(copy.deepcopy(IDP_EGRESS))
+        self.assertProblem("Deployment/intake-service: NetworkPolicy/identity-provider-egress allows egress")
 
 
 class DatabaseRolesTest(BaseTest):
@@ -523,6 +604,27 @@ class OverlaysTest(unittest.TestCase):
         objs = copy.deepcopy(self.production)
         del find(objs, "PrometheusRule", "sertel-outbox")["spec"]["groups"][0]["rules"][0]["for"]
         self.assertProblem(objs, "production", "should wait a while")
+
+    # -- people's token keys: the identity provider in production, fixed PEM keys in dev
+    def test_production_with_pem_keys(self):
+        objs = copy.deepcopy(self.production)
+        common = config(objs, "sertel-common-config")
+        del common["SERTEL_OIDC_ISSUER"]
+        common.update({"SERTEL_JWT_PUBLIC_KEYS": "/etc/sertel/jwt/current.pem", "SERTEL_JWT_ISSUER": ISSUER})
+        self.assertProblem(objs, "production", "production: Deployment/intake-service should take people's "
+                           "token keys from SERTEL_OIDC_ISSUER")
+
+    def test_production_without_provider_egress(self):
+        objs = [o for o in copy.deepcopy(self.production)
+                if not (o["kind"] == "NetworkPolicy" and o["metadata"]["name"] == "identity-provider-egress")]
+        self.assertProblem(objs, "production", "production: Deployment/certificate-service has no egress to "
+                           "TCP 443 outside the cluster")
+
+    def test_dev_without_key_source(self):
+        objs = copy.deepcopy(self.dev)
+        del config(objs, "sertel-common-config")["SERTEL_JWT_PUBLIC_KEYS"]
+        self.assertProblem(objs, "dev", "Deployment/intake-service: neither SERTEL_OIDC_ISSUER nor "
+                           "SERTEL_JWT_PUBLIC_KEYS is set")
 
     def test_dev_mail_sink_unreachable(self):
         objs = [o for o in copy.deepcopy(self.dev)

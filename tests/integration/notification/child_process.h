@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -31,17 +32,27 @@ inline std::string RepoRoot() {
   return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path().parent_path();
 }
 
+// A port nothing listens on, for a sink that starts (or restarts) on it later. Drawn from
+// 10000-18999, below the kernel's ephemeral range (32768+) and the e2e suites' fixed bases
+// (19151+): a port the kernel handed out (port 0) could be taken by any outgoing connection of a
+// test running in parallel before the sink binds it ("address already in use").
 inline int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
+  static thread_local unsigned seed =
+      static_cast<unsigned>(getpid()) ^
+      static_cast<unsigned>(reinterpret_cast<std::uintptr_t>(&seed));
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    int port = 10000 + static_cast<int>(rand_r(&seed) % 9000);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) throw std::runtime_error("socket");
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    bool free = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+    close(fd);
+    if (free) return port;
+  }
+  throw std::runtime_error("no free port in 10000-18999");
 }
 
 class ChildProcess {
