@@ -117,6 +117,18 @@ v1::Certificate CertificateToProto(const CertificateView& view) {
     *out.mutable_revoked_at() = ToProtoTimestamp(*c.revoked_at);
   }
   out.set_key_algorithm(c.key_algorithm);
+  if (c.proof_of_use.has_value()) {
+    v1::ProofOfUse* proof = out.mutable_proof_of_use();
+    proof->set_indication(c.proof_of_use->passed ? v1::PROOF_INDICATION_PASSED
+                                                 : v1::PROOF_INDICATION_FAILED);
+    for (const ProofCheck& check : c.proof_of_use->checks) {
+      v1::ProofCheck* p = proof->add_checks();
+      p->set_name(check.name);
+      p->set_passed(check.passed);
+      p->set_detail(check.detail);
+    }
+    *proof->mutable_checked_at() = ToProtoTimestamp(c.proof_of_use->checked_at);
+  }
   return out;
 }
 

@@ -92,6 +92,20 @@ struct EnrollmentRecord {
   std::optional<AttentionRecord> attention;
 };
 
+// Proof of use (issue 21): the test signature made with a new certificate's key right after
+// issuance, and its verification (proof_of_use.h runs it). One check by name.
+struct ProofCheck {
+  std::string name;
+  bool passed = false;
+  std::string detail;  // what failed, or "" when passed; never key material
+};
+
+struct ProofReport {
+  bool passed = false;  // every check passed: indication PASSED, else FAILED
+  std::vector<ProofCheck> checks;
+  absl::Time checked_at;
+};
+
 struct CertificateRecord {
   std::string serial{};
   std::string application_id{};
@@ -104,6 +118,8 @@ struct CertificateRecord {
   absl::Time issued_at{};
   std::optional<absl::Time> revoked_at{};
   int revocation_reason = 0;  // sertel.v1.RevocationReason number
+  // nullopt: issued before proofs of use existed (HandOver refuses it, as a FAILED one).
+  std::optional<ProofReport> proof_of_use{};
 };
 
 // A certificate with its status at the moment it was read.

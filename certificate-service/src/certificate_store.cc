@@ -5,10 +5,12 @@
 #include "absl/strings/str_cat.h"
 #include "certificate_queries.h"
 #include "common/audit_log.h"
+#include "common/log.h"
 #include "common/outbox.h"
 #include "common/outbox_attention.h"
 #include "common/pg_pool.h"
 #include "common/sql_query.h"
+#include "proof_of_use.h"
 
 namespace sertel::certificate {
 namespace {
@@ -81,6 +83,15 @@ CertificateRecord ReadCertificate(const pqxx::row& r) {
   c.issued_at = TimeAt(r, "issued_at_us");
   c.revoked_at = OptionalTimeAt(r, "revoked_at_us");
   c.revocation_reason = r["revocation_reason"].as<int>();
+  if (!r["proof_of_use"].is_null()) {
+    absl::StatusOr<ProofReport> proof = ProofOfUse::FromJson(r["proof_of_use"].as<std::string>());
+    // An unreadable report counts as none: HandOver refuses, never hands over unproven.
+    if (proof.ok()) {
+      c.proof_of_use = *std::move(proof);
+    } else {
+      Log::Error("proof_of_use_unreadable", {{"serial", c.serial}});
+    }
+  }
   return c;
 }
 
@@ -139,9 +150,12 @@ std::optional<SeenRequest> LoadRequest(pqxx::transaction_base& tx, const Request
 
 void InsertIssuance(pqxx::work& tx, const std::string& app, const Issuance& issued) {
   const CertificateRecord& c = issued.certificate;
+  // libpqxx 6.4 takes no std::optional: a null char pointer is SQL NULL.
+  const std::string proof = c.proof_of_use.has_value() ? ProofOfUse::ToJson(*c.proof_of_use) : "";
   RunQuery(tx, queries::kInsertCertificate, c.serial, app, c.nik, c.full_name, c.email, c.unit,
            c.subject, Micros(c.not_before), Micros(c.not_after), c.sha256_fingerprint,
-           c.certificate_pem, c.key_algorithm, Micros(c.issued_at));
+           c.certificate_pem, c.key_algorithm, Micros(c.issued_at),
+           c.proof_of_use.has_value() ? proof.c_str() : nullptr);
   RunQuery(tx, queries::kInsertKeystore, app, pqxx::binarystring(issued.pkcs12),
            Micros(c.issued_at));
 }

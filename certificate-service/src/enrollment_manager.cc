@@ -10,6 +10,7 @@
 #include "common/field_violations.h"
 #include "common/log.h"
 #include "common/uuid.h"
+#include "proof_of_use.h"
 
 namespace sertel::certificate {
 namespace {
@@ -315,6 +316,17 @@ absl::StatusOr<Issuance> EnrollmentManager::IssueAndSeal(const EnrollmentRecord&
                {{"application_id", e.application_id}, {"detail", std::string(m.message())}});
     return m;
   }
+  // Issue 21, proof of use: while the new key is still in memory, it signs a test document and
+  // the signature is verified as a validator would. Stored with the certificate either way;
+  // HandOver refuses a FAILED report.
+  ProofReport proof =
+      ProofOfUse::Run(key->get(), issued->certificate.get(), ca_->chain(), holder, now);
+  if (!proof.passed) {
+    Log::Error("proof_of_use_failed",
+               {{"application_id", e.application_id},
+                {"serial", issued->serial_hex},
+                {"detail", std::string(ProofOfUse::RequirePassed(proof).message())}});
+  }
   absl::StatusOr<std::string> p12 = sealer_.Seal(key->get(), issued->certificate.get(),
                                                  ca_->chain(), passphrase, holder.full_name);
   key->reset();  // EVP_PKEY_free clears the private key material
@@ -331,7 +343,8 @@ absl::StatusOr<Issuance> EnrollmentManager::IssueAndSeal(const EnrollmentRecord&
                                   .sha256_fingerprint = issued->sha256_fingerprint,
                                   .certificate_pem = issued->pem,
                                   .key_algorithm = KeyAlgorithmName(keys_.algorithm()),
-                                  .issued_at = now},
+                                  .issued_at = now,
+                                  .proof_of_use = std::move(proof)},
                   .pkcs12 = *std::move(p12)};
 }
 

@@ -3,6 +3,7 @@
 #include "certificate_matcher.h"
 #include "certificate_roles.h"
 #include "common/field_violations.h"
+#include "proof_of_use.h"
 #include "request_keys.h"
 
 namespace sertel::certificate {
@@ -36,6 +37,9 @@ absl::StatusOr<EnrollmentRecord> HandoverManager::HandOver(const Principal& call
   if (!p12.ok()) return p12.status();
   if (!p12->has_value()) return absl::FailedPreconditionError("the keystore is no longer stored");
 
+  // Issue 21: only a certificate whose key made a test signature that verified for its holder
+  // is handed over (the SOP's warning: one that does not match leaves the owner unable to sign).
+  if (absl::Status proof = ProofOfUse::RequirePassed(c->proof_of_use); !proof.ok()) return proof;
   if (absl::Status m = RecheckMatch(*c, e->holder, now); !m.ok()) return m;
   Actor actor = ActorOf(caller);
   bool replayed = false;

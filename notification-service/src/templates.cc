@@ -88,6 +88,9 @@ const TemplateText kTexts[] = {
      "passphrase tersebut tidak pernah dikirim oleh kami. Simpan berkas dan passphrase\n"
      "Anda dengan baik.\n"
      "\n"
+     "Sebelum diserahkan, kunci dalam berkas ini telah membuat tanda tangan uji yang\n"
+     "berhasil diverifikasi terhadap CA kami sebagai tanda tangan Anda (nama, NIK dan email).\n"
+     "\n"
      "Periksa bahwa nama, NIK dan email pada sertifikat sesuai dengan data Anda. Sertifikat\n"
      "yang tidak sesuai dengan pemiliknya tidak dapat dipakai untuk menandatangani dokumen\n"
      "secara elektronik; segera hubungi Verifikator jika ada yang tidak sesuai."},

@@ -71,7 +71,7 @@ class OidcSuite(sc.Suite):
         return self.tokens.get(user) or self.login(user)
 
 
-class OidcEndToEnd(unittest.TestCase):
+class OidcEndToEnd(sc.SuiteTest):
     """In name order: test_5 rotates the provider's key, after the tests that use the first."""
 
     @classmethod
@@ -85,18 +85,6 @@ class OidcEndToEnd(unittest.TestCase):
         cls.grpc = cls.s.grpc
         cls.pids = service_pids()
         cls.ctl = os.path.join(os.environ["SERTEL_BUILD_DIR"], "tools", "sertelctl", "sertelctl")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.s.close()
-
-    def assertRpcError(self, code, fn, *args, **kwargs):
-        with self.assertRaises(self.grpc.RpcError) as cm:
-            fn(*args, **kwargs)
-        self.assertEqual(cm.exception.code(), code,
-                         "expected %s, got %s: %s" % (code, cm.exception.code(),
-                                                      cm.exception.details()))
-        return cm.exception
 
     def inbox_as(self, token):
         return self.s.disposition.ListInbox(
@@ -223,17 +211,17 @@ class OidcEndToEnd(unittest.TestCase):
         real = oidc_peer.decode_claims(self.s.token("VERIFIER"))
         # A token exactly like the provider's, signed by a key it never published.
         forged = self.peer.sign_foreign_token(real, kid="k1")
-        self.assertRpcError(g.UNAUTHENTICATED, self.inbox_as, forged)
+        self.rpc_error(g.UNAUTHENTICATED, self.inbox_as, forged)
         forged = self.peer.sign_foreign_token(real, kid="never-published")
-        self.assertRpcError(g.UNAUTHENTICATED, self.inbox_as, forged)
+        self.rpc_error(g.UNAUTHENTICATED, self.inbox_as, forged)
         # Roles in a claim the suite does not read (SERTEL_JWT_ROLES_CLAIM=realm_access.roles).
         elsewhere = self.peer.device_login("roles.elsewhere")["access_token"]
         self.assertIn("sertel-verifier", oidc_peer.decode_claims(elsewhere)["groups"])
-        self.assertRpcError(g.PERMISSION_DENIED, self.inbox_as, elsewhere)
+        self.rpc_error(g.PERMISSION_DENIED, self.inbox_as, elsewhere)
         # A provider role naming SERVICE grants nothing: services are client certificates.
         impostor = self.peer.device_login("service.impostor")["access_token"]
-        self.assertRpcError(g.PERMISSION_DENIED, self.inbox_as, impostor)
-        self.assertRpcError(
+        self.rpc_error(g.PERMISSION_DENIED, self.inbox_as, impostor)
+        self.rpc_error(
             g.PERMISSION_DENIED, self.s.disposition.OpenCase,
             self.m.disposition_pb2.OpenCaseRequest(application_id="00000000-0000-4000-8000-000000000000"),
             metadata=[("authorization", "Bearer " + impostor)], timeout=10)
@@ -257,7 +245,7 @@ class OidcEndToEnd(unittest.TestCase):
             self.s.login(USER_OF_ROLE[role])
         self.s.inbox("HEAD_OF_AGENCY")
         # The auditor's new token passes authentication and the role check: the case is unknown.
-        self.assertRpcError(self.grpc.StatusCode.NOT_FOUND, self.s.get_case,
+        self.rpc_error(self.grpc.StatusCode.NOT_FOUND, self.s.get_case,
                             "00000000-0000-4000-8000-000000000000", role="AUDITOR")
         self.assertEqual(service_pids(), self.pids, "no service was restarted")
         for svc, pid in self.pids.items():

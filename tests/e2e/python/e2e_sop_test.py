@@ -120,6 +120,10 @@ class SopEndToEnd(unittest.TestCase):
             self.assertEqual(cert.email, x["applicant"].email)
             self.assertIn("BEGIN CERTIFICATE", cert.certificate_pem)
             self.assertEqual(cert.status, m.certificate_pb2.CERTIFICATE_STATUS_VALID)
+            # Issue 21: the new key signed a test document that verified for its holder.
+            self.assertEqual(cert.proof_of_use.indication,
+                             m.certificate_pb2.PROOF_INDICATION_PASSED, str(cert.proof_of_use))
+            self.assertEqual([c.name for c in cert.proof_of_use.checks if not c.passed], [])
             x["serial"] = cert.serial
         # Step 7: the verifier hands it over, A by email, B by WhatsApp.
         for label, x in apps.items():

@@ -313,6 +313,53 @@ TEST_F(CertificateIntegrationTest, HandOverRefusesACertificateThatNoLongerMatche
   EXPECT_TRUE(notifications_.sent(v1::NOTIFICATION_TEMPLATE_CERTIFICATE_HANDOVER).empty());
 }
 
+// Issue 21: the proof of use made at issuance is stored with the certificate and returned;
+// HandOver refuses a certificate whose report failed, or that has none, naming the failed check,
+// and sends nothing.
+TEST_F(CertificateIntegrationTest, TheProofOfUseIsReturnedAndAFailedOrMissingOneBlocksTheHandover) {
+  v1::Certificate c = Issue("app-1");
+  ASSERT_EQ(c.proof_of_use().indication(), v1::PROOF_INDICATION_PASSED);
+  std::vector<std::string> names;
+  for (const v1::ProofCheck& check : c.proof_of_use().checks()) {
+    EXPECT_TRUE(check.passed()) << check.name() << ": " << check.detail();
+    names.push_back(check.name());
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"KEY_MATCHES_CERTIFICATE", "KEY_USAGE",
+                                             "SIGNATURE_CREATED", "SIGNING_CERTIFICATE_ATTRIBUTE",
+                                             "SIGNATURE_VERIFIED", "SIGNER_IS_HOLDER"}));
+  v1::GetCertificateRequest get;
+  get.set_serial(c.serial());
+  v1::Certificate read;
+  ASSERT_TRUE(stub_->GetCertificate(Ctx(Token("AUDITOR")).get(), get, &read).ok());
+  EXPECT_EQ(read.proof_of_use().indication(), v1::PROOF_INDICATION_PASSED);
+  EXPECT_EQ(read.proof_of_use().checks_size(), 6);
+
+  // A report that failed (as one would for a key that is not the certificate's).
+  db_.Exec(
+      "UPDATE certificate.certificates SET proof_of_use = jsonb_set(jsonb_set(proof_of_use,"
+      " '{passed}', 'false'), '{checks,4}', '{\"name\": \"SIGNATURE_VERIFIED\", \"passed\":"
+      " false, \"detail\": \"the test signature does not verify\"}')");
+  v1::Enrollment e;
+  grpc::Status s = HandOver("app-1", v1::CHANNEL_EMAIL, &e);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_TRUE(absl::StrContains(s.error_message(), "SIGNATURE_VERIFIED")) << s.error_message();
+  // None at all (issued before proofs existed).
+  db_.Exec("UPDATE certificate.certificates SET proof_of_use = NULL");
+  s = HandOver("app-1", v1::CHANNEL_EMAIL, &e);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_TRUE(absl::StrContains(s.error_message(), "no proof-of-use report")) << s.error_message();
+  ASSERT_TRUE(stub_->GetCertificate(Ctx(Token("AUDITOR")).get(), get, &read).ok());
+  EXPECT_FALSE(read.has_proof_of_use());
+  DeliverOutbox();
+  EXPECT_TRUE(notifications_.sent(v1::NOTIFICATION_TEMPLATE_CERTIFICATE_HANDOVER).empty());
+  v1::GetEnrollmentRequest ge;
+  ge.set_application_id("app-1");
+  v1::Enrollment after;
+  auto verifier = Ctx(Token("VERIFIER"));
+  ASSERT_TRUE(stub_->GetEnrollment(verifier.get(), ge, &after).ok());
+  EXPECT_EQ(after.status(), v1::ENROLLMENT_STATUS_ISSUED);
+}
+
 TEST_F(CertificateIntegrationTest, DownloadKeystoreIsForTheOwnerAndTheVerifierOnly) {
   Issue("app-1");
   v1::DownloadKeystoreRequest req;

@@ -14,12 +14,14 @@ namespace sertel::certificate::testing {
 namespace {
 
 TEST_F(CertificateIntegrationTest, TimesAreStoredAndReadBackToTheMicrosecond) {
-  clock_.Set(absl::FromUnixNanos(1700000000123456789));
+  // Within the test CA's validity: the proof of use verifies the chain at the clock's time.
+  const int64_t base = absl::ToUnixSeconds(absl::Now());
+  clock_.Set(absl::FromUnixSeconds(base) + absl::Nanoseconds(123456789));
   v1::Enrollment e;
   ASSERT_TRUE(Start("app-1", TestApplicant(), &e).ok());
-  EXPECT_EQ(e.created_at().seconds(), 1700000000);
+  EXPECT_EQ(e.created_at().seconds(), base);
   EXPECT_EQ(e.created_at().nanos(), 123456000);
-  EXPECT_EQ(e.activation_expires_at().seconds(), 1700000000 + 72 * 3600);
+  EXPECT_EQ(e.activation_expires_at().seconds(), base + 72 * 3600);
   EXPECT_EQ(e.activation_expires_at().nanos(), 123456000);
   ASSERT_EQ(e.timeline_size(), 1);
   EXPECT_EQ(e.timeline(0).at().nanos(), 123456000);
@@ -30,6 +32,8 @@ TEST_F(CertificateIntegrationTest, TimesAreStoredAndReadBackToTheMicrosecond) {
   ASSERT_TRUE(SetPassphrase(ApplicantToken(), "app-1", code, kPassphrase, &c).ok());
   clock_.Advance(absl::Seconds(90) + absl::Microseconds(1));
   ASSERT_TRUE(HandOver("app-1", v1::CHANNEL_EMAIL, &e).ok());
+  EXPECT_EQ(c.proof_of_use().indication(), v1::PROOF_INDICATION_PASSED);
+  EXPECT_EQ(c.proof_of_use().checked_at().nanos(), 123457000);
   ASSERT_EQ(e.timeline_size(), 3);
   EXPECT_EQ(e.timeline(1).at().nanos(), 123457000);
   EXPECT_EQ(e.timeline(2).at().nanos(), 123458000);

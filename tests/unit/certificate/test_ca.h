@@ -83,7 +83,8 @@ struct CraftOptions {
   bool key_usage = true;
   // The contract's profile: emailProtection and documentSigning (RFC 9336); "" for none.
   std::string extended_key_usage = "emailProtection,1.3.6.1.5.5.7.3.36";
-  int64_t serial = 0;  // 0: random
+  int64_t serial = 0;       // 0: random
+  EVP_PKEY* key = nullptr;  // the certificate's key; nullptr: a new P-256 key
 };
 
 class TestCa {
@@ -130,7 +131,8 @@ class TestCa {
 
   // A holder certificate signed by this CA with whatever profile the test needs.
   X509Ptr Craft(const CraftOptions& o) const {
-    EvpPkeyPtr key = MakeKey("ec-p256");
+    EvpPkeyPtr made = o.key == nullptr ? MakeKey("ec-p256") : nullptr;
+    EVP_PKEY* key = o.key != nullptr ? o.key : made.get();
     X509Ptr cert(X509_new());
     X509* c = cert.get();
     X509_set_version(c, X509_VERSION_3);
@@ -158,7 +160,7 @@ class TestCa {
     add(NID_commonName, o.cn);
     add(NID_serialNumber, o.nik);
     X509_set_issuer_name(c, X509_get_subject_name(cert_.get()));
-    X509_set_pubkey(c, key.get());
+    X509_set_pubkey(c, key);
     X509V3_CTX ctx;
     X509V3_set_ctx(&ctx, cert_.get(), c, nullptr, nullptr, 0);
     std::string san = "email:" + o.email;

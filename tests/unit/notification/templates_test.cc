@@ -62,6 +62,9 @@ TEST(TemplatesTest, HandoverNamesTheSerialAndNeverCarriesAPassphraseValue) {
   ASSERT_TRUE(m.ok()) << m.status();
   EXPECT_TRUE(absl::StrContains(m->body, "1A2B3C"));
   EXPECT_TRUE(absl::StrContains(m->body, "31 Desember 2027 23.59 WIB"));
+  // Issue 21: only a certificate whose test signature verified is handed over; the notice says so.
+  EXPECT_TRUE(absl::StrContains(m->body, "tanda tangan uji yang\nberhasil diverifikasi"))
+      << m->body;
   // A passphrase parameter is refused outright, so it can never reach a message.
   p["passphrase"] = "rahasia-sekali";
   absl::Status s = CheckTemplateParams("CERTIFICATE_HANDOVER", p);

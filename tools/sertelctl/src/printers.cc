@@ -199,6 +199,20 @@ void PrintCertificate(std::ostream& out, const v1::Certificate& c) {
     f.push_back({"revoked", absl::StrCat(FormatTime(c.revoked_at()), " (",
                                          Label(c.revocation_reason()), ")")});
   }
+  // Issue 21: whether the key made a test signature that verified for its holder.
+  if (!c.has_proof_of_use()) {
+    f.push_back({"proof of use", "none (issued before test signatures): do not hand over"});
+  } else if (c.proof_of_use().indication() == v1::PROOF_INDICATION_PASSED) {
+    f.push_back({"proof of use", absl::StrCat("PASSED, test signature verified at ",
+                                              FormatTime(c.proof_of_use().checked_at()))});
+  } else {
+    std::vector<std::string> failed;
+    for (const v1::ProofCheck& check : c.proof_of_use().checks()) {
+      if (!check.passed()) failed.push_back(absl::StrCat(check.name(), ": ", check.detail()));
+    }
+    f.push_back({"proof of use",
+                 absl::StrCat("FAILED (", absl::StrJoin(failed, "; "), "): do not hand over")});
+  }
   PrintFields(out, f);
 }
 
