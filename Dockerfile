@@ -44,12 +44,12 @@ FROM debian:12-slim AS runtime
 ENV DEBIAN_FRONTEND=noninteractive
 # Debian 12 names (checked with apt-cache policy): gRPC 1.51 (with reflection and libgrpc29),
 # protobuf 3.21, Abseil 20220623, libpqxx 6.4 (and libpq5), cpp-httplib 0.11 (/metrics),
-# libcurl (SMTP and the WhatsApp API), OpenSSL 3; ca-certificates for the system CAs that
+# libcurl (SMTP and the WhatsApp API), OpenSSL 3, qpdf 11 (VerifyDocument's PDF structure); ca-certificates for the system CAs that
 # SMTP and the WhatsApp Cloud API are verified against.
 RUN apt-get update -qq \
  && apt-get install -y -qq --no-install-recommends \
       libgrpc++1.51 libgrpc29 libprotobuf32 libabsl20220623 \
-      libpqxx-6.4 libpq5 libcpp-httplib0.11 libcurl4 libssl3 ca-certificates \
+      libpqxx-6.4 libpq5 libcpp-httplib0.11 libcurl4 libssl3 libqpdf29 ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 sertel \
  && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent \
