@@ -14,6 +14,7 @@
 #include "certificate_store.h"
 #include "check_manager.h"
 #include "common/clock.h"
+#include "document_manager.h"
 #include "enrollment_manager.h"
 #include "handover_manager.h"
 #include "key_generator.h"
@@ -32,6 +33,7 @@ struct CertificateManagers {
         handover(store, ca, settings, clock),
         revocation(store, ca, settings, clock),
         checks(store, ca, clock),
+        documents(&checks, clock),
         reports(store, clock),
         maintenance(store, settings, clock) {}
 
@@ -39,6 +41,7 @@ struct CertificateManagers {
   HandoverManager handover;        // SOP step 7
   RevocationManager revocation;    // revocation and the CRL
   CheckManager checks;             // certificates and the SOP's warning
+  DocumentManager documents;       // signed documents (VerifyDocument)
   ReportManager reports;           // statistics and the SLA report
   MaintenanceManager maintenance;  // the periodic jobs' work
 };

@@ -132,14 +132,81 @@ v1::Certificate CertificateToProto(const CertificateView& view) {
   return out;
 }
 
-v1::CheckResult CheckResultToProto(const CheckOutcome& outcome) {
-  v1::CheckResult out;
-  out.set_ok(outcome.ok());
-  for (const Finding& f : outcome.findings) {
-    v1::Finding* finding = out.add_findings();
+namespace {
+
+void AddFindings(const std::vector<Finding>& findings,
+                 google::protobuf::RepeatedPtrField<v1::Finding>* out) {
+  for (const Finding& f : findings) {
+    v1::Finding* finding = out->Add();
     finding->set_code(FindingToProto(f.code));
     finding->set_message(f.message);
   }
+}
+
+v1::Indication IndicationToProto(Indication i) {
+  switch (i) {
+    case Indication::kTotalPassed:
+      return v1::INDICATION_TOTAL_PASSED;
+    case Indication::kTotalFailed:
+      return v1::INDICATION_TOTAL_FAILED;
+    case Indication::kIndeterminate:
+      return v1::INDICATION_INDETERMINATE;
+  }
+  return v1::INDICATION_UNSPECIFIED;
+}
+
+// A signer we did not issue: what its certificate says, never a record of ours.
+v1::Certificate FactsToProto(const CertificateFacts& f, const std::string& pem) {
+  v1::Certificate out;
+  out.set_serial(f.serial_hex);
+  out.set_subject(f.subject);
+  out.set_nik(f.nik);
+  out.set_email(f.email);
+  out.set_full_name(f.full_name);
+  out.set_unit(f.unit);
+  *out.mutable_not_before() = ToProtoTimestamp(f.not_before);
+  *out.mutable_not_after() = ToProtoTimestamp(f.not_after);
+  out.set_sha256_fingerprint(f.sha256_fingerprint);
+  out.set_certificate_pem(pem);
+  return out;
+}
+
+}  // namespace
+
+v1::DocumentVerification DocumentVerificationToProto(const DocumentReport& report) {
+  v1::DocumentVerification out;
+  out.set_indication(IndicationToProto(report.indication));
+  out.set_sub_indication(report.sub_indication);
+  for (const SignatureReport& r : report.signatures) {
+    v1::SignatureVerification* s = out.add_signatures();
+    s->set_field_name(r.field_name);
+    s->set_sub_filter(r.sub_filter);
+    s->set_indication(IndicationToProto(r.indication));
+    s->set_sub_indication(r.sub_indication);
+    s->set_covers_whole_document(r.covers_whole_document);
+    s->set_intact(r.intact);
+    s->set_issued_by_ca(r.issued_by_ca);
+    if (r.signer_record.has_value()) {
+      *s->mutable_signer() = CertificateToProto(*r.signer_record);
+    } else if (r.signer_facts.has_value()) {
+      *s->mutable_signer() = FactsToProto(*r.signer_facts, r.signer_pem);
+    }
+    if (r.signing_time.has_value()) *s->mutable_signing_time() = ToProtoTimestamp(*r.signing_time);
+    if (r.status_at_signing_time.has_value()) {
+      s->set_status_at_signing_time(static_cast<v1::CertificateStatus>(*r.status_at_signing_time));
+    }
+    if (r.status_now.has_value()) {
+      s->set_status_now(static_cast<v1::CertificateStatus>(*r.status_now));
+    }
+    AddFindings(r.findings, s->mutable_findings());
+  }
+  return out;
+}
+
+v1::CheckResult CheckResultToProto(const CheckOutcome& outcome) {
+  v1::CheckResult out;
+  out.set_ok(outcome.ok());
+  AddFindings(outcome.findings, out.mutable_findings());
   if (outcome.certificate.has_value()) {
     *out.mutable_certificate() = CertificateToProto(*outcome.certificate);
   }

@@ -10,6 +10,7 @@
 
 #include "absl/time/time.h"
 #include "certificate_records.h"
+#include "document_manager.h"
 #include "enrollment_manager.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "sertel/v1/certificate.pb.h"
@@ -23,6 +24,7 @@ std::optional<absl::Time> OptionalTimeFromProto(bool has, const google::protobuf
 v1::Enrollment EnrollmentToProto(const EnrollmentRecord& e);
 v1::Certificate CertificateToProto(const CertificateView& c);
 v1::CheckResult CheckResultToProto(const CheckOutcome& outcome);
+v1::DocumentVerification DocumentVerificationToProto(const DocumentReport& report);
 v1::DownloadKeystoreResponse KeystoreToProto(const KeystoreDownload& keystore);
 v1::Statistics StatisticsToProto(const StatisticsReport& report);
 v1::SlaReport SlaReportToProto(const SlaReportRecord& report);

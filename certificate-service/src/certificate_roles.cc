@@ -19,6 +19,7 @@ const RoleTable& CertificateRoles() {
       {"DownloadKeystore", With(kActForTheOwner, Role::kApplicant)},
       {"GetCertificate", kEveryRole},  // certificates are public facts
       {"CheckCertificate", kEveryRole},
+      {"VerifyDocument", kEveryRole},  // every system that receives a signed document
       {"RevokeCertificate", kVerifierOnly},
       {"GetStatistics", kReadStatistics},
       {"GetSlaReport", {kReadSlaReport, kSlaReportServices}},

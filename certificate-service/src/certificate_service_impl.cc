@@ -98,6 +98,19 @@ grpc::Status CertificateServiceImpl::CheckCertificate(grpc::ServerContext* ctx,
   });
 }
 
+grpc::Status CertificateServiceImpl::VerifyDocument(grpc::ServerContext* ctx,
+                                                    const v1::VerifyDocumentRequest* req,
+                                                    v1::DocumentVerification* resp) {
+  return HandleRpc(ctx, authz_, "VerifyDocument", [&](const Principal& caller) {
+    // The same per-caller limit as CheckCertificate: both answer anyone, and this one parses.
+    if (checks_ != nullptr) {
+      if (absl::Status s = checks_->Take(caller.sub, "VerifyDocument"); !s.ok()) return s;
+    }
+    return Answer(managers_->documents.VerifyDocument(req->pdf(), req->expected_nik()), resp,
+                  DocumentVerificationToProto);
+  });
+}
+
 grpc::Status CertificateServiceImpl::RevokeCertificate(grpc::ServerContext* ctx,
                                                        const v1::RevokeCertificateRequest* req,
                                                        v1::Certificate* resp) {

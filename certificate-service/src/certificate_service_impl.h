@@ -32,6 +32,8 @@ class CertificateServiceImpl final : public v1::CertificateService::Service {
                               v1::Certificate* resp) override;
   grpc::Status CheckCertificate(grpc::ServerContext* ctx, const v1::CheckCertificateRequest* req,
                                 v1::CheckResult* resp) override;
+  grpc::Status VerifyDocument(grpc::ServerContext* ctx, const v1::VerifyDocumentRequest* req,
+                              v1::DocumentVerification* resp) override;
   grpc::Status RevokeCertificate(grpc::ServerContext* ctx, const v1::RevokeCertificateRequest* req,
                                  v1::Certificate* resp) override;
   grpc::Status GetSlaReport(grpc::ServerContext* ctx, const v1::GetSlaReportRequest* req,

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <openssl/bio.h>
+#include <openssl/cms.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
@@ -24,6 +25,11 @@ namespace sertel::certificate {
 // (LoadCertificatePem, LoadCertificateChainPem, LoadPrivateKeyPem: an encrypted key is refused,
 // never a terminal prompt), ReadFile, CertificateToPem and OpenSslErrorString are common/pem.h's;
 // this file adds what only this service needs.
+
+struct CmsDeleter {
+  void operator()(CMS_ContentInfo* p) const { CMS_ContentInfo_free(p); }
+};
+using CmsPtr = std::unique_ptr<CMS_ContentInfo, CmsDeleter>;
 
 std::string CertificateToDer(X509* cert);
 // Lowercase hex SHA-256 of the DER encoding.

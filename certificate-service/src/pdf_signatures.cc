@@ -18,10 +18,6 @@
 namespace sertel::certificate {
 namespace {
 
-struct CmsDeleter {
-  void operator()(CMS_ContentInfo* p) const { CMS_ContentInfo_free(p); }
-};
-
 // The byte range [a, a+b) + [c, c+d) covers the file but for the gap [a+b, c), which must be
 // exactly "<hex of contents>" (hex may be upper or lower case; the value zero-padded).
 std::string CoverageProblem(absl::string_view pdf, const PdfSignature& s) {
@@ -115,8 +111,7 @@ absl::StatusOr<std::vector<PdfSignature>> ReadPdfSignatures(absl::string_view pd
 SignatureIntegrity VerifyIntegrity(absl::string_view pdf, const PdfSignature& sig) {
   SignatureIntegrity out;
   BioPtr in(BIO_new_mem_buf(sig.contents.data(), static_cast<int>(sig.contents.size())));
-  std::unique_ptr<CMS_ContentInfo, CmsDeleter> cms(in == nullptr ? nullptr
-                                                                 : d2i_CMS_bio(in.get(), nullptr));
+  CmsPtr cms(in == nullptr ? nullptr : d2i_CMS_bio(in.get(), nullptr));
   STACK_OF(CMS_SignerInfo)* infos = cms == nullptr ? nullptr : CMS_get0_SignerInfos(cms.get());
   if (infos == nullptr || sk_CMS_SignerInfo_num(infos) != 1) {
     ERR_clear_error();

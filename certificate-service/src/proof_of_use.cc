@@ -17,16 +17,12 @@
 namespace sertel::certificate {
 namespace {
 
-struct CmsDeleter {
-  void operator()(CMS_ContentInfo* p) const { CMS_ContentInfo_free(p); }
-};
 struct EssSigningCertV2Deleter {
   void operator()(ESS_SIGNING_CERT_V2* p) const { ESS_SIGNING_CERT_V2_free(p); }
 };
 struct Asn1StringDeleter {
   void operator()(ASN1_STRING* p) const { ASN1_STRING_free(p); }
 };
-using CmsPtr = std::unique_ptr<CMS_ContentInfo, CmsDeleter>;
 
 BioPtr TestDocumentBio() {
   return BioPtr(BIO_new_mem_buf(ProofOfUse::kTestDocument.data(),

@@ -393,7 +393,9 @@ TEST(CertificateRolesTest, TheTableIsBuiltFromTheNamedSets) {
   EXPECT_EQ(t.at("StartEnrollment").services, ServiceSet({ServiceId::kDisposition}));
   EXPECT_TRUE(t.at("StartEnrollment").roles.empty());
   EXPECT_EQ(t.at("GetEnrollment").services, ServiceSet({ServiceId::kIntake}));
-  EXPECT_EQ(t.size(), 11u);
+  // Issue 21: every system that receives a signed document may verify it, as CheckCertificate.
+  EXPECT_EQ(t.at("VerifyDocument").roles, t.at("CheckCertificate").roles);
+  EXPECT_EQ(t.size(), 12u);
 }
 
 TEST(CertificateRolesTest, AnApplicantActsOnlyOnTheirOwnEnrollment) {

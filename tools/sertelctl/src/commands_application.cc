@@ -5,14 +5,17 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "commands.h"
+#include "common/pem.h"
 #include "local_files.h"
 #include "printers.h"
+#include "sertel/v1/certificate.grpc.pb.h"
 #include "sertel/v1/intake.grpc.pb.h"
 
 namespace sertel::ctl {
 namespace {
 
 using IntakeClient = Client<v1::IntakeService>;
+using CertificateClient = Client<v1::CertificateService>;
 
 // A fresh idempotency key; aborts rather than reuse predictable bytes (a repeated key would
 // answer with an earlier request's result).
@@ -197,6 +200,36 @@ struct DocumentOptions {
   std::string id, kind, out;
 };
 
+struct VerifyOptions {
+  std::string file, nik;
+};
+
+// Issue 21: every signature of a signed PDF, judged by the certificate service. Exit 0 only for
+// TOTAL_PASSED; 1 (kExitNo) for TOTAL_FAILED or INDETERMINATE.
+void AddDocumentVerify(CLI::App* group, Globals& g, int& rc) {
+  auto o = std::make_shared<VerifyOptions>();
+  CLI::App* cmd = group->add_subcommand(
+      "verify", "Verify the signatures of a signed PDF (exit 1 unless TOTAL_PASSED)");
+  cmd->add_option("file", o->file, "The signed PDF")->required();
+  cmd->add_option("--nik", o->nik, "The NIK the signer must have");
+  cmd->callback([&g, &rc, o] {
+    absl::StatusOr<std::string> pdf = ReadFile(o->file);
+    if (!pdf.ok()) {
+      rc = LocalError(std::string(pdf.status().message()));
+      return;
+    }
+    v1::VerifyDocumentRequest req;
+    req.set_pdf(*std::move(pdf));
+    req.set_expected_nik(o->nik);
+    CertificateClient c(g, Service::kCertificate);
+    v1::DocumentVerification reply;
+    rc = c.Call([&](auto* ctx) { return c.stub->VerifyDocument(ctx, req, &reply); });
+    if (rc != kExitOk) return;
+    Emit(g, reply, [&](std::ostream& out) { PrintDocumentVerification(out, reply); });
+    if (reply.indication() != v1::INDICATION_TOTAL_PASSED) rc = kExitNo;
+  });
+}
+
 void AddDocumentGet(CLI::App& app, Globals& g, int& rc) {
   CLI::App* group = app.add_subcommand("document", "The documents of an application");
   group->require_subcommand(1);
@@ -228,6 +261,7 @@ void AddDocumentGet(CLI::App& app, Globals& g, int& rc) {
     reply.clear_content();  // the bytes go to --out, never to the terminal
     Emit(g, reply, [&](std::ostream& out) { PrintDocumentInfo(out, reply); });
   });
+  AddDocumentVerify(group, g, rc);
 }
 
 }  // namespace

@@ -216,6 +216,34 @@ void PrintCertificate(std::ostream& out, const v1::Certificate& c) {
   PrintFields(out, f);
 }
 
+void PrintDocumentVerification(std::ostream& out, const v1::DocumentVerification& v) {
+  out << Label(v.indication());
+  if (!v.sub_indication().empty()) out << " (" << v.sub_indication() << ")";
+  out << ": " << v.signatures_size() << " signature(s)\n";
+  for (const v1::SignatureVerification& s : v.signatures()) {
+    std::vector<std::pair<std::string, std::string>> f = {
+        {"field", s.field_name()},
+        {"verdict",
+         absl::StrCat(Label(s.indication()),
+                      s.sub_indication().empty() ? "" : " (" + s.sub_indication() + ")")},
+        {"signer", absl::StrCat(s.signer().full_name(), " (NIK ", s.signer().nik(), ")")},
+        {"serial", s.signer().serial()},
+        {"covers the whole file", s.covers_whole_document() ? "yes" : "no"},
+        {"signature intact", s.intact() ? "yes" : "no"},
+        {"issued by our CA", s.issued_by_ca() ? "yes" : "no"},
+    };
+    if (s.has_signing_time()) f.push_back({"signing time", FormatTime(s.signing_time())});
+    if (s.status_now() != v1::CERTIFICATE_STATUS_UNSPECIFIED) {
+      f.push_back({"status now", Label(s.status_now())});
+    }
+    for (const v1::Finding& finding : s.findings()) {
+      f.push_back({Label(finding.code()), finding.message()});
+    }
+    out << "\n";
+    PrintFields(out, f);
+  }
+}
+
 void PrintCheckResult(std::ostream& out, const v1::CheckResult& r) {
   if (r.ok()) {
     out << "OK: the certificate was issued by the CA, is valid and matches its holder";

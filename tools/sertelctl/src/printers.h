@@ -38,6 +38,7 @@ void PrintInbox(std::ostream& out, const v1::ListInboxResponse& r);
 void PrintSlaReport(std::ostream& out, const v1::SlaReport& r);
 void PrintEnrollment(std::ostream& out, const v1::Enrollment& e);
 void PrintCertificate(std::ostream& out, const v1::Certificate& c);
+void PrintDocumentVerification(std::ostream& out, const v1::DocumentVerification& v);
 void PrintCheckResult(std::ostream& out, const v1::CheckResult& r);
 void PrintStatistics(std::ostream& out, const v1::Statistics& s);
 void PrintNotificationList(std::ostream& out, const v1::ListNotificationsResponse& r);
