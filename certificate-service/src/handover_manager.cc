@@ -60,6 +60,12 @@ absl::StatusOr<KeystoreDownload> HandoverManager::DownloadKeystore(
   if (absl::Status s = EnrollmentLifecycle::CheckCanDownload(*e); !s.ok()) return s;
   absl::StatusOr<CertificateRecord> c = store_->GetCertificateByApplication(application_id);
   if (!c.ok()) return c.status();
+  // Before the handover, a download is a handover by another door: the same proof of use.
+  // (After it, the holder has the keystore already; one handed over before proofs existed stays
+  // downloadable.)
+  if (e->state == EnrollmentState::kIssued) {
+    if (absl::Status proof = ProofOfUse::RequirePassed(c->proof_of_use); !proof.ok()) return proof;
+  }
   absl::StatusOr<std::optional<std::string>> p12 = store_->GetKeystore(application_id);
   if (!p12.ok()) return p12.status();
   if (!p12->has_value()) {

@@ -10,6 +10,7 @@
 //   if (absl::Status s = ProofOfUse::RequirePassed(r); !s.ok()) ...
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +34,10 @@ class ProofOfUse {
   static constexpr absl::string_view kSigningCertificateAttribute = "SIGNING_CERTIFICATE_ATTRIBUTE";
   static constexpr absl::string_view kSignatureVerified = "SIGNATURE_VERIFIED";
   static constexpr absl::string_view kSignerIsHolder = "SIGNER_IS_HOLDER";
+  // Every check of a complete report, in order (RequirePassed wants them all).
+  static constexpr std::array<absl::string_view, 6> kAllChecks = {
+      kKeyMatchesCertificate,       kKeyUsage,          kSignatureCreated,
+      kSigningCertificateAttribute, kSignatureVerified, kSignerIsHolder};
 
   // The test document every proof signs (fixed, so that a report means the same everywhere).
   static constexpr absl::string_view kTestDocument =

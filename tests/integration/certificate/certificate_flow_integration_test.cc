@@ -334,15 +334,25 @@ TEST_F(CertificateIntegrationTest, TheProofOfUseIsReturnedAndAFailedOrMissingOne
   EXPECT_EQ(read.proof_of_use().indication(), v1::PROOF_INDICATION_PASSED);
   EXPECT_EQ(read.proof_of_use().checks_size(), 6);
 
-  // A report that failed (as one would for a key that is not the certificate's).
+  // A failed check with the stored flag still saying passed (a database writer's edit): the
+  // verdict is worked out from the checks. Neither the handover nor a download gets through.
   db_.Exec(
-      "UPDATE certificate.certificates SET proof_of_use = jsonb_set(jsonb_set(proof_of_use,"
-      " '{passed}', 'false'), '{checks,4}', '{\"name\": \"SIGNATURE_VERIFIED\", \"passed\":"
+      "UPDATE certificate.certificates SET proof_of_use = jsonb_set(proof_of_use,"
+      " '{checks,4}', '{\"name\": \"SIGNATURE_VERIFIED\", \"passed\":"
       " false, \"detail\": \"the test signature does not verify\"}')");
   v1::Enrollment e;
   grpc::Status s = HandOver("app-1", v1::CHANNEL_EMAIL, &e);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_TRUE(absl::StrContains(s.error_message(), "SIGNATURE_VERIFIED")) << s.error_message();
+  v1::DownloadKeystoreRequest download;
+  download.set_application_id("app-1");
+  v1::DownloadKeystoreResponse keystore;
+  for (const char* role : {"VERIFIER", "APPLICANT"}) {
+    const std::string token = std::string(role) == "APPLICANT" ? ApplicantToken() : Token(role);
+    grpc::Status d = stub_->DownloadKeystore(Ctx(token).get(), download, &keystore);
+    EXPECT_EQ(d.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << role;
+    EXPECT_TRUE(keystore.pkcs12().empty()) << role;
+  }
   // None at all (issued before proofs existed).
   db_.Exec("UPDATE certificate.certificates SET proof_of_use = NULL");
   s = HandOver("app-1", v1::CHANNEL_EMAIL, &e);

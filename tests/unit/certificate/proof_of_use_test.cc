@@ -66,9 +66,10 @@ TEST(ProofOfUseTest, AKeyThatIsNotTheCertificatesFailsAndBlocksTheHandover) {
   EXPECT_FALSE(r.passed);
   ASSERT_NE(CheckNamed(r, ProofOfUse::kKeyMatchesCertificate), nullptr);
   EXPECT_FALSE(CheckNamed(r, ProofOfUse::kKeyMatchesCertificate)->passed);
-  // The signature made with the wrong key does not verify as the certificate's.
-  EXPECT_FALSE(CheckNamed(r, ProofOfUse::kSignatureCreated)->passed &&
-               CheckNamed(r, ProofOfUse::kSignatureVerified)->passed);
+  // OpenSSL refuses to sign as a certificate with another key; nothing after that is claimed.
+  EXPECT_EQ(Failed(r), (std::vector<std::string>{"KEY_MATCHES_CERTIFICATE", "SIGNATURE_CREATED",
+                                                 "SIGNING_CERTIFICATE_ATTRIBUTE",
+                                                 "SIGNATURE_VERIFIED", "SIGNER_IS_HOLDER"}));
   absl::Status s = ProofOfUse::RequirePassed(r);
   EXPECT_TRUE(absl::IsFailedPrecondition(s));
   EXPECT_TRUE(absl::StrContains(s.message(), "KEY_MATCHES_CERTIFICATE")) << s;
@@ -81,6 +82,8 @@ TEST(ProofOfUseTest, AKeyUsageWithoutDigitalSignatureFailsTheReport) {
   X509Ptr cert = ca.Craft({.key_usage = false, .key = key.get()});
   ProofReport r = ProofOfUse::Run(key.get(), cert.get(), ChainOf(ca), kHolder, absl::Now());
   EXPECT_FALSE(r.passed);
+  ASSERT_NE(CheckNamed(r, ProofOfUse::kKeyUsage), nullptr);
+  ASSERT_NE(CheckNamed(r, ProofOfUse::kSignatureVerified), nullptr);
   EXPECT_FALSE(CheckNamed(r, ProofOfUse::kKeyUsage)->passed);
   EXPECT_TRUE(absl::StrContains(CheckNamed(r, ProofOfUse::kKeyUsage)->detail, "digitalSignature"));
   // A validator refuses it for signing too (S/MIME signing purpose).
@@ -96,6 +99,7 @@ TEST(ProofOfUseTest, ACertificateOfAnotherCaOrAnotherHolderFails) {
   X509Ptr cert = foreign.Craft({.key = key.get()});
   ProofReport r = ProofOfUse::Run(key.get(), cert.get(), ChainOf(ca), kHolder, absl::Now());
   EXPECT_EQ(Failed(r), (std::vector<std::string>{"SIGNATURE_VERIFIED", "SIGNER_IS_HOLDER"}));
+  ASSERT_NE(CheckNamed(r, ProofOfUse::kSignerIsHolder), nullptr);
   EXPECT_TRUE(absl::StrContains(CheckNamed(r, ProofOfUse::kSignerIsHolder)->detail, "not run"));
 
   X509Ptr ours = ca.Craft({.nik = "3171014101900002", .key = key.get()});
@@ -135,7 +139,44 @@ TEST(ProofOfUseTest, NoReportBlocksTheHandoverAndTheStoredFormRoundTrips) {
     EXPECT_EQ(back->checks[i].detail, r.checks[i].detail);
   }
   EXPECT_TRUE(absl::IsDataLoss(ProofOfUse::FromJson("{\"passed\":1}").status()));
+  // A check whose detail is not a string is unreadable, not an exception.
+  EXPECT_TRUE(absl::IsDataLoss(
+      ProofOfUse::FromJson("{\"passed\":true,\"checked_at\":\"2026-12-03T00:00:00Z\","
+                           "\"checks\":[{\"name\":\"KEY_USAGE\",\"passed\":true,\"detail\":null}]}")
+          .status()));
   EXPECT_TRUE(absl::IsDataLoss(ProofOfUse::FromJson("not json").status()));
+}
+
+// The stored flag is never trusted on its own: a report that says passed but lacks a check, or
+// holds a failed one, blocks the handover (a database writer cannot make a report PASSED by
+// flipping one field).
+TEST(ProofOfUseTest, RequirePassedWorksTheVerdictOutFromTheChecks) {
+  TempDir dir;
+  TestCa ca = TestCa::Create(dir.path());
+  EvpPkeyPtr key = MakeKey("ec-p256");
+  X509Ptr cert = ca.Craft({.key = key.get()});
+  const ProofReport good =
+      ProofOfUse::Run(key.get(), cert.get(), ChainOf(ca), kHolder, absl::Now());
+  ASSERT_TRUE(ProofOfUse::RequirePassed(good).ok());
+
+  ProofReport empty = good;
+  empty.checks.clear();
+  EXPECT_TRUE(absl::IsFailedPrecondition(ProofOfUse::RequirePassed(empty)));
+
+  ProofReport one_failed = good;
+  one_failed.checks[4].passed = false;
+  one_failed.checks[4].detail = "changed";
+  absl::Status s = ProofOfUse::RequirePassed(one_failed);
+  EXPECT_TRUE(absl::IsFailedPrecondition(s));
+  EXPECT_TRUE(absl::StrContains(s.message(), "SIGNATURE_VERIFIED")) << s;
+
+  ProofReport missing = good;
+  missing.checks.pop_back();
+  EXPECT_TRUE(absl::IsFailedPrecondition(ProofOfUse::RequirePassed(missing)));
+
+  ProofReport reordered = good;
+  std::swap(reordered.checks[0], reordered.checks[1]);
+  EXPECT_TRUE(absl::IsFailedPrecondition(ProofOfUse::RequirePassed(reordered)));
 }
 
 }  // namespace
