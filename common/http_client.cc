@@ -1,13 +1,16 @@
 #include "common/http_client.h"
 
 #include <curl/curl.h>
+#include <openssl/crypto.h>
 
+#include <cstring>
 #include <memory>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
 
 namespace sertel {
 namespace {
@@ -35,6 +38,17 @@ size_t WriteBody(char* data, size_t size, size_t count, void* user) {
     return 0;  // libcurl stops with CURLE_WRITE_ERROR
   }
   sink->body->append(data, n);
+  return n;
+}
+
+// Keeps the Retry-After header of the answer (RFC 9110 §10.2.3: seconds or an HTTP date).
+size_t ReadRetryAfter(char* data, size_t size, size_t count, void* user) {
+  const size_t n = size * count;
+  absl::string_view line(data, n);
+  if (absl::StartsWithIgnoreCase(line, "retry-after:")) {
+    *static_cast<std::string*>(user) =
+        std::string(absl::StripAsciiWhitespace(line.substr(strlen("retry-after:"))));
+  }
   return n;
 }
 
@@ -103,12 +117,18 @@ absl::StatusOr<HttpResponse> HttpClient::Get(absl::string_view url) const {
 
 absl::StatusOr<HttpResponse> HttpClient::PostForm(
     absl::string_view url, const std::vector<std::pair<std::string, std::string>>& form) const {
-  const std::string body = FormEncode(form);
+  const std::string bytes = FormEncode(form);
+  const Body body{&bytes, "Content-Type: application/x-www-form-urlencoded", nullptr};
   return Perform(url, &body);
 }
 
-absl::StatusOr<HttpResponse> HttpClient::Perform(absl::string_view url,
-                                                 const std::string* form_body) const {
+absl::StatusOr<HttpResponse> HttpClient::PostJson(absl::string_view url, const std::string& json,
+                                                  const std::string& bearer_token) const {
+  const Body body{&json, "Content-Type: application/json", &bearer_token};
+  return Perform(url, &body);
+}
+
+absl::StatusOr<HttpResponse> HttpClient::Perform(absl::string_view url, const Body* body) const {
   if (absl::Status s = CheckProviderUrl(url); !s.ok()) return s;
   CurlPtr curl(curl_easy_init());
   if (curl == nullptr) return absl::InternalError("curl_easy_init failed");
@@ -117,6 +137,15 @@ absl::StatusOr<HttpResponse> HttpClient::Perform(absl::string_view url,
   Sink sink{&response.body, options_.max_response_bytes};
   char error[CURL_ERROR_SIZE] = {0};
   CurlSlistPtr headers(curl_slist_append(nullptr, "Accept: application/json"));
+  std::string authorization;
+  if (body != nullptr && headers != nullptr) {
+    headers.reset(curl_slist_append(headers.release(), body->content_type));
+    if (body->bearer_token != nullptr && headers != nullptr) {
+      authorization = absl::StrCat("Authorization: Bearer ", *body->bearer_token);
+      headers.reset(curl_slist_append(headers.release(), authorization.c_str()));
+      OPENSSL_cleanse(authorization.data(), authorization.size());
+    }
+  }
   CURL* c = curl.get();
   const long timeout_ms = static_cast<long>(absl::ToInt64Milliseconds(options_.timeout));  // NOLINT
   bool ok = headers != nullptr && curl_easy_setopt(c, CURLOPT_URL, target.c_str()) == CURLE_OK &&
@@ -131,14 +160,16 @@ absl::StatusOr<HttpResponse> HttpClient::Perform(absl::string_view url,
             curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get()) == CURLE_OK &&
             curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &WriteBody) == CURLE_OK &&
             curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink) == CURLE_OK &&
+            curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, &ReadRetryAfter) == CURLE_OK &&
+            curl_easy_setopt(c, CURLOPT_HEADERDATA, &response.retry_after) == CURLE_OK &&
             curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error) == CURLE_OK;
   if (ok && !options_.ca_file.empty()) {
     ok = curl_easy_setopt(c, CURLOPT_CAINFO, options_.ca_file.c_str()) == CURLE_OK;
   }
-  if (ok && form_body != nullptr) {
-    ok = curl_easy_setopt(c, CURLOPT_POSTFIELDS, form_body->c_str()) == CURLE_OK &&
+  if (ok && body != nullptr) {
+    ok = curl_easy_setopt(c, CURLOPT_POSTFIELDS, body->bytes->c_str()) == CURLE_OK &&
          curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
-                          static_cast<curl_off_t>(form_body->size())) == CURLE_OK;
+                          static_cast<curl_off_t>(body->bytes->size())) == CURLE_OK;
   }
   if (!ok) return absl::InternalError("configuring libcurl failed");
   const CURLcode rc = curl_easy_perform(c);

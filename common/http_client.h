@@ -1,7 +1,8 @@
 // HTTPS requests to an identity provider (OpenID discovery, JWKS, the token and device
-// endpoints) with libcurl: TLS verified against the system store or a private CA bundle,
-// redirects not followed, bodies capped, every failure a status that names the URL and never a
-// credential. `http://` is allowed only to a loopback host (a provider on the same machine).
+// endpoints) and to the WhatsApp Cloud API (JSON under a bearer token) with libcurl: TLS verified
+// against the system store or a private CA bundle, redirects not followed, bodies capped, every
+// failure a status that names the URL and never a credential. `http://` is allowed only to a
+// loopback host (a provider on the same machine).
 //
 //   HttpClient http({.ca_file = "/etc/sertel/oidc/ca.pem"});
 //   absl::StatusOr<HttpResponse> r = http.Get("https://sso.kota.go.id/realms/sertel/...");
@@ -22,6 +23,7 @@ namespace sertel {
 struct HttpResponse {
   long status = 0;  // NOLINT(google-runtime-int): libcurl's type
   std::string body;
+  std::string retry_after;  // the Retry-After header (a 429 or 503), "" when absent
 };
 
 // OK for https://host/... and for http:// to 127.0.0.1, [::1] or localhost; INVALID_ARGUMENT
@@ -44,9 +46,17 @@ class HttpClient {
   // application/x-www-form-urlencoded POST (RFC 6749 §4.1.3 and RFC 8628 §3.1 requests).
   absl::StatusOr<HttpResponse> PostForm(
       absl::string_view url, const std::vector<std::pair<std::string, std::string>>& form) const;
+  // application/json POST with "Authorization: Bearer <bearer_token>" (never in an error).
+  absl::StatusOr<HttpResponse> PostJson(absl::string_view url, const std::string& json,
+                                        const std::string& bearer_token) const;
 
  private:
-  absl::StatusOr<HttpResponse> Perform(absl::string_view url, const std::string* form_body) const;
+  struct Body {
+    const std::string* bytes;
+    const char* content_type;
+    const std::string* bearer_token;  // null: no Authorization header
+  };
+  absl::StatusOr<HttpResponse> Perform(absl::string_view url, const Body* body) const;
   Options options_;
 };
 

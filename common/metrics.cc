@@ -1,7 +1,5 @@
 #include "common/metrics.h"
 
-#include <httplib.h>
-
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
@@ -95,53 +93,29 @@ std::string Metrics::Render() const {
   return out;
 }
 
-struct MetricsHttpServer::Impl {
-  httplib::Server server;
-};
-
 MetricsHttpServer::MetricsHttpServer(std::string address)
-    : impl_(std::make_unique<Impl>()), address_(std::move(address)) {
-  impl_->server.Get("/metrics", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content(Metrics::Global().Render(), "text/plain; version=0.0.4");
+    : listener_(std::make_unique<HttpListener>(
+          HttpListenerOptions{.address = std::move(address),
+                              .max_body_bytes = 4 << 20,  // the WhatsApp webhook's batches
+                              .what = "metrics"})) {
+  listener_->Get("/metrics", [](const HttpRequest&) {
+    return HttpReply{.content_type = "text/plain; version=0.0.4",
+                     .body = Metrics::Global().Render()};
   });
-  impl_->server.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content("ok\n", "text/plain");
-  });
+  listener_->Get("/healthz", [](const HttpRequest&) { return HttpReply{.body = "ok\n"}; });
 }
 
 MetricsHttpServer::~MetricsHttpServer() { Stop(); }
 
 void MetricsHttpServer::AddRoute(std::string path, std::function<Response()> handler) {
-  impl_->server.Get(
-      path, [handler = std::move(handler)](const httplib::Request&, httplib::Response& res) {
-        Response r = handler();
-        res.status = r.status;
-        res.set_content(r.body, r.content_type);
-      });
+  listener_->Get(path, [handler = std::move(handler)](const HttpRequest&) {
+    Response r = handler();
+    return HttpReply{.status = r.status, .content_type = r.content_type, .body = r.body};
+  });
 }
 
-absl::Status MetricsHttpServer::Start() {
-  size_t colon = address_.rfind(':');
-  int port = 0;
-  if (colon == std::string::npos || !absl::SimpleAtoi(address_.substr(colon + 1), &port)) {
-    return absl::InvalidArgumentError(absl::StrCat("bad metrics address \"", address_, "\""));
-  }
-  std::string host = address_.substr(0, colon);
-  if (port == 0) {
-    port_ = impl_->server.bind_to_any_port(host);
-  } else {
-    port_ = impl_->server.bind_to_port(host, port) ? port : -1;
-  }
-  if (port_ <= 0) {
-    return absl::UnavailableError(absl::StrCat("cannot listen for metrics on ", address_));
-  }
-  thread_ = std::thread([this] { impl_->server.listen_after_bind(); });
-  return absl::OkStatus();
-}
+absl::Status MetricsHttpServer::Start() { return listener_->Start(); }
 
-void MetricsHttpServer::Stop() {
-  if (impl_) impl_->server.stop();
-  if (thread_.joinable()) thread_.join();
-}
+void MetricsHttpServer::Stop() { listener_->Stop(); }
 
 }  // namespace sertel

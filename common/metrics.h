@@ -11,13 +11,13 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "common/http_listener.h"
 
 namespace sertel {
 
@@ -46,7 +46,9 @@ class Metrics {
   std::map<std::string, Histogram> rpc_latency_ ABSL_GUARDED_BY(mu_);  // key: rendered labels
 };
 
-// A small HTTP server (cpp-httplib) for /metrics and /healthz, and extra GET routes.
+// /metrics and /healthz on a plain HTTP listener (common/http_listener.h), plus the routes a
+// service adds: a GET without input (the CRL), or any handler through listener() (the WhatsApp
+// webhook).
 class MetricsHttpServer {
  public:
   struct Response {
@@ -57,16 +59,13 @@ class MetricsHttpServer {
   explicit MetricsHttpServer(std::string address);  // "host:port"; port 0 picks one
   ~MetricsHttpServer();
   void AddRoute(std::string path, std::function<Response()> handler);
+  HttpListener& listener() { return *listener_; }
   absl::Status Start();
   void Stop();
-  int port() const { return port_; }
+  int port() const { return listener_->port(); }
 
  private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
-  std::string address_;
-  int port_ = 0;
-  std::thread thread_;
+  std::unique_ptr<HttpListener> listener_;
 };
 
 }  // namespace sertel

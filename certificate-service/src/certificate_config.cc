@@ -1,7 +1,10 @@
 #include "certificate_config.h"
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 
 namespace sertel::certificate {
 
@@ -27,6 +30,72 @@ absl::Duration DurationOrDays(EnvReader& env, const std::string& name, absl::Dur
   }
   return d;
 }
+
+bool IsLoopbackHost(absl::string_view host) {
+  return host == "127.0.0.1" || host == "localhost" || host == "[::1]";
+}
+
+void ReadDownloadSettings(EnvReader& env, CertificateConfig& c) {
+  c.download_base_url = env.String("SERTEL_CERTIFICATE_DOWNLOAD_BASE_URL", "");
+  c.download_ttl = DurationOrDays(env, "SERTEL_CERTIFICATE_DOWNLOAD_TTL", c.download_ttl, "24h");
+  c.download_address = env.String("SERTEL_CERTIFICATE_DOWNLOAD_ADDRESS", "");
+  c.download_tls_cert_file = env.String("SERTEL_CERTIFICATE_DOWNLOAD_TLS_CERT", "");
+  c.download_tls_key_file = env.String("SERTEL_CERTIFICATE_DOWNLOAD_TLS_KEY", "");
+  c.download_trust_proxy = env.Bool("SERTEL_CERTIFICATE_DOWNLOAD_TRUST_PROXY", false);
+  for (const std::string& channel : env.List("SERTEL_CERTIFICATE_CODE_CHANNELS")) {
+    std::string lower = absl::AsciiStrToLower(channel);
+    if (lower == "whatsapp") {
+      c.code_by_whatsapp = true;
+    } else if (lower != "email") {
+      env.AddError(absl::StrCat("SERTEL_CERTIFICATE_CODE_CHANNELS: unknown channel \"", channel,
+                                "\" (want email, whatsapp)"));
+    }
+  }
+  const std::string& url = c.download_base_url;
+  if (url.empty()) {
+    if (!c.download_address.empty()) {
+      env.AddError(
+          "SERTEL_CERTIFICATE_DOWNLOAD_ADDRESS needs SERTEL_CERTIFICATE_DOWNLOAD_BASE_URL (the "
+          "link the messages carry)");
+    }
+    return;
+  }
+  absl::string_view rest = url;
+  bool https = absl::ConsumePrefix(&rest, "https://");
+  bool http = !https && absl::ConsumePrefix(&rest, "http://");
+  absl::string_view host = rest.substr(0, rest.find('/'));
+  if (size_t colon = host.rfind(':'); colon != absl::string_view::npos && host.back() != ']') {
+    host = host.substr(0, colon);
+  }
+  if ((!https && !(http && IsLoopbackHost(host))) || host.empty()) {
+    env.AddError(absl::StrCat("SERTEL_CERTIFICATE_DOWNLOAD_BASE_URL: \"", url,
+                              "\" must be an https URL (http only on loopback)"));
+  }
+  for (char ch : rest.substr(host.size())) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(ch)) && ch != '/' && ch != '-' &&
+        ch != '_' && ch != ':') {
+      env.AddError(absl::StrCat("SERTEL_CERTIFICATE_DOWNLOAD_BASE_URL: \"", url,
+                                "\": its path may hold letters, digits, '/', '-' and '_' only"));
+      break;
+    }
+  }
+  if (c.download_address.empty()) {
+    env.AddError(
+        "SERTEL_CERTIFICATE_DOWNLOAD_BASE_URL needs SERTEL_CERTIFICATE_DOWNLOAD_ADDRESS (where "
+        "the links are served)");
+  }
+  if (c.download_tls_cert_file.empty() != c.download_tls_key_file.empty()) {
+    env.AddError(
+        "SERTEL_CERTIFICATE_DOWNLOAD_TLS_CERT and SERTEL_CERTIFICATE_DOWNLOAD_TLS_KEY go together");
+  }
+  if (c.download_tls_cert_file.empty() && !(http && IsLoopbackHost(host))) {
+    env.AddError(
+        "the download listener serves keystores: SERTEL_CERTIFICATE_DOWNLOAD_TLS_CERT and "
+        "SERTEL_CERTIFICATE_DOWNLOAD_TLS_KEY are required (plain HTTP only for a loopback base "
+        "URL)");
+  }
+}
+
 }  // namespace
 
 CertificateConfig CertificateConfig::FromEnv(EnvReader& env) {
@@ -63,6 +132,7 @@ CertificateConfig CertificateConfig::FromEnv(EnvReader& env) {
   c.job_interval = DurationOrDays(env, "SERTEL_CERTIFICATE_JOB_INTERVAL", c.job_interval, "1h");
   c.crl_url = env.String("SERTEL_CERTIFICATE_CRL_URL", "");
   c.crl_validity = DurationOrDays(env, "SERTEL_CERTIFICATE_CRL_VALIDITY", c.crl_validity, "7d");
+  ReadDownloadSettings(env, c);
   c.notification_address = env.String("SERTEL_NOTIFICATION_ADDRESS", c.notification_address);
   c.intake_address = env.String("SERTEL_INTAKE_ADDRESS", c.intake_address);
   if (c.intake_address.empty()) env.AddError("SERTEL_INTAKE_ADDRESS must not be empty");

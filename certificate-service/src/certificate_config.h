@@ -38,7 +38,23 @@ struct CertificateConfig {
   absl::Duration job_interval = absl::Hours(1);           // SERTEL_CERTIFICATE_JOB_INTERVAL
   std::string crl_url;                                    // SERTEL_CERTIFICATE_CRL_URL
   absl::Duration crl_validity = absl::Hours(24 * 7);      // SERTEL_CERTIFICATE_CRL_VALIDITY
-  std::string notification_address = "127.0.0.1:50054";   // SERTEL_NOTIFICATION_ADDRESS
+  // Handover by one-time link (issue 18; docs/whatsapp.md). The link is
+  // <SERTEL_CERTIFICATE_DOWNLOAD_BASE_URL>/<token> (https; http only on loopback), valid for
+  // SERTEL_CERTIFICATE_DOWNLOAD_TTL; served by an HTTPS listener on
+  // SERTEL_CERTIFICATE_DOWNLOAD_ADDRESS with its own certificate and key
+  // (SERTEL_CERTIFICATE_DOWNLOAD_TLS_CERT / _KEY). Behind an Ingress,
+  // SERTEL_CERTIFICATE_DOWNLOAD_TRUST_PROXY=1 takes the client's address from X-Forwarded-For.
+  // No base URL: no links, and a handover by WHATSAPP is refused.
+  std::string download_base_url;
+  absl::Duration download_ttl = absl::Hours(24);
+  std::string download_address;
+  std::string download_tls_cert_file;
+  std::string download_tls_key_file;
+  bool download_trust_proxy = false;
+  // SERTEL_CERTIFICATE_CODE_CHANNELS: "email" (default) or "email,whatsapp": the activation code
+  // also by WhatsApp's AUTHENTICATION template when the holder has a number.
+  bool code_by_whatsapp = false;
+  std::string notification_address = "127.0.0.1:50054";  // SERTEL_NOTIFICATION_ADDRESS
   // SERTEL_INTAKE_ADDRESS: where the progress reports go (IntakeService.RecordProgress, outbox)
   std::string intake_address = "localhost:50051";
 

@@ -30,7 +30,7 @@ struct CertificateManagers {
                       const ActivationCodes* codes, KeyGenerator keys, Pkcs12Sealer sealer,
                       const ManagerSettings& settings, const Clock* clock)
       : enrollment(store, ca, codes, keys, sealer, settings, clock),
-        handover(store, ca, settings, clock),
+        handover(store, ca, codes, settings, clock),
         revocation(store, ca, settings, clock),
         checks(store, ca, clock),
         documents(&checks, clock),

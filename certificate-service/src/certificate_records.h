@@ -143,6 +143,30 @@ struct Revocation {
   absl::Time at;
 };
 
+// A one-time download link of a handover (issue 18), as the handover's change writes it: the
+// SHA-256 of its token (the token itself only travels, sealed, in the outbox message).
+struct DownloadLinkWrite {
+  std::string token_hash;  // raw 32 bytes
+  std::string serial;
+  absl::Time created_at;
+  absl::Time expires_at;
+};
+
+// Who fetched a link: recorded with the download and in the audit chain.
+struct LinkVisit {
+  std::string address;
+  std::string user_agent;
+};
+
+// What a link gives: the keystore (once), nothing for an unknown or expired token (404), or
+// nothing any more - used, ended by a new handover or a revocation, or purged (410).
+enum class LinkVerdict { kServed, kUnknown, kGone };
+struct LinkDownload {
+  LinkVerdict verdict = LinkVerdict::kUnknown;
+  std::string application_id;
+  std::string pkcs12;  // kServed only
+};
+
 // An idempotency key (a request's request_id) of one RPC: the same key with the same request
 // returns the first answer and does nothing again; with another request it is ALREADY_EXISTS.
 // Keys are scoped per RPC.
@@ -181,7 +205,8 @@ struct EnrollmentChange {
   std::optional<AuditEntry> audit{};
   std::vector<OutboxItem> outbox{};
   std::optional<Issuance> issuance{};
-  std::optional<Revocation> revocation{};
+  std::optional<Revocation> revocation{};  // also ends the enrollment's open download links
+  std::optional<DownloadLinkWrite> download_link{};  // replaces the enrollment's open links
   std::optional<RequestWrite> request{};  // the idempotency key, when the call carried one
   // Told to the caller once the change is written: a wrong activation code is counted and
   // audited, and still refused.

@@ -63,7 +63,7 @@ grpc::Status CertificateServiceImpl::HandOver(grpc::ServerContext* ctx,
                                               v1::Enrollment* resp) {
   return HandleRpc(ctx, authz_, "HandOver", [&](const Principal& caller) {
     return Answer(managers_->handover.HandOver(caller, req->application_id(), req->channel(),
-                                               req->request_id()),
+                                               req->request_id(), req->download_link()),
                   resp, EnrollmentToProto);
   });
 }

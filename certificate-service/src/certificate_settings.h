@@ -19,6 +19,13 @@ struct ManagerSettings {
   absl::Duration expiry_reminder = absl::Hours(24 * 30);
   absl::Duration crl_validity = absl::Hours(24 * 7);
   std::string actor = "certificate-service";  // actor_sub of automatic steps
+  // The one-time download links of a handover (issue 18): "<base>/<token>"; empty: none can be
+  // made, so a handover by WHATSAPP (always by link) is refused.
+  std::string download_base_url = "";
+  absl::Duration download_ttl = absl::Hours(24);
+  // Where the activation code goes: email always; WhatsApp too when the holder has a number and
+  // SERTEL_CERTIFICATE_CODE_CHANNELS names it.
+  bool code_by_whatsapp = false;
 };
 
 }  // namespace sertel::certificate

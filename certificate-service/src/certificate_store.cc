@@ -211,6 +211,13 @@ absl::Status WriteChange(pqxx::work& tx, const AuditLog& audit, const Enrollment
   if (change.issuance.has_value()) InsertIssuance(tx, e.application_id, *change.issuance);
   if (change.revocation.has_value()) {
     if (absl::Status s = WriteRevocation(tx, *change.revocation, crl); !s.ok()) return s;
+    RunQuery(tx, queries::kEndDownloadLinks, e.application_id, Micros(change.revocation->at));
+  }
+  if (change.download_link.has_value()) {
+    const DownloadLinkWrite& link = *change.download_link;
+    RunQuery(tx, queries::kEndDownloadLinks, e.application_id, Micros(link.created_at));
+    RunQuery(tx, queries::kInsertDownloadLink, pqxx::binarystring(link.token_hash),
+             e.application_id, link.serial, Micros(link.created_at), Micros(link.expires_at));
   }
   if (change.entry.has_value()) InsertTimeline(tx, e.application_id, *change.entry);
   if (change.request.has_value() && !WriteRequestKey(tx, *change.request)) {
@@ -379,6 +386,33 @@ absl::StatusOr<std::optional<std::string>> CertificateStore::GetKeystore(const s
         if (r.empty()) return std::optional<std::string>();
         return std::optional<std::string>(pqxx::binarystring(r[0]["pkcs12"]).str());
       });
+}
+
+absl::StatusOr<LinkDownload> CertificateStore::RedeemDownloadLink(
+    const std::string& token_hash, absl::Time now, const LinkVisit& visit,
+    const std::function<AuditEntry(const std::string& app, const std::string& serial)>& audit_of) {
+  return pool_->InTransaction<LinkDownload>([&](pqxx::work& tx) -> absl::StatusOr<LinkDownload> {
+    pqxx::result link = RunQuery(tx, queries::kLockDownloadLink, pqxx::binarystring(token_hash));
+    LinkDownload out;
+    if (link.empty()) return out;  // kUnknown
+    out.application_id = link[0]["application_id"].as<std::string>();
+    if (link[0]["used"].as<bool>() || link[0]["ended"].as<bool>()) {
+      out.verdict = LinkVerdict::kGone;
+      return out;
+    }
+    if (TimeAt(link[0], "expires_at_us") <= now) return out;  // kUnknown: expired
+    pqxx::result p12 = RunQuery(tx, queries::kSelectKeystore, out.application_id);
+    if (p12.empty()) {
+      out.verdict = LinkVerdict::kGone;  // purged after its retention time
+      return out;
+    }
+    RunQuery(tx, queries::kMarkDownloadLinkUsed, pqxx::binarystring(token_hash), Micros(now),
+             visit.address, visit.user_agent);
+    audit_->Append(tx, audit_of(out.application_id, link[0]["serial"].as<std::string>()));
+    out.verdict = LinkVerdict::kServed;
+    out.pkcs12 = pqxx::binarystring(p12[0]["pkcs12"]).str();
+    return out;
+  });
 }
 
 absl::Status CertificateStore::RebuildCrl(const CrlSigner& crl) {

@@ -80,6 +80,12 @@ class CertificateStore {
   // The sealed PKCS#12, or nullopt once purged.
   absl::StatusOr<std::optional<std::string>> GetKeystore(const std::string& application_id);
 
+  // Redeems a one-time download link by its token's hash, in one transaction: the link locked;
+  // unknown or expired -> kUnknown; used, ended or its keystore purged -> kGone; else it is
+  // marked used (with `visit`), `audit_of` is appended and the sealed PKCS#12 returned.
+  absl::StatusOr<LinkDownload> RedeemDownloadLink(
+      const std::string& token_hash, absl::Time now, const LinkVisit& visit,
+      const std::function<AuditEntry(const std::string& app, const std::string& serial)>& audit_of);
   // A fresh CRL over every revoked certificate, with the next CRL number.
   absl::Status RebuildCrl(const CrlSigner& crl);
   // NOT_FOUND before the first CRL was made.

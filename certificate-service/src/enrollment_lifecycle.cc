@@ -81,23 +81,31 @@ OutboxItem ActivationCodeItem(const EnrollmentRecord& e, const std::string& seal
 
 // SOP step 7: the keystore goes to the holder by email or WhatsApp.
 // The keystore stays in one place (certificate.keystores, which the purge empties): the outbox
-// row names it, and SealedNotificationClient reads it just before the call.
+// row names it, and SealedNotificationClient reads it just before the call. By link (always for
+// WhatsApp, whose Cloud API takes no PKCS#12), the row carries the sealed link instead.
 OutboxItem HandoverItem(const EnrollmentRecord& e, NotifyChannel channel,
-                        const CertificateRecord& c) {
+                        const CertificateRecord& c, const HandoverLink* link) {
   const std::string& app = e.application_id;
-  return NotificationOutboxItem(
-      {.request_id = absl::StrCat("certificate:handover:", app, ":", ChannelName(channel)),
-       .application_id = app,
-       .channel = channel,
-       .recipient = channel == NotifyChannel::kWhatsApp ? e.holder.phone : e.holder.email,
-       .template_name = NotifyTemplate::kCertificateHandover,
-       .params = {{"full_name", e.holder.full_name},
-                  {"application_id", app},
-                  {"serial", c.serial},
-                  {"not_after", Rfc3339(c.not_after)}},
-       .attachments = {{.filename = absl::StrCat(app, ".p12"),
-                        .content_type = "application/x-pkcs12",
-                        .content = EnrollmentLifecycle::KeystoreRef(app)}}});
+  NotificationOrder n{
+      .request_id = absl::StrCat("certificate:handover:", app, ":", ChannelName(channel)),
+      .application_id = app,
+      .channel = channel,
+      .recipient = channel == NotifyChannel::kWhatsApp ? e.holder.phone : e.holder.email,
+      .template_name = NotifyTemplate::kCertificateHandover,
+      .params = {{"full_name", e.holder.full_name},
+                 {"application_id", app},
+                 {"serial", c.serial},
+                 {"not_after", Rfc3339(c.not_after)}},
+      .attachments = {}};
+  if (link != nullptr) {
+    n.params["download_url"] = link->sealed_url;
+    n.params["download_expires_at"] = Rfc3339(link->write.expires_at);
+  } else {
+    n.attachments.push_back({.filename = absl::StrCat(app, ".p12"),
+                             .content_type = "application/x-pkcs12",
+                             .content = EnrollmentLifecycle::KeystoreRef(app)});
+  }
+  return NotificationOutboxItem(n);
 }
 
 }  // namespace
@@ -298,7 +306,8 @@ absl::Status EnrollmentLifecycle::CheckCanHandOver(const EnrollmentRecord& e,
 
 absl::StatusOr<EnrollmentChange> EnrollmentLifecycle::HandOver(
     const EnrollmentRecord* current, int64_t expected_version, NotifyChannel channel,
-    const CertificateRecord& certificate, const Actor& actor, absl::Time now) const {
+    const CertificateRecord& certificate, const HandoverLink* link, const Actor& actor,
+    absl::Time now) const {
   if (current == nullptr) return absl::NotFoundError("no enrollment");
   if (current->version != expected_version || current->state != EnrollmentState::kIssued) {
     return ChangedMeanwhile();
@@ -306,17 +315,20 @@ absl::StatusOr<EnrollmentChange> EnrollmentLifecycle::HandOver(
   EnrollmentChange change = StepOf(*current, EnrollmentState::kHandedOver, now);
   change.after.handover_channel = static_cast<int>(channel);
   change.after.handed_over_at = now;
-  change.entry = TimelineRecord{7,
-                                "HANDED_OVER",
-                                actor.sub,
-                                actor.role,
-                                absl::StrCat("by ", ChannelName(channel)),
-                                now,
-                                now - current->issued_at.value_or(now)};
-  change.audit =
-      EnrollmentAudit(actor, "CERTIFICATE_HANDED_OVER", current->application_id,
-                      {{"serial", certificate.serial}, {"channel", ChannelName(channel)}});
-  change.outbox.push_back(HandoverItem(*current, channel, certificate));
+  change.entry = TimelineRecord{
+      7,
+      "HANDED_OVER",
+      actor.sub,
+      actor.role,
+      absl::StrCat("by ", ChannelName(channel), link != nullptr ? " (one-time link)" : ""),
+      now,
+      now - current->issued_at.value_or(now)};
+  change.audit = EnrollmentAudit(actor, "CERTIFICATE_HANDED_OVER", current->application_id,
+                                 {{"serial", certificate.serial},
+                                  {"channel", ChannelName(channel)},
+                                  {"by_link", link != nullptr}});
+  if (link != nullptr) change.download_link = link->write;
+  change.outbox.push_back(HandoverItem(*current, channel, certificate, link));
   change.outbox.push_back(ProgressItem(change.after, ApplicationStatus::kHandedOver, now));
   return change;
 }
@@ -331,6 +343,17 @@ absl::Status EnrollmentLifecycle::CheckCanDownload(const EnrollmentRecord& e) {
 AuditEntry EnrollmentLifecycle::KeystoreDownloaded(const EnrollmentRecord& e,
                                                    const std::string& serial, const Actor& actor) {
   return EnrollmentAudit(actor, "KEYSTORE_DOWNLOADED", e.application_id, {{"serial", serial}});
+}
+
+AuditEntry EnrollmentLifecycle::KeystoreDownloadedByLink(const std::string& application_id,
+                                                         const std::string& serial,
+                                                         const LinkVisit& visit) {
+  return EnrollmentAudit({.sub = "download-link", .role = "APPLICANT"}, "KEYSTORE_DOWNLOADED",
+                         application_id,
+                         {{"serial", serial},
+                          {"by_link", true},
+                          {"address", visit.address},
+                          {"user_agent", visit.user_agent}});
 }
 
 absl::StatusOr<EnrollmentChange> EnrollmentLifecycle::Revoke(const EnrollmentRecord* current,

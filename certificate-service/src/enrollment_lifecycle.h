@@ -43,6 +43,13 @@ struct NewActivationCode {
   std::string sealed_code;
 };
 
+// A handover's one-time link: what is stored (the token's hash) and what the message carries
+// (the link, sealed for the outbox).
+struct HandoverLink {
+  DownloadLinkWrite write;
+  std::string sealed_url;
+};
+
 class EnrollmentLifecycle {
  public:
   explicit EnrollmentLifecycle(const ManagerSettings& settings)
@@ -97,10 +104,17 @@ class EnrollmentLifecycle {
   // What a handover's outbox row carries instead of the keystore: "keystore:<application_id>".
   static constexpr const char* kKeystoreRefPrefix = "keystore:";
   static std::string KeystoreRef(const std::string& application_id);
+  // `link` (null: the keystore goes as the message's attachment): the one-time download link
+  // the message carries instead (always for WhatsApp, issue 18); the change writes its hash and
+  // ends the enrollment's earlier open links.
   absl::StatusOr<EnrollmentChange> HandOver(const EnrollmentRecord* current,
                                             int64_t expected_version, NotifyChannel channel,
                                             const CertificateRecord& certificate,
-                                            const Actor& actor, absl::Time now) const;
+                                            const HandoverLink* link, const Actor& actor,
+                                            absl::Time now) const;
+  // The audit entry of a download by link: when (the entry's time), from where, by what.
+  static AuditEntry KeystoreDownloadedByLink(const std::string& application_id,
+                                             const std::string& serial, const LinkVisit& visit);
   // FAILED_PRECONDITION while there is no certificate yet.
   static absl::Status CheckCanDownload(const EnrollmentRecord& e);
   static AuditEntry KeystoreDownloaded(const EnrollmentRecord& e, const std::string& serial,

@@ -14,6 +14,8 @@
 #include "common/progress_client.h"
 #include "common/service_runtime.h"
 #include "crl_route.h"
+#include "download_link.h"
+#include "download_route.h"
 #include "embedded_ca.h"
 #include "kdf_self_test.h"
 #include "notification_client.h"
@@ -43,7 +45,10 @@ ManagerSettings SettingsFrom(const CertificateConfig& own) {
           .activation_max_attempts = own.activation_max_attempts,
           .keystore_retention = own.keystore_retention,
           .expiry_reminder = own.expiry_reminder,
-          .crl_validity = own.crl_validity};
+          .crl_validity = own.crl_validity,
+          .download_base_url = own.download_base_url,
+          .download_ttl = own.download_ttl,
+          .code_by_whatsapp = own.code_by_whatsapp};
 }
 
 }  // namespace
@@ -110,6 +115,24 @@ int main(int argc, char** argv) {
     http->AddRoute("/crl.der", [&managers] { return CrlResponse(managers.revocation); });
   }
 
+  // Issue 18: the one-time download links of a handover, on their own (HTTPS) listener.
+  std::unique_ptr<HttpListener> downloads;
+  DownloadRoute download_route(&managers.handover,
+                               {.path_prefix = DownloadPathPrefix(own.download_base_url),
+                                .trust_forwarded_for = own.download_trust_proxy});
+  if (!own.download_address.empty()) {
+    downloads = std::make_unique<HttpListener>(
+        HttpListenerOptions{.address = own.download_address,
+                            .tls_cert_file = own.download_tls_cert_file,
+                            .tls_key_file = own.download_tls_key_file,
+                            .max_body_bytes = 4096,
+                            .what = "keystore download"});
+    download_route.Register(*downloads);
+    if (absl::Status s = downloads->Start(); !s.ok()) return ServiceRuntime::ExitWith(s);
+    Log::Info("download_listener_started",
+              {{"address", own.download_address}, {"tls", downloads->tls()}});
+  }
+
   CertificateServiceImpl impl(&managers, &(*rt)->authenticator());
   RateLimiter checks({.burst = static_cast<int>(own.check_burst), .refill = own.check_refill});
   impl.SetCheckLimiter(&checks);
@@ -120,5 +143,6 @@ int main(int argc, char** argv) {
   jobs.Start();
   int code = (*rt)->Serve({&impl});
   jobs.Stop();
+  if (downloads) downloads->Stop();
   return code;
 }

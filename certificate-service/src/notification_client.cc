@@ -7,6 +7,13 @@
 #include "enrollment_lifecycle.h"
 
 namespace sertel::certificate {
+namespace {
+
+// The parameters that wait sealed in the outbox: the activation code and a handover's one-time
+// download link (each opens only for its own message).
+constexpr const char* kSealedParams[] = {"activation_code", "download_url"};
+
+}  // namespace
 
 SealedNotificationClient::SealedNotificationClient(std::shared_ptr<grpc::Channel> channel,
                                                    ClientConfig config,
@@ -30,11 +37,13 @@ absl::Status SealedNotificationClient::Unseal(v1::SendNotificationRequest& reque
     a.set_content(**std::move(p12));
   }
   auto& params = *request.mutable_params();
-  auto it = params.find("activation_code");
-  if (it == params.end() || !absl::StartsWith(it->second, "sealed:")) return absl::OkStatus();
-  absl::StatusOr<std::string> code = codes_->OpenFromOutbox(it->second, request.request_id());
-  if (!code.ok()) return code.status();  // INVALID_ARGUMENT: permanent, the row goes DEAD
-  it->second = std::move(*code);
+  for (const char* secret : kSealedParams) {
+    auto it = params.find(secret);
+    if (it == params.end() || !absl::StartsWith(it->second, "sealed:")) continue;
+    absl::StatusOr<std::string> value = codes_->OpenFromOutbox(it->second, request.request_id());
+    if (!value.ok()) return value.status();  // INVALID_ARGUMENT: permanent, the row goes DEAD
+    it->second = std::move(*value);
+  }
   return absl::OkStatus();
 }
 
@@ -46,8 +55,10 @@ absl::Status SealedNotificationClient::Deliver(const std::string& payload) {
   if (absl::Status s = Unseal(request); !s.ok()) return s;
   absl::Status status = client_.Send(request);
   auto& params = *request.mutable_params();
-  if (auto it = params.find("activation_code"); it != params.end()) {
-    OPENSSL_cleanse(it->second.data(), it->second.size());
+  for (const char* secret : kSealedParams) {
+    if (auto it = params.find(secret); it != params.end()) {
+      OPENSSL_cleanse(it->second.data(), it->second.size());
+    }
   }
   for (v1::Attachment& a : *request.mutable_attachments()) {
     OPENSSL_cleanse(a.mutable_content()->data(), a.content().size());

@@ -1,8 +1,9 @@
 // Delivers certificate-service's outbox rows for topic "notification.SendNotification" through
 // common/notification_client.h. An ACTIVATION_CODE row carries the code sealed for its request id
 // (see activation_code.h); a CERTIFICATE_HANDOVER row names its keystore ("keystore:<app>")
-// instead of holding a copy. Both are filled in here, in memory, just before the call, and wiped
-// after. A keystore already purged cannot be sent: the row fails for good (DEAD, repairable).
+// instead of holding a copy, or carries its one-time download link sealed the same way. Both are
+// filled in here, in memory, just before the call, and wiped after. A keystore already purged
+// cannot be sent: the row fails for good (DEAD, repairable).
 //
 //   SealedNotificationClient client(channel, config.client, &codes);
 //   runtime.outbox().Register(SealedNotificationClient::kTopic,

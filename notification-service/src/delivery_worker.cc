@@ -14,6 +14,11 @@ namespace {
 void Report(const NotificationRecord& record, const DeliveryChange& change, nlohmann::json fields) {
   const MetricLabels labels = {{"channel", record.channel}};
   switch (change.outcome) {
+    case DeliveryOutcome::kSent:
+      Metrics::Global().Increment("sertel_notification_sent_total", labels);
+      fields["provider_message_id"] = change.provider_message_id;
+      Log::Info("notification_sent", fields);
+      return;
     case DeliveryOutcome::kDelivered:
       Metrics::Global().Increment("sertel_notification_delivered_total", labels);
       Log::Info("notification_delivered", fields);
@@ -64,7 +69,7 @@ absl::StatusOr<int> DeliveryWorker::RunOnce() {
   return static_cast<int>(claimed->size());
 }
 
-absl::Status DeliveryWorker::Attempt(const NotificationRecord& record) {
+absl::StatusOr<SendReceipt> DeliveryWorker::Attempt(const NotificationRecord& record) {
   Sender* sender = record.channel == "WHATSAPP" ? whatsapp_ : email_;
   if (sender == nullptr) {
     return PermanentDeliveryError(
@@ -72,7 +77,7 @@ absl::Status DeliveryWorker::Attempt(const NotificationRecord& record) {
   }
   absl::StatusOr<OutgoingMessage> message = manager_->PrepareDelivery(record);
   if (!message.ok()) return message.status();
-  absl::Status result;
+  absl::StatusOr<SendReceipt> result = TemporaryDeliveryError("not sent");
   try {
     result = sender->Send(*message);
   } catch (const std::exception& e) {
@@ -83,12 +88,36 @@ absl::Status DeliveryWorker::Attempt(const NotificationRecord& record) {
 }
 
 void DeliveryWorker::Deliver(const NotificationRecord& record, const std::string& token) {
-  absl::Status result = Attempt(record);
+  absl::StatusOr<SendReceipt> result = Attempt(record);
   absl::Time now = clock_->Now();
   absl::Duration wait = Backoff(record.attempts);
-  absl::Status saved = store_->Apply(record.id, token, [&](const NotificationRecord& current) {
-    return lifecycle_.AfterAttempt(current, result, now, wait);
-  });
+  const NotificationStore::MakeFallback fallback = [this](const NotificationRecord& whatsapp) {
+    return manager_->FallbackEmail(whatsapp);
+  };
+  absl::Status saved = store_->Apply(
+      record.id, token,
+      [&](const NotificationRecord& current) {
+        return lifecycle_.AfterAttempt(current, result, now, wait);
+      },
+      &fallback);
+  if (!result.ok() && FailurePolicyOf(result.status()) == FailurePolicy::kDeadLetter) {
+    // The template as Meta approved it differs from whatsapp_templates.json: every message of it
+    // fails until someone fixes one or the other (docs/whatsapp.md).
+    Metrics::Global().Increment("sertel_notification_dead_letter_total",
+                                {{"channel", record.channel}, {"reason", "template"}});
+    Log::Error("whatsapp_template_rejected", {{"notification_id", record.id},
+                                              {"template", record.template_name},
+                                              {"error", std::string(result.status().message())}});
+  }
+  if (saved.ok() && result.ok() && !result->provider_message_id.empty()) {
+    // A webhook may have come before the id was recorded: its events are applied now.
+    absl::Status applied = store_->ApplyReports(result->provider_message_id,
+                                                &NotificationLifecycle::AfterReports, fallback);
+    if (!applied.ok()) {
+      Log::Warn("notification_reports_not_applied",
+                {{"notification_id", record.id}, {"error", applied.ToString()}});
+    }
+  }
   // The same rule on the claimed copy for the metric and the log line: the attempt happened
   // even when its outcome could not be saved.
   Report(record, lifecycle_.AfterAttempt(record, result, now, wait),

@@ -56,7 +56,7 @@ class DeliveryWorker {
  private:
   void Deliver(const NotificationRecord& record, const std::string& claim_token);
   // Sends `record` through its channel: OK, or a temporary or permanent delivery error.
-  absl::Status Attempt(const NotificationRecord& record);
+  absl::StatusOr<SendReceipt> Attempt(const NotificationRecord& record);
 
   NotificationStore* store_;
   const NotificationManager* manager_;

@@ -15,6 +15,8 @@
 #include "notification_store.h"
 #include "smtp_sender.h"
 #include "whatsapp_sender.h"
+#include "whatsapp_templates.h"
+#include "whatsapp_webhook.h"
 
 namespace sertel::notification {
 const std::vector<Migration>& Migrations();
@@ -66,6 +68,16 @@ int main(int argc, char** argv) {
   SmtpSender smtp(own.smtp);
   std::unique_ptr<WhatsAppSender> whatsapp;
   if (own.whatsapp_enabled) whatsapp = std::make_unique<WhatsAppSender>(own.whatsapp);
+  if (absl::Status s = CheckWhatsAppTemplateTable(); !s.ok()) return ServiceRuntime::ExitWith(s);
+  // Delivery reports by webhook (issue 18) on the service's HTTP listener.
+  WhatsAppWebhook webhook(&store, &manager, own.webhook);
+  if (own.whatsapp_enabled) {
+    if ((*rt)->http() == nullptr) {
+      return ServiceRuntime::ExitWith(absl::InvalidArgumentError(
+          "WhatsApp needs the HTTP listener for its webhook: set SERTEL_METRICS_ADDRESS"));
+    }
+    webhook.Register((*rt)->http()->listener());
+  }
   DeliveryWorker worker(&store, &manager, &smtp, whatsapp.get(), own.worker);
 
   NotificationServiceImpl impl(&manager, &(*rt)->authenticator());

@@ -119,6 +119,25 @@ void ReadWhatsApp(EnvReader& env, NotificationConfig& c) {
           "SERTEL_NOTIFICATION_WHATSAPP_BASE_URL: must be https:// (http:// only on "
           "127.0.0.1/localhost)");
     }
+    // The webhook (docs/whatsapp.md): Meta's subscription check and the signature of every POST.
+    for (auto [name, out] :
+         {std::pair{"SERTEL_NOTIFICATION_WHATSAPP_APP_SECRET_FILE", &c.webhook.app_secret},
+          std::pair{"SERTEL_NOTIFICATION_WHATSAPP_VERIFY_TOKEN_FILE", &c.webhook.verify_token}}) {
+      std::string file = env.String(name, "");
+      if (file.empty()) {
+        env.AddError(absl::StrCat(name,
+                                  ": required with a phone number id (the delivery reports come "
+                                  "by webhook)"));
+      } else {
+        *out = ReadSecretFile(env, name, file);
+      }
+    }
+    c.webhook.path = env.String("SERTEL_NOTIFICATION_WHATSAPP_WEBHOOK_PATH", c.webhook.path);
+    if (!absl::StartsWith(c.webhook.path, "/")) {
+      env.AddError("SERTEL_NOTIFICATION_WHATSAPP_WEBHOOK_PATH: must start with /");
+    }
+    c.whatsapp.token_pause =
+        env.Duration("SERTEL_NOTIFICATION_WHATSAPP_TOKEN_PAUSE", c.whatsapp.token_pause);
     for (char ch : c.whatsapp.phone_number_id) {
       if (ch < '0' || ch > '9') {
         env.AddError("SERTEL_NOTIFICATION_WHATSAPP_PHONE_NUMBER_ID: digits only");

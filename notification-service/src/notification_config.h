@@ -11,6 +11,7 @@
 #include "delivery_worker.h"
 #include "smtp_sender.h"
 #include "whatsapp_sender.h"
+#include "whatsapp_webhook.h"
 
 namespace sertel::notification {
 
@@ -21,6 +22,7 @@ struct NotificationConfig {
   SmtpOptions smtp;
   bool whatsapp_enabled = false;  // true when a phone number id is configured
   WhatsAppOptions whatsapp;
+  WhatsAppWebhook::Options webhook;  // its secrets: SERTEL_NOTIFICATION_WHATSAPP_*_FILE
   std::string secret_key;  // bytes of SERTEL_NOTIFICATION_SECRET_KEY_FILE (SealedBox key), or ""
 
   static NotificationConfig FromEnv(EnvReader& env);

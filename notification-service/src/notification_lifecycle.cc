@@ -5,9 +5,12 @@
 
 #include <utility>
 
+#include "absl/strings/str_cat.h"
+#include "common/rate_limiter.h"
 #include "notification_payloads.h"
 #include "sender.h"
 #include "templates.h"
+#include "whatsapp_errors.h"
 
 namespace sertel::notification {
 namespace {
@@ -85,15 +88,85 @@ absl::Duration NotificationLifecycle::BackoffCap(int attempts) const {
 }
 
 DeliveryChange NotificationLifecycle::AfterAttempt(const NotificationRecord& claimed,
-                                                   const absl::Status& result, absl::Time now,
+                                                   const absl::StatusOr<SendReceipt>& result,
+                                                   absl::Time now,
                                                    absl::Duration retry_wait) const {
-  if (result.ok()) return Delivered(claimed, now);
-  std::string error(result.message());
-  bool permanent = IsPermanentDeliveryError(result);
+  if (result.ok()) {
+    if (!result->provider_message_id.empty()) {
+      return Sent(claimed, now, result->provider_message_id);
+    }
+    return Delivered(claimed, now);
+  }
+  const absl::Status& error_status = result.status();
+  std::string error(error_status.message());
+  bool permanent = IsPermanentDeliveryError(error_status);
   if (permanent || claimed.attempts + 1 >= options_.max_attempts) {
-    return Failed(claimed, std::move(error), now, permanent);
+    DeliveryChange c = Failed(claimed, std::move(error), now, permanent);
+    c.fall_back_to_email =
+        permanent && FailurePolicyOf(error_status) == FailurePolicy::kFallBackToEmail;
+    if (c.fall_back_to_email && c.audit) c.audit->details["falls_back_to"] = "EMAIL";
+    return c;
+  }
+  // A rate limit's Retry-After (or a paused channel's probe time) is the earliest next try.
+  if (std::optional<absl::Duration> after = RetryDelayOf(error_status);
+      after && *after > retry_wait) {
+    retry_wait = *after;
   }
   return Retry(claimed, std::move(error), now, retry_wait);
+}
+
+DeliveryChange NotificationLifecycle::Sent(const NotificationRecord& claimed, absl::Time now,
+                                           std::string provider_message_id) {
+  DeliveryChange c = Attempted(claimed, DeliveryOutcome::kSent, "", now);
+  c.drop_attachment_contents = true;
+  c.provider_message_id = std::move(provider_message_id);
+  return c;
+}
+
+std::optional<ReportedChange> NotificationLifecycle::AfterReports(
+    const NotificationRecord& current, const std::vector<StatusReport>& reports) {
+  if (current.status != kSent && current.status != kDelivered) return std::nullopt;
+  ReportedChange c{.status = current.status,
+                   .delivered_at = current.delivered_at,
+                   .read_at = current.read_at,
+                   .error = current.last_error};
+  const StatusReport* failed = nullptr;
+  for (const StatusReport& r : reports) {
+    if (r.status == "delivered" || r.status == "read") {
+      if (!c.delivered_at.has_value() || r.at < *c.delivered_at) c.delivered_at = r.at;
+      if (r.status == "read") c.read_at = r.at;
+    } else if (r.status == "failed") {
+      failed = &r;
+    }
+  }
+  if (c.delivered_at.has_value()) {
+    c.status = kDelivered;  // a failure reported after delivery changes nothing
+  } else if (failed != nullptr) {
+    absl::Status s = DeliveryErrorForWhatsAppCode(
+        failed->error_code, 0,
+        absl::StrCat("WhatsApp reported the message failed: error ", failed->error_code,
+                     failed->error_text.empty() ? "" : ": ", failed->error_text),
+        std::nullopt);
+    c.status = kFailed;
+    c.error = std::string(s.message());
+    c.fall_back_to_email =
+        FailurePolicyOf(s) == FailurePolicy::kFallBackToEmail && !current.fallback_email.empty();
+  }
+  if (c.status == current.status && c.delivered_at == current.delivered_at &&
+      c.read_at == current.read_at) {
+    return std::nullopt;
+  }
+  if (c.status != current.status) {
+    nlohmann::json details = {{"attempts", current.attempts}, {"reported_by", "webhook"}};
+    if (c.status == kFailed) {
+      details["last_error"] = c.error;
+      if (c.fall_back_to_email) details["falls_back_to"] = "EMAIL";
+    }
+    c.audit = WorkerAudit(current,
+                          c.status == kDelivered ? "NOTIFICATION_DELIVERED" : "NOTIFICATION_FAILED",
+                          std::move(details));
+  }
+  return c;
 }
 
 DeliveryChange NotificationLifecycle::Delivered(const NotificationRecord& claimed, absl::Time now) {

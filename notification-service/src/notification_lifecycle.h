@@ -10,12 +10,15 @@
 //   DeliveryChange c = rules.AfterAttempt(claimed, sender.Send(message), now, wait);
 #pragma once
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "notification_records.h"
+#include "sender.h"
 
 namespace sertel::notification {
 
@@ -50,15 +53,29 @@ class NotificationLifecycle {
   // min(max_backoff, base_backoff * 2^attempts); the worker draws uniformly below it (full jitter).
   absl::Duration BackoffCap(int attempts) const;
 
-  // The outcome of one attempt on `claimed` (its attempts before this one): delivered when
-  // `result` is OK; FAILED when the error is permanent or this was attempt max_attempts;
-  // otherwise QUEUED again, due at now + retry_wait.
-  DeliveryChange AfterAttempt(const NotificationRecord& claimed, const absl::Status& result,
-                              absl::Time now, absl::Duration retry_wait) const;
+  // The outcome of one attempt on `claimed` (its attempts before this one): SENT when the
+  // channel answered with its message id (WhatsApp: the webhook tells the rest), DELIVERED when
+  // it accepted without one (SMTP); FAILED when the error is permanent or this was attempt
+  // max_attempts (falling back to email when the error's policy says so and the message has a
+  // fallback address); otherwise QUEUED again, due at now + retry_wait, or later when the
+  // error says when (a rate limit's Retry-After).
+  DeliveryChange AfterAttempt(const NotificationRecord& claimed,
+                              const absl::StatusOr<SendReceipt>& result, absl::Time now,
+                              absl::Duration retry_wait) const;
+
+  // What the webhook's status events make of a SENT or DELIVERED message (Meta does not
+  // promise their order, and may skip "delivered" when "read" comes at once): delivered by the
+  // first "delivered" or "read"; read_at from "read"; a "failed" fails a message not yet
+  // delivered, with the code's policy (whatsapp_errors.h). Nothing when nothing changes, so a
+  // replay or a stale event is harmless.
+  static std::optional<ReportedChange> AfterReports(const NotificationRecord& current,
+                                                    const std::vector<StatusReport>& reports);
 
   // The three outcomes (attempt number = claimed.attempts + 1). Delivered and failed messages
   // lose their attachment bytes and are audited; a retry is only in delivery_attempts.
   static DeliveryChange Delivered(const NotificationRecord& claimed, absl::Time now);
+  static DeliveryChange Sent(const NotificationRecord& claimed, absl::Time now,
+                             std::string provider_message_id);
   static DeliveryChange Retry(const NotificationRecord& claimed, std::string error, absl::Time now,
                               absl::Duration retry_wait);
   static DeliveryChange Failed(const NotificationRecord& claimed, std::string error, absl::Time now,

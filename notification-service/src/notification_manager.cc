@@ -47,16 +47,28 @@ void CheckAttachments(const SendInput& input, const TemplateSpec* spec, int max_
                       int64_t max_bytes, FieldViolations& v) {
   const std::string& channel = input.channel;
   int count = static_cast<int>(input.attachments.size());
-  if (count > max_attachments) {
+  if (channel != "WHATSAPP" && count > max_attachments) {
     v.Add("attachments", absl::StrCat("at most ", max_attachments, " attachment(s) on ",
                                       channel.empty() ? "this channel" : channel));
   }
-  if (spec != nullptr && spec->requires_attachment && count == 0) {
+  const bool by_link =
+      spec != nullptr && !spec->link_param.empty() && input.params.count(spec->link_param) > 0;
+  if (channel == "WHATSAPP") {
+    // Meta's Cloud API takes as documents only text, PDF and Office files: never a PKCS#12. No
+    // sertel WhatsApp template has a document header; the keystore goes by one-time link.
+    if (count > 0) {
+      v.Add("attachments",
+            "WhatsApp messages carry no attachment (the Cloud API refuses a PKCS#12 as a "
+            "document); a handover by WhatsApp carries the one-time download link instead");
+    }
+    if (spec != nullptr && spec->requires_attachment && !by_link) {
+      v.Add(absl::StrCat("params.", spec->link_param),
+            absl::StrCat("required: ", spec->name, " by WhatsApp carries the one-time link"));
+    }
+  } else if (spec != nullptr && spec->requires_attachment && !by_link && count == 0) {
     v.Add("attachments", absl::StrCat(spec->name, " carries the certificate as an attachment"));
-  }
-  if (spec != nullptr && !spec->requires_attachment && channel == "WHATSAPP" && count > 0) {
-    v.Add("attachments",
-          absl::StrCat("the WhatsApp template for ", spec->name, " has no document header"));
+  } else if (by_link && count > 0) {
+    v.Add("attachments", absl::StrCat(spec->name, " with a download link carries no attachment"));
   }
   for (int i = 0; i < count; ++i) {
     const AttachmentInput& a = input.attachments[i];
@@ -92,6 +104,13 @@ absl::Status NotificationManager::Validate(const SendInput& input) const {
   if (input.application_id.size() > 200) {
     v.Add("application_id", "longer than 200 characters");
   }
+  if (!input.fallback_email.empty()) {
+    if (input.channel != "WHATSAPP") {
+      v.Add("fallback_email", "only for a WHATSAPP message");
+    } else {
+      v.AddIfError("fallback_email", CheckEmailRecipient(input.fallback_email));
+    }
+  }
   if (input.channel.empty()) {
     v.Add("channel", "must be EMAIL or WHATSAPP");
   } else if (input.channel == "EMAIL") {
@@ -108,7 +127,7 @@ absl::Status NotificationManager::Validate(const SendInput& input) const {
     if (!s.ok() && FieldViolations::FromStatus(s).empty())
       v.Add("params", std::string(s.message()));
   }
-  int max_attachments = input.channel == "WHATSAPP" ? 1 : options_.max_attachments;
+  int max_attachments = input.channel == "WHATSAPP" ? 0 : options_.max_attachments;
   CheckAttachments(input, spec, max_attachments, options_.max_attachment_bytes, v);
   if (!v.empty()) return v.ToStatus("the notification is invalid");
   return absl::OkStatus();
@@ -122,6 +141,7 @@ absl::StatusOr<NotificationRecord> NotificationManager::NewRecord(const SendInpu
   record.application_id = input.application_id;
   record.channel = input.channel;
   record.recipient = input.recipient;
+  record.fallback_email = input.fallback_email;
   record.template_name = spec->name;
   record.created_at = clock_->Now();
   nlohmann::json secrets = nlohmann::json::object();
@@ -201,6 +221,33 @@ absl::StatusOr<NotificationPage> NotificationManager::List(const Principal&,
         page_tokens_->Encode(ListScope(input), {absl::StrCat(out.notifications.back().seq)});
   }
   return out;
+}
+
+absl::StatusOr<QueuedNotification> NotificationManager::FallbackEmail(
+    const NotificationRecord& whatsapp) const {
+  NotificationRecord email;
+  email.id = NewUuid();
+  email.request_id = absl::StrCat(whatsapp.request_id, ":email-fallback");
+  email.application_id = whatsapp.application_id;
+  email.channel = "EMAIL";
+  email.recipient = whatsapp.fallback_email;
+  email.template_name = whatsapp.template_name;
+  email.params = whatsapp.params;
+  email.created_at = clock_->Now();
+  email.fallback_of = whatsapp.id;
+  if (!whatsapp.sealed_params.empty()) {
+    absl::StatusOr<std::string> opened = box_->Open(whatsapp.sealed_params, whatsapp.id);
+    if (!opened.ok()) return opened.status();
+    absl::StatusOr<std::string> sealed = box_->Seal(*opened, email.id);
+    OPENSSL_cleanse(opened->data(), opened->size());
+    if (!sealed.ok()) return sealed.status();
+    email.sealed_params = *std::move(sealed);
+  }
+  std::string hash = Sha256(email.request_id);
+  QueuedNotification queued =
+      NotificationLifecycle::Queue(std::move(email), std::move(hash), kWorkerActor);
+  queued.audit.details["fallback_of"] = whatsapp.id;
+  return queued;
 }
 
 absl::StatusOr<OutgoingMessage> NotificationManager::PrepareDelivery(

@@ -42,6 +42,10 @@ class NotificationManager {
 
   // A claimed message -> what a channel sends (secret parameters opened in memory only).
   absl::StatusOr<OutgoingMessage> PrepareDelivery(const NotificationRecord& record) const;
+  // The email that replaces a WhatsApp message WhatsApp cannot deliver (131026, 131047): to its
+  // fallback address, the same template and parameters (the secret ones sealed again for the
+  // new row), request_id "<the WhatsApp one>:email-fallback".
+  absl::StatusOr<QueuedNotification> FallbackEmail(const NotificationRecord& whatsapp) const;
 
   // All violations of a request at once (INVALID_ARGUMENT), exposed for unit tests.
   absl::Status Validate(const SendInput& input) const;

@@ -63,6 +63,7 @@ SendInput SendInputFromProto(const v1::SendNotificationRequest& request) {
                               .content = a.content(),
                               .size_bytes = a.size_bytes()});
   }
+  in.fallback_email = request.fallback_email();
   return in;
 }
 
@@ -92,6 +93,7 @@ std::string SendRequestBytes(const SendInput& input,
     out->set_content(a.content);
     out->set_size_bytes(a.size_bytes);
   }
+  r.set_fallback_email(input.fallback_email);
   std::string bytes;
   {
     google::protobuf::io::StringOutputStream stream(&bytes);
@@ -112,7 +114,11 @@ void ToProto(const NotificationRecord& r, v1::Notification* out) {
   for (const auto& [k, val] : r.params) (*out->mutable_params())[k] = val;
   if (const TemplateSpec* spec = FindTemplate(r.template_name); spec != nullptr) {
     // The activation code is never returned, only a sign that there was one.
-    for (const std::string& key : spec->secret_params) (*out->mutable_params())[key] = kRedacted;
+    for (const std::string& key : spec->secret_params) {
+      // A handover with its keystore attached had no link to hide.
+      if (key == spec->link_param && !r.attachments.empty()) continue;
+      (*out->mutable_params())[key] = kRedacted;
+    }
   }
   for (const AttachmentRecord& a : r.attachments) {
     v1::Attachment* pa = out->add_attachments();
@@ -130,6 +136,11 @@ void ToProto(const NotificationRecord& r, v1::Notification* out) {
   if (r.status == kQueued && r.next_attempt_at) {
     *out->mutable_next_attempt_at() = ToProtoTimestamp(*r.next_attempt_at);
   }
+  if (r.sent_at) *out->mutable_sent_at() = ToProtoTimestamp(*r.sent_at);
+  if (r.read_at) *out->mutable_read_at() = ToProtoTimestamp(*r.read_at);
+  out->set_provider_message_id(r.provider_message_id);
+  out->set_fallback_notification_id(r.fallback_id);
+  out->set_fallback_of(r.fallback_of);
 }
 
 void ToProto(const NotificationPage& page, v1::ListNotificationsResponse* out) {

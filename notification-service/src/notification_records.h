@@ -21,6 +21,8 @@ namespace sertel::notification {
 // The delivery states (the CHECK of notifications.status).
 inline constexpr char kQueued[] = "QUEUED";
 inline constexpr char kSending[] = "SENDING";
+// Accepted by the WhatsApp Cloud API (its message id recorded); the webhook tells the rest.
+inline constexpr char kSent[] = "SENT";
 inline constexpr char kDelivered[] = "DELIVERED";
 inline constexpr char kFailed[] = "FAILED";
 
@@ -43,6 +45,9 @@ struct SendInput {
   std::string template_name;  // "ACTIVATION_CODE"; "" for an unknown template
   TemplateParams params;      // secret ones included (sealed before they are stored)
   std::vector<AttachmentInput> attachments;
+  // WHATSAPP only: where the message goes instead when WhatsApp cannot deliver it (131026,
+  // 131047); "" for none.
+  std::string fallback_email;
 };
 
 // ListNotifications' request.
@@ -77,6 +82,32 @@ struct NotificationRecord {
   std::optional<absl::Time> delivered_at;
   std::optional<absl::Time> next_attempt_at;
   std::vector<AttachmentRecord> attachments;
+  // WhatsApp: the Cloud API's id (wamid), when it was accepted and read (the webhook).
+  std::string provider_message_id;
+  std::optional<absl::Time> sent_at;
+  std::optional<absl::Time> read_at;
+  std::string fallback_email;
+  std::string fallback_of;  // this email replaces that WhatsApp message (its id)
+  std::string fallback_id;  // this WhatsApp message was replaced by that email (its id)
+};
+
+// One status event of the Cloud API webhook.
+struct StatusReport {
+  std::string provider_message_id;
+  std::string status;  // "sent" | "delivered" | "read" | "failed"
+  absl::Time at;       // the event's timestamp
+  int64_t error_code = 0;
+  std::string error_text;
+};
+
+// What the statuses reported so far make of a SENT or DELIVERED message.
+struct ReportedChange {
+  std::string status;  // the new status (SENT, DELIVERED, FAILED)
+  std::optional<absl::Time> delivered_at;
+  std::optional<absl::Time> read_at;
+  std::string error;
+  bool fall_back_to_email = false;  // FAILED: send it again by email (fallback_email)
+  std::optional<AuditEntry> audit = std::nullopt;  // NOTIFICATION_DELIVERED / _FAILED
 };
 
 // One page of ListNotifications, newest first.
@@ -100,11 +131,13 @@ struct StoredNotification {
   std::string payload_hash;
 };
 
-enum class DeliveryOutcome { kDelivered, kRetry, kFailed };
+enum class DeliveryOutcome { kSent, kDelivered, kRetry, kFailed };
 
-// "DELIVERED", "RETRY", "FAILED" (delivery_attempts.outcome).
+// "SENT", "DELIVERED", "RETRY", "FAILED" (delivery_attempts.outcome).
 inline absl::string_view DeliveryOutcomeName(DeliveryOutcome outcome) {
   switch (outcome) {
+    case DeliveryOutcome::kSent:
+      return "SENT";
     case DeliveryOutcome::kDelivered:
       return "DELIVERED";
     case DeliveryOutcome::kRetry:
@@ -126,6 +159,8 @@ struct DeliveryChange {
   bool permanent = false;      // kFailed: a permanent error, not the attempt cap
   bool drop_attachment_contents = false;
   std::optional<AuditEntry> audit;  // NOTIFICATION_DELIVERED / NOTIFICATION_FAILED
+  std::string provider_message_id;  // kSent: the Cloud API's id
+  bool fall_back_to_email = false;  // kFailed: send it again by email (fallback_email)
 };
 
 }  // namespace sertel::notification

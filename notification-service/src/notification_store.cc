@@ -65,6 +65,12 @@ NotificationRecord ReadNotification(const pqxx::row& row) {
   r.delivered_at = OptionalTime(row["delivered_at_us"]);
   r.next_attempt_at = OptionalTime(row["next_attempt_at_us"]);
   r.attachments = ReadAttachmentList(row["attachments"].as<std::string>());
+  r.provider_message_id = row["provider_message_id"].as<std::string>();
+  r.sent_at = OptionalTime(row["sent_at_us"]);
+  r.read_at = OptionalTime(row["read_at_us"]);
+  r.fallback_email = row["fallback_email"].as<std::string>();
+  r.fallback_of = row["fallback_of"].as<std::string>();
+  r.fallback_id = row["fallback_id"].as<std::string>();
   return r;
 }
 
@@ -96,6 +102,10 @@ bool WriteOutcome(pqxx::work& tx, const std::string& id, const std::string& clai
                   const DeliveryChange& c) {
   pqxx::result r;
   switch (c.outcome) {
+    case DeliveryOutcome::kSent:
+      r = RunQuery(tx, queries::kMarkNotificationSent, id, claim_token, c.attempts, Micros(c.at),
+                   c.provider_message_id);
+      break;
     case DeliveryOutcome::kDelivered:
       r = RunQuery(tx, queries::kMarkNotificationDelivered, id, claim_token, c.attempts,
                    Micros(c.at));
@@ -109,6 +119,75 @@ bool WriteOutcome(pqxx::work& tx, const std::string& id, const std::string& clai
       break;
   }
   return !r.empty();
+}
+
+// The email replacing a WhatsApp message (`whatsapp` with its sealed parameters), queued and
+// linked to it. A second call finds the first one's email (request_id is unique) and keeps it.
+absl::Status QueueFallback(pqxx::work& tx, const AuditLog& audit,
+                           const NotificationRecord& whatsapp,
+                           const NotificationStore::MakeFallback& make) {
+  if (!whatsapp.fallback_id.empty()) return absl::OkStatus();
+  absl::StatusOr<QueuedNotification> email = make(whatsapp);
+  if (!email.ok()) return email.status();
+  nlohmann::json params = nlohmann::json::object();
+  for (const auto& [k, v] : email->record.params) params[k] = v;
+  const NotificationRecord& r = email->record;
+  pqxx::result inserted = RunQuery(
+      tx, queries::kInsertNotification, r.id, r.request_id, pqxx::binarystring(email->payload_hash),
+      r.application_id, r.channel, r.recipient, r.template_name, params.dump(),
+      pqxx::binarystring(r.sealed_params), Micros(r.created_at), std::string(), r.fallback_of);
+  std::string email_id = r.id;
+  if (inserted.empty()) {
+    pqxx::result existing = RunQuery(tx, queries::kSelectNotificationByRequest, r.request_id);
+    if (existing.empty()) return absl::AbortedError("concurrent fallback; retry");
+    email_id = existing[0]["id"].as<std::string>();
+  } else {
+    audit.Append(tx, email->audit);
+  }
+  RunQuery(tx, queries::kLinkFallbackNotification, whatsapp.id, email_id);
+  return absl::OkStatus();
+}
+
+// The events kept for a message applied to it (nothing when the message is not known yet).
+absl::Status ApplyReportsIn(pqxx::work& tx, const AuditLog& audit,
+                            const std::string& provider_message_id,
+                            const NotificationStore::DecideReported& decide,
+                            const NotificationStore::MakeFallback& fallback) {
+  pqxx::result locked = RunQuery(tx, queries::kLockNotificationByProviderId, provider_message_id);
+  if (locked.empty()) return absl::OkStatus();
+  const pqxx::row& row = locked[0];
+  NotificationRecord current = ReadState(row);
+  current.request_id = row["request_id"].as<std::string>();
+  current.recipient = row["recipient"].as<std::string>();
+  current.params = ReadParams(row["params"].as<std::string>());
+  current.last_error = row["last_error"].as<std::string>();
+  current.fallback_email = row["fallback_email"].as<std::string>();
+  current.fallback_id = row["fallback_id"].as<std::string>();
+  current.delivered_at = OptionalTime(row["delivered_at_us"]);
+  current.read_at = OptionalTime(row["read_at_us"]);
+  current.provider_message_id = provider_message_id;
+  std::vector<StatusReport> reports;
+  for (const pqxx::row& e : RunQuery(tx, queries::kListStatusEvents, provider_message_id)) {
+    reports.push_back({.provider_message_id = provider_message_id,
+                       .status = e["status"].as<std::string>(),
+                       .at = absl::FromUnixMicros(e["at_us"].as<int64_t>()),
+                       .error_code = e["error_code"].as<int64_t>(),
+                       .error_text = e["error_text"].as<std::string>()});
+  }
+  std::optional<ReportedChange> change = decide(current, reports);
+  if (!change.has_value()) return absl::OkStatus();
+  // libpqxx 6.4 takes no std::optional: a null char pointer is SQL NULL.
+  const std::string delivered =
+      change->delivered_at ? std::to_string(Micros(*change->delivered_at)) : "";
+  const std::string read = change->read_at ? std::to_string(Micros(*change->read_at)) : "";
+  RunQuery(tx, queries::kUpdateReportedStatus, current.id, change->status,
+           change->delivered_at ? delivered.c_str() : nullptr,
+           change->read_at ? read.c_str() : nullptr, change->error);
+  if (change->audit) audit.Append(tx, *change->audit);
+  if (change->fall_back_to_email && !current.fallback_email.empty()) {
+    return QueueFallback(tx, audit, ReadForDelivery(tx, std::move(current)), fallback);
+  }
+  return absl::OkStatus();
 }
 
 void InsertAttachments(pqxx::work& tx, const NotificationRecord& record) {
@@ -132,7 +211,8 @@ absl::StatusOr<StoredNotification> NotificationStore::Create(const QueuedNotific
             RunQuery(tx, queries::kInsertNotification, record.id, record.request_id,
                      pqxx::binarystring(queued.payload_hash), record.application_id, record.channel,
                      record.recipient, record.template_name, params.dump(),
-                     pqxx::binarystring(record.sealed_params), Micros(record.created_at));
+                     pqxx::binarystring(record.sealed_params), Micros(record.created_at),
+                     record.fallback_email, record.fallback_of);
         StoredNotification out;
         out.created = !inserted.empty();
         out.payload_hash = queued.payload_hash;
@@ -198,7 +278,7 @@ absl::StatusOr<std::vector<NotificationRecord>> NotificationStore::Claim(
 }
 
 absl::Status NotificationStore::Apply(const std::string& id, const std::string& claim_token,
-                                      const Decide& decide) {
+                                      const Decide& decide, const MakeFallback* fallback) {
   return pool_->InTransaction([&](pqxx::work& tx) -> absl::Status {
     const absl::Status lost = absl::AbortedError("the claim on this notification was lost");
     pqxx::result locked = RunQuery(tx, queries::kLockClaimedNotification, id, claim_token);
@@ -210,7 +290,38 @@ absl::Status NotificationStore::Apply(const std::string& id, const std::string& 
     RunQuery(tx, queries::kInsertDeliveryAttempt, id, change->attempts, Micros(change->at),
              std::string(DeliveryOutcomeName(change->outcome)), change->error);
     if (change->audit) audit_->Append(tx, *change->audit);
+    if (change->fall_back_to_email && fallback != nullptr) {
+      std::optional<NotificationRecord> whatsapp = SelectNotification(tx, id);
+      if (whatsapp.has_value() && !whatsapp->fallback_email.empty()) {
+        return QueueFallback(tx, *audit_, ReadForDelivery(tx, *std::move(whatsapp)), *fallback);
+      }
+    }
     return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<bool> NotificationStore::RecordStatus(const StatusReport& report,
+                                                     absl::Time received_at,
+                                                     const DecideReported& decide,
+                                                     const MakeFallback& fallback) {
+  return pool_->InTransaction<bool>([&](pqxx::work& tx) -> absl::StatusOr<bool> {
+    pqxx::result kept =
+        RunQuery(tx, queries::kInsertStatusEvent, report.provider_message_id, report.status,
+                 Micros(report.at), report.error_code, report.error_text, Micros(received_at));
+    if (kept.empty()) return false;  // a replay
+    if (absl::Status s = ApplyReportsIn(tx, *audit_, report.provider_message_id, decide, fallback);
+        !s.ok()) {
+      return s;
+    }
+    return true;
+  });
+}
+
+absl::Status NotificationStore::ApplyReports(const std::string& provider_message_id,
+                                             const DecideReported& decide,
+                                             const MakeFallback& fallback) {
+  return pool_->InTransaction([&](pqxx::work& tx) -> absl::Status {
+    return ApplyReportsIn(tx, *audit_, provider_message_id, decide, fallback);
   });
 }
 

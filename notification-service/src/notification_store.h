@@ -12,6 +12,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,7 +57,28 @@ class NotificationStore {
   // it (ABORTED "the claim on this notification was lost" when the lease ran out and another
   // worker took it), asks `decide`, writes the new state, the delivery attempt, drops the
   // attachment bytes and appends the audit entry the change carries.
-  absl::Status Apply(const std::string& id, const std::string& claim_token, const Decide& decide);
+  // `fallback` (may be null): makes the email that replaces a WhatsApp message the change gives
+  // up with fall_back_to_email (NotificationManager::FallbackEmail), queued in the same
+  // transaction.
+  using MakeFallback =
+      std::function<absl::StatusOr<QueuedNotification>(const NotificationRecord& whatsapp)>;
+  absl::Status Apply(const std::string& id, const std::string& claim_token, const Decide& decide,
+                     const MakeFallback* fallback = nullptr);
+
+  // What the statuses reported for a message make of it (NotificationLifecycle::AfterReports):
+  // nothing when they change nothing.
+  using DecideReported = std::function<std::optional<ReportedChange>(
+      const NotificationRecord& current, const std::vector<StatusReport>& reports)>;
+  // A webhook's status event, in one transaction: kept once (false: a replay, nothing changes);
+  // if the message it names is known, every event kept for it is applied (`decide`), with its
+  // fallback email when it failed for good. An event for a message not yet known (the webhook
+  // came before the worker recorded the Cloud API's id) waits for ApplyReports.
+  absl::StatusOr<bool> RecordStatus(const StatusReport& report, absl::Time received_at,
+                                    const DecideReported& decide, const MakeFallback& fallback);
+  // The events kept for `provider_message_id` applied to its message (the worker, right after
+  // it recorded that id).
+  absl::Status ApplyReports(const std::string& provider_message_id, const DecideReported& decide,
+                            const MakeFallback& fallback);
 
  private:
   PgPool* pool_;

@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "absl/strings/ascii.h"
@@ -35,6 +36,44 @@ bool IsLoopbackUrl(absl::string_view url) {
     host = absl::AsciiStrToLower(rest.substr(0, end));
   }
   return host == "127.0.0.1" || host == "localhost" || host == "::1";
+}
+
+}  // namespace sertel::notification
+
+namespace sertel::notification {
+namespace {
+constexpr char kPolicyPayload[] = "type.sertel/notification.FailurePolicy";
+}  // namespace
+
+absl::Status WithFailurePolicy(absl::Status status, FailurePolicy policy) {
+  if (!status.ok() && policy != FailurePolicy::kNone) {
+    status.SetPayload(kPolicyPayload, absl::Cord(FailurePolicyName(policy)));
+  }
+  return status;
+}
+
+FailurePolicy FailurePolicyOf(const absl::Status& status) {
+  auto p = status.GetPayload(kPolicyPayload);  // absl::optional in Debian 12's Abseil
+  if (!p.has_value()) return FailurePolicy::kNone;
+  for (FailurePolicy policy : {FailurePolicy::kFallBackToEmail, FailurePolicy::kDeadLetter,
+                               FailurePolicy::kPauseChannel}) {
+    if (*p == FailurePolicyName(policy)) return policy;
+  }
+  return FailurePolicy::kNone;
+}
+
+absl::string_view FailurePolicyName(FailurePolicy policy) {
+  switch (policy) {
+    case FailurePolicy::kNone:
+      return "NONE";
+    case FailurePolicy::kFallBackToEmail:
+      return "FALL_BACK_TO_EMAIL";
+    case FailurePolicy::kDeadLetter:
+      return "DEAD_LETTER";
+    case FailurePolicy::kPauseChannel:
+      return "PAUSE_CHANNEL";
+  }
+  return "NONE";
 }
 
 }  // namespace sertel::notification

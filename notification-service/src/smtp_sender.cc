@@ -81,7 +81,7 @@ absl::StatusOr<std::string> SmtpSender::BuildMessage(const OutgoingMessage& mess
   return m.Build();
 }
 
-absl::Status SmtpSender::Send(const OutgoingMessage& message) {
+absl::StatusOr<SendReceipt> SmtpSender::Send(const OutgoingMessage& message) {
   absl::StatusOr<std::string> wire = BuildMessage(message);
   if (!wire.ok()) return PermanentDeliveryError(wire.status().message());
 
@@ -110,7 +110,7 @@ absl::Status SmtpSender::Send(const OutgoingMessage& message) {
   ApplySecurityOptions(c, options_);
 
   CURLcode rc = curl_easy_perform(c);
-  if (rc == CURLE_OK) return absl::OkStatus();
+  if (rc == CURLE_OK) return SendReceipt{};
   long smtp_code = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &smtp_code);
   std::string detail = errbuf[0] != '\0' ? std::string(errbuf) : curl_easy_strerror(rc);

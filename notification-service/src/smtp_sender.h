@@ -4,7 +4,7 @@
 //
 //   SmtpSender smtp({.url = "smtp://mail.example.go.id:587", .tls = SmtpTls::kStartTls,
 //                    .from = "sertel@example.go.id", .user = "sertel", .password = pw});
-//   absl::Status s = smtp.Send(message);   // SMTP 5xx -> permanent, the rest temporary
+//   absl::StatusOr<SendReceipt> r = smtp.Send(message);  // SMTP 5xx -> permanent, else temporary
 #pragma once
 
 #include <string>
@@ -32,7 +32,7 @@ struct SmtpOptions {
 class SmtpSender final : public Sender {
  public:
   explicit SmtpSender(SmtpOptions options, const Clock* clock = SystemClock::Default());
-  absl::Status Send(const OutgoingMessage& message) override;
+  absl::StatusOr<SendReceipt> Send(const OutgoingMessage& message) override;
 
   // The MIME text Send transmits (exposed for tests).
   absl::StatusOr<std::string> BuildMessage(const OutgoingMessage& message) const;

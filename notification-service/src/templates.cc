@@ -5,6 +5,7 @@
 #include <set>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
@@ -13,6 +14,7 @@
 #include "absl/time/time.h"
 #include "common/field_rules.h"
 #include "common/field_violations.h"
+#include "whatsapp_templates.h"
 
 namespace sertel::notification {
 namespace {
@@ -94,6 +96,26 @@ const TemplateText kTexts[] = {
      "Periksa bahwa nama, NIK dan email pada sertifikat sesuai dengan data Anda. Sertifikat\n"
      "yang tidak sesuai dengan pemiliknya tidak dapat dipakai untuk menandatangani dokumen\n"
      "secara elektronik; segera hubungi Verifikator jika ada yang tidak sesuai."},
+    // SOP step 7 by a one-time link (WhatsApp, whose Cloud API takes no PKCS#12, or email on
+    // request): the message carries the link, never the keystore.
+    {"CERTIFICATE_HANDOVER+link", "Sertifikat elektronik Anda ({{application_id}})",
+     "Yth. {{full_name}},\n"
+     "\n"
+     "Sertifikat elektronik Anda (permohonan {{application_id}}), nomor seri {{serial}},\n"
+     "berlaku sampai {{not_after}}, siap diunduh melalui tautan berikut:\n"
+     "\n"
+     "{{download_url}}\n"
+     "\n"
+     "Tautan ini hanya dapat dipakai satu kali dan berlaku sampai {{download_expires_at}}.\n"
+     "Berkas (PKCS#12) dilindungi passphrase yang Anda masukkan sendiri; passphrase tersebut\n"
+     "tidak pernah dikirim oleh kami. Jangan teruskan tautan ini kepada orang lain.\n"
+     "\n"
+     "Sebelum diserahkan, kunci dalam berkas ini telah membuat tanda tangan uji yang\n"
+     "berhasil diverifikasi terhadap CA kami sebagai tanda tangan Anda (nama, NIK dan email).\n"
+     "\n"
+     "Periksa bahwa nama, NIK dan email pada sertifikat sesuai dengan data Anda. Sertifikat\n"
+     "yang tidak sesuai dengan pemiliknya tidak dapat dipakai untuk menandatangani dokumen\n"
+     "secara elektronik; segera hubungi Verifikator jika ada yang tidak sesuai."},
     {"EXPIRY_REMINDER", "Sertifikat elektronik Anda akan berakhir ({{serial}})",
      "Yth. {{full_name}},\n"
      "\n"
@@ -104,7 +126,7 @@ const TemplateText kTexts[] = {
 };
 
 const std::set<std::string>& DateParams() {
-  static const std::set<std::string> kDates = {"expires_at", "not_after"};
+  static const std::set<std::string> kDates = {"expires_at", "not_after", "download_expires_at"};
   return kDates;
 }
 
@@ -150,38 +172,26 @@ const TemplateText* FindText(absl::string_view name) {
 
 const std::vector<TemplateSpec>& AllTemplates() {
   static const std::vector<TemplateSpec> kSpecs = {
-      {"SUBMISSION_RECEIVED",
-       {"full_name", "application_id"},
-       {},
-       {"full_name", "application_id"},
-       false},
+      {"SUBMISSION_RECEIVED", {"full_name", "application_id"}, {}, false},
       {"APPLICATION_RETURNED",
        {"full_name", "application_id", "reason", "missing_documents"},
        {},
-       {"full_name", "application_id", "reason", "missing_documents"},
        false,
        {"reason"}},
-      {"APPLICATION_REJECTED",
-       {"full_name", "application_id", "reason"},
-       {},
-       {"full_name", "application_id", "reason"},
-       false,
-       {"reason"}},
+      {"APPLICATION_REJECTED", {"full_name", "application_id", "reason"}, {}, false, {"reason"}},
       {"ACTIVATION_CODE",
        {"full_name", "application_id", "activation_code", "expires_at"},
        {"activation_code"},
-       {"full_name", "application_id", "activation_code", "expires_at"},
        false},
+      // The link is a secret like the code: whoever has it gets the (sealed) keystore once.
       {"CERTIFICATE_HANDOVER",
        {"full_name", "application_id", "serial", "not_after"},
+       {"download_url"},
+       true,
        {},
-       {"full_name", "application_id", "serial", "not_after"},
-       true},
-      {"EXPIRY_REMINDER",
-       {"full_name", "serial", "not_after"},
-       {},
-       {"full_name", "serial", "not_after"},
-       false},
+       {"download_url", "download_expires_at"},
+       "download_url"},
+      {"EXPIRY_REMINDER", {"full_name", "serial", "not_after"}, {}, false},
   };
   return kSpecs;
 }
@@ -232,6 +242,30 @@ absl::Status CheckTemplateParams(absl::string_view template_name, const Template
     return v.ToStatus("the notification is invalid");
   }
   std::set<std::string> known(spec->required_params.begin(), spec->required_params.end());
+  known.insert(spec->optional_params.begin(), spec->optional_params.end());
+  if (!spec->link_param.empty()) {
+    // The link and its expiry come together; the link is https (http only on loopback).
+    bool has_link = params.count(spec->link_param) > 0;
+    for (const std::string& key : spec->optional_params) {
+      if (params.count(key) == 0 && has_link) {
+        v.Add(absl::StrCat("params.", key), absl::StrCat("required with ", spec->link_param));
+      }
+      if (params.count(key) > 0 && !has_link && key != spec->link_param) {
+        v.Add(absl::StrCat("params.", key), absl::StrCat("only with ", spec->link_param));
+      }
+    }
+    if (has_link) {
+      const std::string& url = params.at(spec->link_param);
+      bool https = absl::StartsWith(url, "https://");
+      bool loopback = absl::StartsWith(url, "http://127.0.0.1") ||
+                      absl::StartsWith(url, "http://localhost") ||
+                      absl::StartsWith(url, "http://[::1]");
+      if ((!https && !loopback) || url.find('/', url.find("://") + 3) == std::string::npos) {
+        v.Add(absl::StrCat("params.", spec->link_param),
+              "must be an https URL ending in the link's token");
+      }
+    }
+  }
   for (const std::string& key : spec->required_params) {
     auto it = params.find(key);
     if (it == params.end()) {
@@ -270,7 +304,10 @@ absl::StatusOr<RenderedMessage> RenderTemplate(absl::string_view template_name,
                                                const TemplateParams& params) {
   if (absl::Status s = CheckTemplateParams(template_name, params); !s.ok()) return s;
   const TemplateSpec* spec = FindTemplate(template_name);
-  const TemplateText* text = FindText(template_name);
+  const bool by_link =
+      spec != nullptr && !spec->link_param.empty() && params.count(spec->link_param) > 0;
+  const TemplateText* text =
+      FindText(by_link ? absl::StrCat(template_name, "+link") : std::string(template_name));
   if (spec == nullptr || text == nullptr) {
     return absl::InternalError(absl::StrCat("template without text: ", template_name));
   }
@@ -282,8 +319,18 @@ absl::StatusOr<RenderedMessage> RenderTemplate(absl::string_view template_name,
   // One pass: a value that itself contains "{{...}}" is not expanded again.
   out.subject = absl::StrReplaceAll(text->subject, replacements);
   out.body = absl::StrCat(absl::StrReplaceAll(text->body, replacements), kFooter);
-  for (const std::string& key : spec->whatsapp_body_params) {
-    out.whatsapp_body_values.push_back(OneLineForWhatsApp(DisplayValue(key, params.at(key))));
+  if (const WhatsAppTemplateSpec* wa = FindWhatsAppTemplate(template_name); wa != nullptr) {
+    for (const std::string& key : wa->body_params) {
+      auto it = params.find(key);
+      out.whatsapp_body_values.push_back(
+          it == params.end() ? "" : OneLineForWhatsApp(DisplayValue(key, it->second)));
+    }
+    auto it = params.find(wa->button_param);
+    if (wa->button == WhatsAppButton::kUrl && it != params.end()) {
+      out.whatsapp_button_value = UrlButtonSuffix(it->second);
+    } else if (wa->button == WhatsAppButton::kCopyCode && it != params.end()) {
+      out.whatsapp_button_value = it->second;
+    }
   }
   return out;
 }

@@ -25,21 +25,28 @@ struct TemplateSpec {
   std::vector<std::string> required_params;  // every one must be present
   // Parameters that are secrets: stored sealed, redacted on output (the activation code).
   std::vector<std::string> secret_params;
-  // The body parameters of the approved WhatsApp template, in its {{1}}, {{2}}, ... order.
-  std::vector<std::string> whatsapp_body_params;
-  // Whether the message carries a document (the PKCS#12 of SOP step 7).
+  // Whether the message carries a document (the PKCS#12 of SOP step 7), unless it carries the
+  // one-time download link (`link_param`) instead.
   bool requires_attachment = false;
   // Parameters that carry what officials write (a return or rejection reason): line breaks and
   // tabs allowed (common/field_rules.h kNoticeParam), rendered as line breaks in the email and
   // joined into one line for WhatsApp, whose template parameters take no line break. Every other
   // parameter is one line.
   std::vector<std::string> multiline_params = {};
+  // Parameters that may be left out (the handover's link and its expiry come together).
+  std::vector<std::string> optional_params = {};
+  // The parameter holding a one-time download link (https, or http on loopback): the message
+  // then carries no attachment, and says so.
+  std::string link_param = "";
 };
 
 struct RenderedMessage {
   std::string subject;
-  std::string body;                               // UTF-8, "\n" line ends
-  std::vector<std::string> whatsapp_body_values;  // whatsapp_body_params, formatted
+  std::string body;  // UTF-8, "\n" line ends
+  // The WhatsApp template's parameters (whatsapp_templates.h), formatted: its body's, in order,
+  // and its button's (a URL suffix or the code), empty when it has none.
+  std::vector<std::string> whatsapp_body_values;
+  std::string whatsapp_button_value;
 };
 
 // The six templates, by name; null when unknown.
@@ -47,7 +54,8 @@ const TemplateSpec* FindTemplate(absl::string_view name);
 const std::vector<TemplateSpec>& AllTemplates();
 
 // INVALID_ARGUMENT listing every problem (field paths "params.<key>"): unknown template, a
-// missing or empty required parameter, an unknown parameter, a value that breaks
+// missing or empty required parameter, an unknown parameter, a link that is not https or comes
+// without its expiry, a value that breaks
 // common/field_rules.h's kNoticeParam (too long, bad UTF-8, a control character, a line break
 // outside multiline_params), a date that is not RFC 3339.
 absl::Status CheckTemplateParams(absl::string_view template_name, const TemplateParams& params);

@@ -25,10 +25,10 @@ namespace {
 // A channel that refuses for good until told to accept.
 class ScriptedSender : public Sender {
  public:
-  absl::Status Send(const OutgoingMessage&) override {
+  absl::StatusOr<SendReceipt> Send(const OutgoingMessage&) override {
     ++sent;
     if (!accept) return PermanentDeliveryError("550 mailbox unavailable");
-    return absl::OkStatus();
+    return SendReceipt{};
   }
   bool accept = false;
   int sent = 0;

@@ -303,28 +303,55 @@ TEST(EnrollmentLifecycleTest, HandOverQueuesTheKeystoreToTheChosenChannel) {
   CertificateRecord cert{.serial = "ab12", .not_after = kNow + absl::Hours(24)};
   absl::Time later = kNow + absl::Minutes(4);
   absl::StatusOr<EnrollmentChange> c =
-      lifecycle.HandOver(&e, e.version, NotifyChannel::kWhatsApp, cert, kVerifier, later);
+      lifecycle.HandOver(&e, e.version, NotifyChannel::kEmail, cert, nullptr, kVerifier, later);
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->after.state, EnrollmentState::kHandedOver);
-  EXPECT_EQ(c->after.handover_channel, 2);
-  EXPECT_EQ(c->entry->note, "by WHATSAPP");
+  EXPECT_EQ(c->after.handover_channel, 1);
+  EXPECT_EQ(c->entry->note, "by EMAIL");
+  EXPECT_FALSE(c->download_link.has_value());
   EXPECT_EQ(c->entry->duration, absl::Minutes(4));
   ASSERT_EQ(c->outbox.size(), 2u);
-  EXPECT_EQ(c->outbox[0].key, "certificate:handover:app-1:WHATSAPP");
+  EXPECT_EQ(c->outbox[0].key, "certificate:handover:app-1:EMAIL");
   ExpectEveryItemNamesItsApplication(*c);
   v1::RecordProgressRequest p = Progress(*c);
   EXPECT_EQ(p.status(), v1::APPLICATION_STATUS_HANDED_OVER);
   EXPECT_EQ(p.current_step(), v1::STEP_HANDOVER);
   EXPECT_EQ(p.version(), e.version + 1);
   v1::SendNotificationRequest r = Payload(c->outbox[0]);
-  EXPECT_EQ(r.recipient(), "+6281234567890");
   ASSERT_EQ(r.attachments_size(), 1);
   EXPECT_EQ(r.attachments(0).filename(), "app-1.p12");
   EXPECT_EQ(r.attachments(0).content(), "keystore:app-1");
-  EXPECT_EQ(lifecycle.HandOver(&e, e.version + 1, NotifyChannel::kEmail, cert, kVerifier, later)
-                .status()
-                .code(),
-            absl::StatusCode::kAborted);
+  EXPECT_EQ(r.params().count("download_url"), 0u);
+  EXPECT_EQ(
+      lifecycle.HandOver(&e, e.version + 1, NotifyChannel::kEmail, cert, nullptr, kVerifier, later)
+          .status()
+          .code(),
+      absl::StatusCode::kAborted);
+}
+
+// Issue 18: by WhatsApp the message carries the sealed link, never the keystore, and the change
+// stores only the token's hash.
+TEST(EnrollmentLifecycleTest, HandOverByLinkCarriesTheSealedLinkAndStoresTheHash) {
+  EnrollmentLifecycle lifecycle{ManagerSettings{}};
+  EnrollmentRecord e = Issued();
+  CertificateRecord cert{.serial = "ab12", .not_after = kNow + absl::Hours(24)};
+  HandoverLink link{.write = {.token_hash = std::string(32, 'h'),
+                              .serial = "ab12",
+                              .created_at = kNow,
+                              .expires_at = kNow + absl::Hours(24)},
+                    .sealed_url = "sealed:v2:abc"};
+  absl::StatusOr<EnrollmentChange> c =
+      lifecycle.HandOver(&e, e.version, NotifyChannel::kWhatsApp, cert, &link, kVerifier, kNow);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->entry->note, "by WHATSAPP (one-time link)");
+  ASSERT_TRUE(c->download_link.has_value());
+  EXPECT_EQ(c->download_link->token_hash, std::string(32, 'h'));
+  v1::SendNotificationRequest r = Payload(c->outbox[0]);
+  EXPECT_EQ(r.recipient(), "+6281234567890");
+  EXPECT_EQ(r.attachments_size(), 0);
+  EXPECT_EQ(r.params().at("download_url"), "sealed:v2:abc");
+  EXPECT_EQ(r.params().at("download_expires_at"), Rfc3339(kNow + absl::Hours(24)));
+  EXPECT_EQ(c->audit->details["by_link"], true);
 }
 
 TEST(EnrollmentLifecycleTest, RevokeEndsTheEnrollmentOnceAndAuditsTheCertificate) {

@@ -79,15 +79,36 @@ TEST(NotificationConfigTest, PasswordIsNeverSentToARemoteServerWithoutTls) {
   std::remove(pw.c_str());
 }
 
-TEST(NotificationConfigTest, WhatsAppOverLoopbackHttpWithATokenFileIsAccepted) {
+TEST(NotificationConfigTest, WhatsAppOverLoopbackHttpWithItsSecretFilesIsAccepted) {
+  std::string token = TempFile("EAAG-token\n");
+  std::string secret = TempFile("app-secret\n");
+  std::string verify = TempFile("verify-me\n");
+  EnvReader env = Env({{"SERTEL_NOTIFICATION_WHATSAPP_PHONE_NUMBER_ID", "1234567890"},
+                       {"SERTEL_NOTIFICATION_WHATSAPP_BASE_URL", "http://127.0.0.1:8089"},
+                       {"SERTEL_NOTIFICATION_WHATSAPP_TOKEN_FILE", token},
+                       {"SERTEL_NOTIFICATION_WHATSAPP_APP_SECRET_FILE", secret},
+                       {"SERTEL_NOTIFICATION_WHATSAPP_VERIFY_TOKEN_FILE", verify}});
+  NotificationConfig c = NotificationConfig::FromEnv(env);
+  EXPECT_TRUE(env.Finish().ok()) << env.Finish();
+  EXPECT_TRUE(c.whatsapp_enabled);
+  EXPECT_EQ(c.whatsapp.token, "EAAG-token");
+  EXPECT_EQ(c.webhook.app_secret, "app-secret");
+  EXPECT_EQ(c.webhook.verify_token, "verify-me");
+  EXPECT_EQ(c.webhook.path, "/whatsapp/webhook");
+  for (const std::string& f : {token, secret, verify}) std::remove(f.c_str());
+}
+
+// Without its webhook secrets WhatsApp messages would stay SENT for ever: refused at start.
+TEST(NotificationConfigTest, WhatsAppWithoutTheWebhookSecretsIsRefused) {
   std::string token = TempFile("EAAG-token\n");
   EnvReader env = Env({{"SERTEL_NOTIFICATION_WHATSAPP_PHONE_NUMBER_ID", "1234567890"},
                        {"SERTEL_NOTIFICATION_WHATSAPP_BASE_URL", "http://127.0.0.1:8089"},
                        {"SERTEL_NOTIFICATION_WHATSAPP_TOKEN_FILE", token}});
   NotificationConfig c = NotificationConfig::FromEnv(env);
-  EXPECT_TRUE(env.Finish().ok()) << env.Finish();
-  EXPECT_TRUE(c.whatsapp_enabled);
-  EXPECT_EQ(c.whatsapp.token, "EAAG-token");
+  absl::Status s = env.Finish();
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("SERTEL_NOTIFICATION_WHATSAPP_APP_SECRET_FILE"), std::string::npos);
+  EXPECT_NE(s.message().find("SERTEL_NOTIFICATION_WHATSAPP_VERIFY_TOKEN_FILE"), std::string::npos);
   std::remove(token.c_str());
 }
 

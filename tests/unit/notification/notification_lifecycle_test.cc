@@ -13,6 +13,7 @@
 #include <set>
 
 #include "common/field_violations.h"
+#include "common/rate_limiter.h"
 #include "common/sealed_box.h"
 #include "gtest/gtest.h"
 #include "notification_manager.h"
@@ -130,7 +131,7 @@ TEST(LifecycleTest, ARepeatIsTheSameMessageOnlyWithTheSamePayload) {
 
 TEST(LifecycleTest, AcceptedIsDeliveredDropsTheAttachmentAndIsAudited) {
   NotificationLifecycle rules({.max_attempts = 3});
-  DeliveryChange c = rules.AfterAttempt(Claimed(1), absl::OkStatus(), kNow, absl::Seconds(9));
+  DeliveryChange c = rules.AfterAttempt(Claimed(1), SendReceipt{}, kNow, absl::Seconds(9));
   EXPECT_EQ(c.outcome, DeliveryOutcome::kDelivered);
   EXPECT_EQ(c.attempts, 2);
   EXPECT_EQ(c.at, kNow);
@@ -194,6 +195,112 @@ TEST(ListTokenTest, AForgedTokenOrNegativePageSizeIsInvalidBeforeAnyRead) {
   std::set<std::string> fields;
   for (const auto& v : FieldViolations::FromStatus(page.status())) fields.insert(v.field);
   EXPECT_EQ(fields, (std::set<std::string>{"page_size", "page_token"}));
+}
+
+// Issue 18: WhatsApp's 200 means SENT; the webhook says the rest.
+TEST(LifecycleTest, AWhatsAppMessageTheApiAcceptedIsSentWithItsId) {
+  NotificationLifecycle rules({.max_attempts = 3});
+  DeliveryChange c = rules.AfterAttempt(Claimed(0), SendReceipt{.provider_message_id = "wamid.1"},
+                                        kNow, absl::Seconds(9));
+  EXPECT_EQ(c.outcome, DeliveryOutcome::kSent);
+  EXPECT_EQ(c.provider_message_id, "wamid.1");
+  EXPECT_FALSE(c.audit.has_value()) << "audited when delivered or failed";
+}
+
+TEST(LifecycleTest, ARateLimitWaitsAtLeastItsRetryAfter) {
+  NotificationLifecycle rules({.max_attempts = 5});
+  absl::Status limited = WithRetryDelay(absl::ResourceExhaustedError("130429"), absl::Seconds(90));
+  DeliveryChange c = rules.AfterAttempt(Claimed(0), limited, kNow, absl::Seconds(3));
+  EXPECT_EQ(c.outcome, DeliveryOutcome::kRetry);
+  EXPECT_EQ(c.next_attempt_at, kNow + absl::Seconds(90));
+  c = rules.AfterAttempt(Claimed(0), limited, kNow, absl::Seconds(300));
+  EXPECT_EQ(c.next_attempt_at, kNow + absl::Seconds(300)) << "the longer wait wins";
+}
+
+TEST(LifecycleTest, AnUndeliverableNumberFailsAndFallsBackToEmail) {
+  NotificationLifecycle rules({.max_attempts = 5});
+  absl::Status undeliverable =
+      WithFailurePolicy(PermanentDeliveryError("131026"), FailurePolicy::kFallBackToEmail);
+  DeliveryChange c = rules.AfterAttempt(Claimed(0), undeliverable, kNow, absl::Seconds(3));
+  EXPECT_EQ(c.outcome, DeliveryOutcome::kFailed);
+  EXPECT_TRUE(c.fall_back_to_email);
+  c = rules.AfterAttempt(Claimed(0), PermanentDeliveryError("131030"), kNow, absl::Seconds(3));
+  EXPECT_FALSE(c.fall_back_to_email);
+}
+
+NotificationRecord Sent() {
+  NotificationRecord r = Claimed(1);
+  r.status = kSent;
+  r.provider_message_id = "wamid.1";
+  return r;
+}
+
+StatusReport Event(const char* status, int seconds, int64_t code = 0) {
+  return {.provider_message_id = "wamid.1",
+          .status = status,
+          .at = kNow + absl::Seconds(seconds),
+          .error_code = code,
+          .error_text = code ? "Message undeliverable" : ""};
+}
+
+TEST(LifecycleTest, DeliveredThenReadMarksTheMessageDeliveredAndRead) {
+  std::optional<ReportedChange> c =
+      NotificationLifecycle::AfterReports(Sent(), {Event("sent", 1), Event("delivered", 2)});
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->status, kDelivered);
+  EXPECT_EQ(c->delivered_at, kNow + absl::Seconds(2));
+  ASSERT_TRUE(c->audit.has_value());
+  EXPECT_EQ(c->audit->action, "NOTIFICATION_DELIVERED");
+  NotificationRecord delivered = Sent();
+  delivered.status = kDelivered;
+  delivered.delivered_at = kNow + absl::Seconds(2);
+  c = NotificationLifecycle::AfterReports(
+      delivered, {Event("sent", 1), Event("delivered", 2), Event("read", 5)});
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->read_at, kNow + absl::Seconds(5));
+  EXPECT_FALSE(c->audit.has_value()) << "read is recorded, not a new state";
+}
+
+TEST(LifecycleTest, ReplaysAndOutOfOrderEventsAreHarmless) {
+  NotificationRecord done = Sent();
+  done.status = kDelivered;
+  done.delivered_at = kNow + absl::Seconds(2);
+  done.read_at = kNow + absl::Seconds(5);
+  // The same events again: nothing changes.
+  EXPECT_FALSE(NotificationLifecycle::AfterReports(
+                   done, {Event("read", 5), Event("sent", 1), Event("delivered", 2)})
+                   .has_value());
+  // A "read" alone (Meta skips "delivered" when both come at once) delivers too.
+  std::optional<ReportedChange> c = NotificationLifecycle::AfterReports(Sent(), {Event("read", 7)});
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->status, kDelivered);
+  EXPECT_EQ(c->delivered_at, kNow + absl::Seconds(7));
+  // A failure after delivery changes nothing.
+  EXPECT_FALSE(
+      NotificationLifecycle::AfterReports(done, {Event("delivered", 2), Event("failed", 9, 131026)})
+          .has_value());
+  // A message not sent (yet) or failed already is not touched.
+  NotificationRecord failed = Sent();
+  failed.status = kFailed;
+  EXPECT_FALSE(NotificationLifecycle::AfterReports(failed, {Event("delivered", 2)}).has_value());
+}
+
+TEST(LifecycleTest, AReportedFailureFailsTheMessageAndFallsBackWhenThereIsAnAddress) {
+  NotificationRecord sent = Sent();
+  std::optional<ReportedChange> c =
+      NotificationLifecycle::AfterReports(sent, {Event("sent", 1), Event("failed", 3, 131026)});
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->status, kFailed);
+  EXPECT_NE(c->error.find("131026"), std::string::npos) << c->error;
+  EXPECT_FALSE(c->fall_back_to_email) << "no fallback address";
+  sent.fallback_email = "budi@kota.go.id";
+  c = NotificationLifecycle::AfterReports(sent, {Event("failed", 3, 131026)});
+  ASSERT_TRUE(c.has_value());
+  EXPECT_TRUE(c->fall_back_to_email);
+  EXPECT_EQ(c->audit->details["falls_back_to"], "EMAIL");
+  c = NotificationLifecycle::AfterReports(sent, {Event("failed", 3, 132001)});
+  ASSERT_TRUE(c.has_value());
+  EXPECT_FALSE(c->fall_back_to_email) << "a template error is not the number's fault";
 }
 
 }  // namespace

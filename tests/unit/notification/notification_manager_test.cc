@@ -76,16 +76,27 @@ TEST_F(ManagerTest, UnknownChannelAndTemplateAreInvalid) {
   EXPECT_TRUE(Fields(s).count("template"));
 }
 
-TEST_F(ManagerTest, WhatsAppNeedsAnIndonesianE164NumberAndAtMostOneDocument) {
+// Issue 18: the Cloud API takes no PKCS#12, so what it would refuse is refused here first; a
+// handover by WhatsApp carries the one-time link.
+TEST_F(ManagerTest, WhatsAppNeedsAnE164NumberNoAttachmentAndTheLinkForAHandover) {
   v1::SendNotificationRequest r = Handover();
   r.set_channel(v1::CHANNEL_WHATSAPP);
   r.set_recipient("081234567890");
-  *r.add_attachments() = r.attachments(0);
   absl::Status s = Validate(r);
-  EXPECT_EQ(Fields(s), (std::set<std::string>{"recipient", "attachments"}));
+  EXPECT_EQ(Fields(s), (std::set<std::string>{"recipient", "attachments", "params.download_url"}));
   r.set_recipient("+6281234567890");
-  r.mutable_attachments()->RemoveLast();
+  r.clear_attachments();
+  EXPECT_EQ(Fields(Validate(r)), (std::set<std::string>{"params.download_url"}));
+  (*r.mutable_params())["download_url"] = "https://sertel.kota.go.id/unduh/tok";
+  (*r.mutable_params())["download_expires_at"] = "2026-12-04T03:00:00Z";
   EXPECT_TRUE(Validate(r).ok()) << Validate(r);
+  r.set_fallback_email("not-an-address");
+  EXPECT_EQ(Fields(Validate(r)), (std::set<std::string>{"fallback_email"}));
+  r.set_fallback_email("budi@kota.go.id");
+  EXPECT_TRUE(Validate(r).ok()) << Validate(r);
+  r.set_channel(v1::CHANNEL_EMAIL);
+  r.set_recipient("budi@kota.go.id");
+  EXPECT_TRUE(Fields(Validate(r)).count("fallback_email")) << "only WhatsApp falls back";
 }
 
 TEST_F(ManagerTest, MoreThanTwoAttachmentsOrAHandoverWithoutOneIsInvalid) {

@@ -6,9 +6,11 @@
 #include <set>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_join.h"
 #include "common/field_rules.h"
 #include "common/field_violations.h"
 #include "gtest/gtest.h"
+#include "whatsapp_templates.h"
 
 namespace sertel::notification {
 namespace {
@@ -40,8 +42,59 @@ TEST(TemplatesTest, EveryTemplateRendersInIndonesianWithItsParameters) {
     EXPECT_TRUE(absl::StrContains(m->body, "Dinas Komunikasi dan Informatika")) << spec.name;
     EXPECT_FALSE(absl::StrContains(m->body, "{{")) << spec.name << " left a placeholder";
     EXPECT_FALSE(absl::StrContains(m->subject, "{{")) << spec.name;
-    EXPECT_EQ(m->whatsapp_body_values.size(), spec.whatsapp_body_params.size());
+    const WhatsAppTemplateSpec* wa = FindWhatsAppTemplate(spec.name);
+    ASSERT_NE(wa, nullptr) << spec.name;
+    EXPECT_EQ(m->whatsapp_body_values.size(), wa->body_params.size());
   }
+}
+
+TemplateParams HandoverByLinkParams() {
+  return {{"full_name", "Budi Santoso"},
+          {"application_id", "app-1"},
+          {"serial", "1a2b"},
+          {"not_after", "2027-12-31T16:59:00Z"},
+          {"download_url",
+           "https://sertel.kota.go.id/unduh/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcd"},
+          {"download_expires_at", "2026-12-04T03:00:00Z"}};
+}
+
+TEST(TemplatesTest, AHandoverByLinkCarriesTheLinkAndTheButtonTakesItsToken) {
+  absl::StatusOr<RenderedMessage> m =
+      RenderTemplate("CERTIFICATE_HANDOVER", HandoverByLinkParams());
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_TRUE(absl::StrContains(
+      m->body, "\nhttps://sertel.kota.go.id/unduh/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcd\n"))
+      << m->body;
+  EXPECT_TRUE(absl::StrContains(m->body, "hanya dapat dipakai satu kali")) << m->body;
+  EXPECT_FALSE(absl::StrContains(m->body, "terlampir")) << "no attachment is promised";
+  EXPECT_EQ(m->whatsapp_button_value, "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcd");
+  EXPECT_EQ(m->whatsapp_body_values.size(), 4u);
+  EXPECT_FALSE(absl::StrContains(absl::StrJoin(m->whatsapp_body_values, " "), "unduh"))
+      << "the link is only in the button";
+}
+
+TEST(TemplatesTest, ALinkNeedsItsExpiryAndHttps) {
+  TemplateParams p = HandoverByLinkParams();
+  p.erase("download_expires_at");
+  EXPECT_EQ(CheckTemplateParams("CERTIFICATE_HANDOVER", p).code(),
+            absl::StatusCode::kInvalidArgument);
+  p = HandoverByLinkParams();
+  p["download_url"] = "http://sertel.kota.go.id/unduh/x";
+  EXPECT_EQ(CheckTemplateParams("CERTIFICATE_HANDOVER", p).code(),
+            absl::StatusCode::kInvalidArgument);
+  p = HandoverByLinkParams();
+  p.erase("download_url");
+  EXPECT_EQ(CheckTemplateParams("CERTIFICATE_HANDOVER", p).code(),
+            absl::StatusCode::kInvalidArgument)
+      << "an expiry without a link";
+}
+
+TEST(TemplatesTest, TheActivationCodeGoesToWhatsAppAsTheCopyCodeTemplateWants) {
+  absl::StatusOr<RenderedMessage> m = RenderTemplate("ACTIVATION_CODE", ActivationParams());
+  ASSERT_TRUE(m.ok()) << m.status();
+  ASSERT_EQ(m->whatsapp_body_values.size(), 1u);
+  EXPECT_EQ(m->whatsapp_body_values[0], "K7Q2-M9XD-4TPA");
+  EXPECT_EQ(m->whatsapp_button_value, "K7Q2-M9XD-4TPA");
 }
 
 TEST(TemplatesTest, ActivationCodeIsOnALineOfItsOwn) {
@@ -116,12 +169,13 @@ TEST(TemplatesTest, ValuesAreNotExpandedAsPlaceholders) {
 }
 
 TEST(TemplatesTest, WhatsAppBodyValuesFollowTheDeclaredOrder) {
-  absl::StatusOr<RenderedMessage> m = RenderTemplate("ACTIVATION_CODE", ActivationParams());
+  absl::StatusOr<RenderedMessage> m =
+      RenderTemplate("CERTIFICATE_HANDOVER", HandoverByLinkParams());
   ASSERT_TRUE(m.ok());
   ASSERT_EQ(m->whatsapp_body_values.size(), 4u);
   EXPECT_EQ(m->whatsapp_body_values[0], "Budi Santoso");
-  EXPECT_EQ(m->whatsapp_body_values[2], "K7Q2-M9XD-4TPA");
-  EXPECT_EQ(m->whatsapp_body_values[3], "1 Juni 2025 10.00 WIB");
+  EXPECT_EQ(m->whatsapp_body_values[2], "1a2b");
+  EXPECT_EQ(m->whatsapp_body_values[3], "31 Desember 2027 23.59 WIB");
 }
 
 TemplateParams ReturnedParams(const std::string& reason) {

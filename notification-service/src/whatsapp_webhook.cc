@@ -1,0 +1,153 @@
+#include "whatsapp_webhook.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "common/log.h"
+#include "common/metrics.h"
+#include "nlohmann/json.hpp"
+#include "notification_lifecycle.h"
+
+namespace sertel::notification {
+namespace {
+
+HttpReply Plain(int status, std::string body) {
+  return HttpReply{.status = status, .body = std::move(body)};
+}
+
+bool SameBytes(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string StringField(const nlohmann::json& j, const char* key) {
+  return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
+}
+
+}  // namespace
+
+WhatsAppWebhook::WhatsAppWebhook(NotificationStore* store, const NotificationManager* manager,
+                                 Options options, const Clock* clock)
+    : store_(store), manager_(manager), options_(std::move(options)), clock_(clock) {}
+
+void WhatsAppWebhook::Register(HttpListener& listener) {
+  listener.Get(options_.path, [this](const HttpRequest& r) { return Verify(r); });
+  listener.Post(options_.path, [this](const HttpRequest& r) { return Receive(r); });
+}
+
+HttpReply WhatsAppWebhook::Verify(const HttpRequest& request) const {
+  auto get = [&](const char* key) {
+    auto it = request.query.find(key);
+    return it == request.query.end() ? std::string() : it->second;
+  };
+  if (get("hub.mode") != "subscribe" || options_.verify_token.empty() ||
+      !SameBytes(get("hub.verify_token"), options_.verify_token)) {
+    Log::Warn("whatsapp_webhook_verification_refused", {{"address", request.remote_addr}});
+    return Plain(403, "verification refused\n");
+  }
+  return Plain(200, get("hub.challenge"));
+}
+
+bool WhatsAppWebhook::SignatureMatches(const std::string& app_secret, const std::string& body,
+                                       const std::string& header) {
+  absl::string_view hex = header;
+  if (app_secret.empty() || !absl::ConsumePrefix(&hex, "sha256=") || hex.size() != 64) {
+    return false;
+  }
+  std::string given;
+  for (char c : hex) {
+    if (!absl::ascii_isxdigit(static_cast<unsigned char>(c))) return false;
+  }
+  given = absl::HexStringToBytes(hex);
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int mac_len = 0;
+  if (HMAC(EVP_sha256(), app_secret.data(), static_cast<int>(app_secret.size()),
+           reinterpret_cast<const unsigned char*>(body.data()), body.size(), mac,
+           &mac_len) == nullptr) {
+    return false;
+  }
+  return SameBytes(given, std::string(reinterpret_cast<const char*>(mac), mac_len));
+}
+
+absl::StatusOr<std::vector<StatusReport>> WhatsAppWebhook::ParseStatuses(const std::string& body) {
+  nlohmann::json j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || StringField(j, "object") != "whatsapp_business_account" ||
+      !j.contains("entry") || !j["entry"].is_array()) {
+    return absl::InvalidArgumentError("not a WhatsApp Business Account webhook");
+  }
+  std::vector<StatusReport> out;
+  for (const nlohmann::json& entry : j["entry"]) {
+    if (!entry.is_object() || !entry.contains("changes") || !entry["changes"].is_array()) continue;
+    for (const nlohmann::json& change : entry["changes"]) {
+      if (!change.is_object() || StringField(change, "field") != "messages" ||
+          !change.contains("value") || !change["value"].is_object()) {
+        continue;
+      }
+      const nlohmann::json& value = change["value"];
+      if (!value.contains("statuses") || !value["statuses"].is_array()) continue;
+      for (const nlohmann::json& st : value["statuses"]) {
+        if (!st.is_object()) continue;
+        StatusReport r;
+        r.provider_message_id = StringField(st, "id");
+        r.status = StringField(st, "status");
+        int64_t seconds = 0;
+        if (!absl::SimpleAtoi(StringField(st, "timestamp"), &seconds)) seconds = 0;
+        r.at = absl::FromUnixSeconds(seconds);
+        if (r.provider_message_id.empty() || r.provider_message_id.size() > 200 ||
+            (r.status != "sent" && r.status != "delivered" && r.status != "read" &&
+             r.status != "failed")) {
+          continue;  // e.g. "deleted", "warning": nothing sertel tracks
+        }
+        if (r.status == "failed" && st.contains("errors") && st["errors"].is_array() &&
+            !st["errors"].empty() && st["errors"][0].is_object()) {
+          const nlohmann::json& e = st["errors"][0];
+          if (e.contains("code") && e["code"].is_number_integer()) {
+            r.error_code = e["code"].get<int64_t>();
+          }
+          r.error_text = StringField(e, "title");
+          if (e.contains("error_data") && e["error_data"].is_object()) {
+            std::string details = StringField(e["error_data"], "details");
+            if (!details.empty()) absl::StrAppend(&r.error_text, " (", details, ")");
+          }
+          if (r.error_text.size() > 500) r.error_text.resize(500);
+        }
+        out.push_back(std::move(r));
+      }
+    }
+  }
+  return out;
+}
+
+HttpReply WhatsAppWebhook::Receive(const HttpRequest& request) {
+  if (!SignatureMatches(options_.app_secret, request.body, request.header("X-Hub-Signature-256"))) {
+    Metrics::Global().Increment("sertel_whatsapp_webhook_refused_total", {{"reason", "signature"}});
+    Log::Warn("whatsapp_webhook_bad_signature", {{"address", request.remote_addr}});
+    return Plain(401, "bad signature\n");
+  }
+  absl::StatusOr<std::vector<StatusReport>> reports = ParseStatuses(request.body);
+  if (!reports.ok()) return Plain(400, std::string(reports.status().message()) + "\n");
+  const NotificationStore::MakeFallback fallback = [this](const NotificationRecord& whatsapp) {
+    return manager_->FallbackEmail(whatsapp);
+  };
+  for (const StatusReport& report : *reports) {
+    absl::StatusOr<bool> kept =
+        store_->RecordStatus(report, clock_->Now(), &NotificationLifecycle::AfterReports, fallback);
+    if (!kept.ok()) {
+      Log::Error("whatsapp_webhook_not_stored",
+                 {{"provider_message_id", report.provider_message_id},
+                  {"error", kept.status().ToString()}});
+      return Plain(500, "not stored; deliver again\n");
+    }
+    Metrics::Global().Increment("sertel_whatsapp_status_events_total",
+                                {{"status", report.status}, {"new", *kept ? "true" : "false"}});
+  }
+  return Plain(200, "ok\n");
+}
+
+}  // namespace sertel::notification
