@@ -2,9 +2,13 @@
 // (tests/harness/smtp_sink.py) arrives with the right recipient, subject and attachment bytes;
 // with the SMTP server down the message stays QUEUED with attempts growing and is delivered once,
 // exactly once, when it comes up; WhatsApp through the Cloud API stub
-// (tests/harness/whatsapp_stub.py): media upload then a template message, a bad token fails for
-// good, 429 / 503 are retried; two workers never send one message twice; a crashed worker's
-// message comes back after its lease; attachment bytes are deleted after delivery.
+// (tests/harness/whatsapp_stub.py, as strict as the real API): the template with its button,
+// SENT then DELIVERED and read by the stub's signed webhook calls, a bad signature refused, a
+// failure falling back to email, a bad token pausing the channel, 429 / 503 retried; two workers
+// never send one message twice; a crashed worker's message comes back after its lease; attachment
+// bytes are deleted after delivery.
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/sha.h>
 
 #include <filesystem>
@@ -17,6 +21,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "child_process.h"
+#include "common/http_listener.h"
 #include "common/migrations.h"
 #include "common/sealed_box.h"
 #include "delivery_worker.h"
@@ -29,6 +34,7 @@
 #include "smtp_sender.h"
 #include "tests/harness/test_database.h"
 #include "whatsapp_sender.h"
+#include "whatsapp_webhook.h"
 
 namespace sertel::notification {
 const std::vector<Migration>& Migrations();
@@ -86,7 +92,10 @@ class DeliveryIntegrationTest : public ::testing::Test {
     worker_options_.lease = absl::Seconds(30);
     worker_options_.batch_size = 4;
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void TearDown() override {
+    if (listener_) listener_->Stop();
+    std::filesystem::remove_all(dir_);
+  }
 
   std::string MailDir() const { return dir_ / "mail"; }
   std::string WaDir() const { return dir_ / "wa"; }
@@ -117,6 +126,62 @@ class DeliveryIntegrationTest : public ::testing::Test {
                            .token = token,
                            .timeout = absl::Seconds(10)});
   }
+
+  // The stub as strict as the Cloud API: the template table, and (webhook) the signed status
+  // events to this test's webhook.
+  std::vector<std::string> StrictStub(std::vector<std::string> extra = {}, bool webhook = true) {
+    std::vector<std::string> args = {"--templates-file",
+                                     RepoRoot() + "/notification-service/whatsapp_templates.json"};
+    if (webhook) {
+      args.insert(args.end(), {"--webhook-url", WebhookUrl(), "--app-secret", kAppSecret,
+                               "--webhook-delay", "0.05"});
+    }
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  }
+  void StartWebhook() {
+    webhook_ = std::make_unique<WhatsAppWebhook>(
+        store_.get(), manager_.get(),
+        WhatsAppWebhook::Options{.verify_token = kVerifyToken, .app_secret = kAppSecret});
+    listener_ = std::make_unique<HttpListener>(HttpListenerOptions{.address = "127.0.0.1:0"});
+    webhook_->Register(*listener_);
+    ASSERT_TRUE(listener_->Start().ok());
+  }
+  std::string WebhookUrl() const {
+    return absl::StrCat("http://127.0.0.1:", listener_ ? listener_->port() : 0,
+                        "/whatsapp/webhook");
+  }
+  static std::string HmacHex(const std::string& key, const std::string& body) {
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+         reinterpret_cast<const unsigned char*>(body.data()), body.size(), mac, &len);
+    return absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(mac), len));
+  }
+  // Polls (the webhook calls come on their own) for at most 15 s.
+  NotificationRecord WaitFor(const std::string& id,
+                             const std::function<bool(const NotificationRecord&)>& done) {
+    NotificationRecord r;
+    for (int i = 0; i < 300; ++i) {
+      r = Fetch(id);
+      if (done(r)) return r;
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+    ADD_FAILURE() << "notification " << id << " stayed " << r.status << " " << r.last_error;
+    return r;
+  }
+  v1::SendNotificationRequest HandoverByLink(const std::string& app) {
+    v1::SendNotificationRequest r = Handover(app, v1::CHANNEL_WHATSAPP);
+    r.clear_attachments();
+    (*r.mutable_params())["download_url"] = kLink;
+    (*r.mutable_params())["download_expires_at"] = "2026-12-04T03:00:00Z";
+    return r;
+  }
+  static constexpr char kAppSecret[] = "test-app-secret";
+  static constexpr char kVerifyToken[] = "test-verify-token";
+  static constexpr char kToken[] = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcd";
+  static constexpr char kLink[] =
+      "https://sertel.kota.go.id/unduh/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcd";
 
   v1::Notification Queue(v1::SendNotificationRequest r) {
     v1::Notification n;
@@ -181,6 +246,8 @@ class DeliveryIntegrationTest : public ::testing::Test {
   Principal caller_{.sub = "certificate-service", .roles = {Role::kService}};
   std::filesystem::path dir_;
   DeliveryWorker::Options worker_options_;
+  std::unique_ptr<WhatsAppWebhook> webhook_;
+  std::unique_ptr<HttpListener> listener_;
 };
 
 TEST_F(DeliveryIntegrationTest, EmailArrivesWithRecipientSubjectAndAttachmentBytes) {
@@ -374,47 +441,131 @@ TEST_F(DeliveryIntegrationTest, CrashedWorkersMessageComesBackAfterItsLease) {
   EXPECT_EQ(FilesWithExtension(MailDir(), ".eml").size(), 1u);
 }
 
-TEST_F(DeliveryIntegrationTest, WhatsAppUploadsTheDocumentThenSendsTheTemplate) {
-  auto stub = StartStub();
-  v1::Notification n = Queue(Handover("app-6", v1::CHANNEL_WHATSAPP));
+// Issue 18: a handover by WhatsApp is the template with the one-time link's token in its URL
+// button, never a document; the API's 200 makes it SENT, and the stub's signed webhook calls
+// make it DELIVERED and read.
+TEST_F(DeliveryIntegrationTest, WhatsAppHandoverIsSentWithItsLinkThenDeliveredByWebhook) {
+  StartWebhook();
+  auto stub = StartStub(StrictStub());
+  v1::Notification n = Queue(HandoverByLink("app-6"));
   SmtpSender smtp = Smtp(FreePort());
   WhatsAppSender wa = WhatsApp(stub->port());
   DeliveryWorker worker(store_.get(), manager_.get(), &smtp, &wa, worker_options_);
   ASSERT_EQ(worker.RunOnce().value_or(-1), 1);
   NotificationRecord r = Fetch(n.id());
-  EXPECT_EQ(r.status, "DELIVERED") << r.last_error;
+  ASSERT_TRUE(r.status == "SENT" || r.status == "DELIVERED") << r.status << " " << r.last_error;
+  EXPECT_TRUE(absl::StartsWith(r.provider_message_id, "wamid.")) << r.provider_message_id;
   auto files = FilesWithExtension(WaDir(), ".json");
   ASSERT_EQ(files.size(), 1u);
   std::ifstream in(files[0]);
   nlohmann::json rec = nlohmann::json::parse(in);
   EXPECT_EQ(rec["request"]["to"], "6281234567890");
   EXPECT_EQ(rec["request"]["template"]["name"], "sertel_serah_terima");
-  EXPECT_EQ(rec["request"]["template"]["language"]["code"], "id");
-  EXPECT_EQ(rec["media"]["filename"], "app-6.p12");
-  EXPECT_EQ(rec["media"]["type"], "application/x-pkcs12");
-  EXPECT_EQ(rec["media"]["sha256"], Sha256Hex(P12()));
-  EXPECT_EQ(Count("SELECT count(*) FROM notification.notification_attachments"
-                  " WHERE content IS NOT NULL"),
-            0);
+  const nlohmann::json& comps = rec["request"]["template"]["components"];
+  ASSERT_EQ(comps.size(), 2u);
+  EXPECT_EQ(comps[1]["type"], "button");
+  EXPECT_EQ(comps[1]["parameters"][0]["text"], kToken);
+  EXPECT_TRUE(rec["media"].is_null()) << "nothing in Meta's media store";
+  r = WaitFor(n.id(), [](const NotificationRecord& x) { return x.read_at.has_value(); });
+  EXPECT_EQ(r.status, "DELIVERED");
+  EXPECT_TRUE(r.delivered_at.has_value());
+  // The same events again (the platform retries; so may an attacker who saw them) change nothing.
+  EXPECT_EQ(Count("SELECT count(*) FROM notification.whatsapp_status_events"), 3);
+  v1::Notification proto;
+  ToProto(r, &proto);
+  EXPECT_EQ(proto.params().at("download_url"), "[redacted]") << "the link is a secret";
 }
 
-TEST_F(DeliveryIntegrationTest, WhatsAppBadTokenFailsForGoodAtOnce) {
-  auto stub = StartStub();
-  v1::Notification n = Queue(Handover("app-7", v1::CHANNEL_WHATSAPP));
+TEST_F(DeliveryIntegrationTest, AWebhookWithABadSignatureIs401AndChangesNothing) {
+  StartWebhook();
+  auto stub = StartStub(StrictStub({}, /*webhook=*/false));
+  v1::Notification n = Queue(HandoverByLink("app-7"));
+  SmtpSender smtp = Smtp(FreePort());
+  WhatsAppSender wa = WhatsApp(stub->port());
+  DeliveryWorker worker(store_.get(), manager_.get(), &smtp, &wa, worker_options_);
+  ASSERT_EQ(worker.RunOnce().value_or(-1), 1);
+  NotificationRecord r = Fetch(n.id());
+  ASSERT_EQ(r.status, "SENT") << r.last_error;
+  std::string body = absl::StrCat(
+      R"({"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages",)",
+      R"("value":{"messaging_product":"whatsapp","statuses":[{"id":")", r.provider_message_id,
+      R"(","status":"delivered","timestamp":"1700000000","recipient_id":"6281234567890"}]}}]}]})");
+  std::string file = (dir_ / "event.json").string();
+  std::ofstream(file) << body;
+  auto post = [&](const std::string& signature) {
+    return RunCommand(
+        absl::StrCat("curl -s -o /dev/null -w '%{http_code}' -X POST -H "
+                     "'Content-Type: application/json' -H 'X-Hub-Signature-256: ",
+                     signature, "' --data-binary @", file, " ", WebhookUrl()));
+  };
+  EXPECT_EQ(post("sha256=" + std::string(64, '0')), "401");
+  EXPECT_EQ(post("sha1=abc"), "401");
+  EXPECT_EQ(post(""), "401");
+  EXPECT_EQ(Fetch(n.id()).status, "SENT");
+  EXPECT_EQ(Count("SELECT count(*) FROM notification.whatsapp_status_events"), 0);
+  // Signed right, the same body is taken.
+  EXPECT_EQ(post("sha256=" + HmacHex(kAppSecret, body)), "200");
+  EXPECT_EQ(Fetch(n.id()).status, "DELIVERED");
+  // Meta's subscription check: the verify token, compared.
+  EXPECT_EQ(RunCommand(absl::StrCat("curl -s '", WebhookUrl(),
+                                    "?hub.mode=subscribe&hub.verify_token=", kVerifyToken,
+                                    "&hub.challenge=1158201444'")),
+            "1158201444");
+  EXPECT_EQ(RunCommand(absl::StrCat("curl -s -o /dev/null -w '%{http_code}' '", WebhookUrl(),
+                                    "?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1'")),
+            "403");
+}
+
+// 131026 reported by webhook: final for WhatsApp, and the same message goes by email.
+TEST_F(DeliveryIntegrationTest, AFailed131026FromTheWebhookFallsBackToEmail) {
+  StartWebhook();
+  int smtp_port = FreePort();
+  auto sink = StartSink(smtp_port);
+  auto stub = StartStub(StrictStub({"--fail-webhook", "6281234567890:131026"}));
+  v1::SendNotificationRequest req = HandoverByLink("app-8");
+  req.set_fallback_email("budi.santoso@example.go.id");
+  v1::Notification n = Queue(req);
+  SmtpSender smtp = Smtp(smtp_port);
+  WhatsAppSender wa = WhatsApp(stub->port());
+  DeliveryWorker worker(store_.get(), manager_.get(), &smtp, &wa, worker_options_);
+  ASSERT_EQ(worker.RunOnce().value_or(-1), 1);
+  NotificationRecord r =
+      WaitFor(n.id(), [](const NotificationRecord& x) { return x.status == "FAILED"; });
+  EXPECT_TRUE(absl::StrContains(r.last_error, "131026")) << r.last_error;
+  ASSERT_FALSE(r.fallback_id.empty());
+  NotificationRecord email = Fetch(r.fallback_id);
+  EXPECT_EQ(email.channel, "EMAIL");
+  EXPECT_EQ(email.recipient, "budi.santoso@example.go.id");
+  EXPECT_EQ(email.fallback_of, n.id());
+  ASSERT_EQ(worker.RunOnce().value_or(-1), 1);
+  EXPECT_EQ(Fetch(r.fallback_id).status, "DELIVERED") << Fetch(r.fallback_id).last_error;
+  auto mails = FilesWithExtension(MailDir(), ".eml");
+  ASSERT_EQ(mails.size(), 1u);
+  nlohmann::json mail = DecodeEml(mails[0]);
+  EXPECT_TRUE(absl::StrContains(mail["body"].get<std::string>(), kLink)) << mail["body"];
+  EXPECT_TRUE(mail["attachments"].empty());
+}
+
+// 190: the token expired. Nothing fails; WhatsApp pauses and the alarm is up.
+TEST_F(DeliveryIntegrationTest, WhatsAppBadTokenPausesTheChannelAndFailsNothing) {
+  auto stub = StartStub(StrictStub({}, /*webhook=*/false));
+  v1::Notification n = Queue(HandoverByLink("app-9"));
   SmtpSender smtp = Smtp(FreePort());
   WhatsAppSender wa = WhatsApp(stub->port(), "wrong-token");
   DeliveryWorker worker(store_.get(), manager_.get(), &smtp, &wa, worker_options_);
   ASSERT_EQ(worker.RunOnce().value_or(-1), 1);
   NotificationRecord r = Fetch(n.id());
-  EXPECT_EQ(r.status, "FAILED");
-  EXPECT_EQ(r.attempts, 1);
+  EXPECT_EQ(r.status, "QUEUED");
   EXPECT_TRUE(absl::StrContains(r.last_error, "error 190")) << r.last_error;
   EXPECT_FALSE(absl::StrContains(r.last_error, "wrong-token"));
+  EXPECT_TRUE(wa.paused());
+  ASSERT_TRUE(r.next_attempt_at.has_value());
+  EXPECT_GE(*r.next_attempt_at - absl::Now(), absl::Minutes(4)) << "waits for the probe";
 }
 
-TEST_F(DeliveryIntegrationTest, WhatsAppRateLimitIsRetriedUntilDelivered) {
-  auto stub = StartStub({"--fail-first", "2", "--fail-status", "429"});
-  v1::Notification n = Queue(Handover("app-8", v1::CHANNEL_WHATSAPP));
+TEST_F(DeliveryIntegrationTest, WhatsAppRateLimitIsRetriedUntilSent) {
+  auto stub = StartStub(StrictStub({"--fail-first", "2", "--fail-status", "429"}, false));
+  v1::Notification n = Queue(HandoverByLink("app-10"));
   SmtpSender smtp = Smtp(FreePort());
   WhatsAppSender wa = WhatsApp(stub->port());
   DeliveryWorker worker(store_.get(), manager_.get(), &smtp, &wa, worker_options_);
@@ -426,14 +577,14 @@ TEST_F(DeliveryIntegrationTest, WhatsAppRateLimitIsRetriedUntilDelivered) {
     absl::SleepFor(absl::Milliseconds(10));
   }
   ASSERT_EQ(worker.RunOnce().value_or(-1), 1);
-  EXPECT_EQ(Fetch(n.id()).status, "DELIVERED");
+  EXPECT_EQ(Fetch(n.id()).status, "SENT");
   EXPECT_EQ(Fetch(n.id()).attempts, 3);
   EXPECT_EQ(FilesWithExtension(WaDir(), ".json").size(), 1u);
 }
 
 TEST_F(DeliveryIntegrationTest, WhatsAppServiceUnavailableIsRetried) {
-  auto stub = StartStub({"--fail-first", "1", "--fail-status", "503"});
-  v1::SendNotificationRequest req = Receipt("app-10");
+  auto stub = StartStub(StrictStub({"--fail-first", "1", "--fail-status", "503"}, false));
+  v1::SendNotificationRequest req = Receipt("app-11");
   req.set_channel(v1::CHANNEL_WHATSAPP);
   req.set_recipient("+6281234567890");
   v1::Notification n = Queue(req);
@@ -444,18 +595,21 @@ TEST_F(DeliveryIntegrationTest, WhatsAppServiceUnavailableIsRetried) {
   EXPECT_EQ(Fetch(n.id()).status, "QUEUED");
   absl::SleepFor(absl::Milliseconds(10));
   ASSERT_EQ(worker.RunOnce().value_or(-1), 1);
-  EXPECT_EQ(Fetch(n.id()).status, "DELIVERED") << Fetch(n.id()).last_error;
+  EXPECT_EQ(Fetch(n.id()).status, "SENT") << Fetch(n.id()).last_error;
   auto files = FilesWithExtension(WaDir(), ".json");
   ASSERT_EQ(files.size(), 1u);
   std::ifstream in(files[0]);
   nlohmann::json rec = nlohmann::json::parse(in);
   EXPECT_EQ(rec["request"]["template"]["name"], "sertel_permohonan_diterima");
-  EXPECT_EQ(rec["request"]["template"]["components"].size(), 1u) << "text-only: no header";
+  EXPECT_EQ(rec["request"]["template"]["components"].size(), 1u) << "text-only: no button";
 }
 
-TEST_F(DeliveryIntegrationTest, WhatsAppUndeliverableRecipientIsPermanent) {
-  auto stub = StartStub({"--undeliverable", "6281234567890"});
-  v1::Notification n = Queue(Handover("app-11", v1::CHANNEL_WHATSAPP));
+// 131026 answered at once: FAILED, and the email is queued in the same transaction.
+TEST_F(DeliveryIntegrationTest, WhatsAppUndeliverableRecipientFailsAndFallsBackToEmail) {
+  auto stub = StartStub(StrictStub({"--undeliverable", "6281234567890"}, false));
+  v1::SendNotificationRequest req = HandoverByLink("app-12");
+  req.set_fallback_email("budi.santoso@example.go.id");
+  v1::Notification n = Queue(req);
   SmtpSender smtp = Smtp(FreePort());
   WhatsAppSender wa = WhatsApp(stub->port());
   DeliveryWorker worker(store_.get(), manager_.get(), &smtp, &wa, worker_options_);
@@ -463,10 +617,9 @@ TEST_F(DeliveryIntegrationTest, WhatsAppUndeliverableRecipientIsPermanent) {
   NotificationRecord r = Fetch(n.id());
   EXPECT_EQ(r.status, "FAILED");
   EXPECT_TRUE(absl::StrContains(r.last_error, "131026")) << r.last_error;
-  EXPECT_EQ(Count("SELECT count(*) FROM notification.notification_attachments"
-                  " WHERE content IS NOT NULL"),
-            0)
-      << "a failed message does not keep the keystore either";
+  ASSERT_FALSE(r.fallback_id.empty());
+  EXPECT_EQ(Fetch(r.fallback_id).status, "QUEUED");
+  EXPECT_EQ(Fetch(r.fallback_id).template_name, "CERTIFICATE_HANDOVER");
 }
 
 TEST_F(DeliveryIntegrationTest, StartTlsWithAuthDeliversAndAnUnverifiedServerIsRefused) {
