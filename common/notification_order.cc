@@ -12,6 +12,7 @@ std::string SendNotificationPayload(const NotificationOrder& order) {
   r.set_recipient(order.recipient);
   r.set_template_(static_cast<v1::NotificationTemplate>(order.template_name));
   for (const auto& [key, value] : order.params) (*r.mutable_params())[key] = value;
+  r.set_fallback_email(order.fallback_email);
   for (const NotificationAttachment& a : order.attachments) {
     v1::Attachment* out = r.add_attachments();
     out->set_filename(a.filename);

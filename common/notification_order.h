@@ -46,6 +46,8 @@ struct NotificationOrder {
   NotifyTemplate template_name = NotifyTemplate::kSubmissionReceived;
   std::map<std::string, std::string> params;
   std::vector<NotificationAttachment> attachments;
+  // WHATSAPP: where the message goes instead when WhatsApp cannot deliver it ("" for none).
+  std::string fallback_email = "";
 };
 
 // The SendNotificationRequest for `order`, serialized.

@@ -97,6 +97,9 @@ OutboxItem HandoverItem(const EnrollmentRecord& e, NotifyChannel channel,
                  {"serial", c.serial},
                  {"not_after", Rfc3339(c.not_after)}},
       .attachments = {}};
+  // Issue 18: a number without WhatsApp (131026) or outside the 24-hour window (131047) gets
+  // the same message by email.
+  if (channel == NotifyChannel::kWhatsApp) n.fallback_email = e.holder.email;
   if (link != nullptr) {
     n.params["download_url"] = link->sealed_url;
     n.params["download_expires_at"] = Rfc3339(link->write.expires_at);

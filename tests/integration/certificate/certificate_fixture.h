@@ -141,7 +141,7 @@ class CertificateIntegrationTest : public ::testing::Test {
     store_ = std::make_unique<CertificateStore>(pool_.get(), audit_.get());
     managers_ = std::make_unique<CertificateManagers>(
         store_.get(), ca_.get(), codes_.get(), KeyGenerator(algorithm),
-        Pkcs12Sealer({.iterations = 2048}), ManagerSettings{}, &clock_);
+        Pkcs12Sealer({.iterations = 2048}), settings_, &clock_);
     authn_ = sertel::testing::MakeTestAuthenticator(pki_);
     impl_ = std::make_unique<CertificateServiceImpl>(managers_.get(), authn_.get());
     server_ = std::make_unique<sertel::testing::TestServer>(
@@ -285,11 +285,13 @@ class CertificateIntegrationTest : public ::testing::Test {
   }
 
   grpc::Status HandOver(const std::string& app, v1::Channel channel, v1::Enrollment* out,
-                        const std::string& role = "VERIFIER", const std::string& request_id = "") {
+                        const std::string& role = "VERIFIER", const std::string& request_id = "",
+                        bool download_link = false) {
     v1::HandOverRequest req;
     req.set_application_id(app);
     req.set_channel(channel);
     req.set_request_id(request_id);
+    req.set_download_link(download_link);
     auto ctx = Ctx(Token(role));
     return stub_->HandOver(ctx.get(), req, out);
   }
@@ -327,6 +329,8 @@ class CertificateIntegrationTest : public ::testing::Test {
   sertel::testing::TestDatabase db_;
   sertel::testing::TestPki pki_;
   FakeClock clock_{absl::Now()};
+  // The links of a handover by WhatsApp point here (the download tests serve them).
+  ManagerSettings settings_{.download_base_url = "https://127.0.0.1/unduh"};
   std::string log_file_;
   std::unique_ptr<PgPool> pool_;
   std::unique_ptr<TestCa> test_ca_;
