@@ -25,6 +25,10 @@ WHATSAPP_PORT=${SERTEL_WHATSAPP_PORT:-2526}
 PORT_BASE=${SERTEL_PORT_BASE:-50051}
 INTAKE_PORT=$PORT_BASE DISPOSITION_PORT=$((PORT_BASE + 1))
 CERTIFICATE_PORT=$((PORT_BASE + 2)) NOTIFICATION_PORT=$((PORT_BASE + 3))
+# The one-time download links of a handover (HTTPS; docs/whatsapp.md) and the WhatsApp webhook
+# (on the notification service's HTTP listener, metrics port).
+DOWNLOAD_PORT=$((CERTIFICATE_PORT + 1100))
+WEBHOOK_URL="http://127.0.0.1:$((NOTIFICATION_PORT + 1000))/whatsapp/webhook"
 # SERTEL_PG_FAST=1 turns fsync off (end-to-end tests only; never the demo or benchmarks).
 ADMIN_DATABASE_URL=$("$SERTEL_ROOT/scripts/pg.sh" start "$SERTEL_HOME/pg" "$PG_PORT" ${SERTEL_PG_FAST:+fast})
 log "PostgreSQL at $ADMIN_DATABASE_URL"
@@ -73,10 +77,18 @@ start() {
 start smtp-sink "$SMTP_PORT" "$SERTEL_PYTHON" "$SERTEL_ROOT/tests/harness/smtp_sink.py" \
   --port "$SMTP_PORT" --dir "$SERTEL_HOME/mail"
 [ -f "$SERTEL_HOME/notification-secret.key" ] || (umask 077; openssl rand -hex 32 >"$SERTEL_HOME/notification-secret.key")
-[ -f "$SERTEL_HOME/whatsapp/token" ] || (umask 077; head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$SERTEL_HOME/whatsapp/token")
+for secret in token app-secret verify-token; do
+  [ -f "$SERTEL_HOME/whatsapp/$secret" ] ||
+    (umask 077; head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$SERTEL_HOME/whatsapp/$secret")
+done
+# As strict as the Cloud API: the template table as registered with Meta, and delivery reports
+# to the notification service's webhook, signed with the app secret.
 start whatsapp-stub "$WHATSAPP_PORT" "$SERTEL_PYTHON" "$SERTEL_ROOT/tests/harness/whatsapp_stub.py" \
   --port "$WHATSAPP_PORT" --dir "$SERTEL_HOME/whatsapp/messages" \
-  --token "$(cat "$SERTEL_HOME/whatsapp/token")" --phone-number-id 100000000000001
+  --token "$(cat "$SERTEL_HOME/whatsapp/token")" --phone-number-id 100000000000001 \
+  --templates-file "$SERTEL_ROOT/notification-service/whatsapp_templates.json" \
+  --webhook-url "$WEBHOOK_URL" --app-secret "$(cat "$SERTEL_HOME/whatsapp/app-secret")" \
+  --webhook-verify-token "$(cat "$SERTEL_HOME/whatsapp/verify-token")"
 
 # The variables every service reads (README's table), then each service's own.
 common_env() {
@@ -121,6 +133,15 @@ common_env() {
       echo "SERTEL_CERTIFICATE_CA_KEY=$SERTEL_HOME/ca/key.pem"
       echo "SERTEL_CERTIFICATE_CA_CERT=$SERTEL_HOME/ca/cert.pem"
       echo "SERTEL_CERTIFICATE_ACTIVATION_KEY_FILE=$SERTEL_HOME/ca/activation-hmac.key"
+      # Handover by one-time link: served over TLS with the service's development certificate.
+      echo "SERTEL_CERTIFICATE_DOWNLOAD_BASE_URL=https://127.0.0.1:$DOWNLOAD_PORT/unduh"
+      echo "SERTEL_CERTIFICATE_DOWNLOAD_ADDRESS=127.0.0.1:$DOWNLOAD_PORT"
+      echo "SERTEL_CERTIFICATE_DOWNLOAD_TLS_CERT=$SERTEL_HOME/tls/certificate.pem"
+      echo "SERTEL_CERTIFICATE_DOWNLOAD_TLS_KEY=$SERTEL_HOME/tls/certificate-key.pem"
+      [ -z "${SERTEL_CERTIFICATE_CODE_CHANNELS:-}" ] ||
+        echo "SERTEL_CERTIFICATE_CODE_CHANNELS=$SERTEL_CERTIFICATE_CODE_CHANNELS"
+      [ -z "${SERTEL_CERTIFICATE_DOWNLOAD_TTL:-}" ] ||
+        echo "SERTEL_CERTIFICATE_DOWNLOAD_TTL=$SERTEL_CERTIFICATE_DOWNLOAD_TTL"
       ;;
     notification)
       echo "SERTEL_NOTIFICATION_SMTP_URL=smtp://127.0.0.1:$SMTP_PORT"
@@ -129,6 +150,8 @@ common_env() {
       echo "SERTEL_NOTIFICATION_WHATSAPP_BASE_URL=http://127.0.0.1:$WHATSAPP_PORT"
       echo "SERTEL_NOTIFICATION_WHATSAPP_PHONE_NUMBER_ID=100000000000001"
       echo "SERTEL_NOTIFICATION_WHATSAPP_TOKEN_FILE=$SERTEL_HOME/whatsapp/token"
+      echo "SERTEL_NOTIFICATION_WHATSAPP_APP_SECRET_FILE=$SERTEL_HOME/whatsapp/app-secret"
+      echo "SERTEL_NOTIFICATION_WHATSAPP_VERIFY_TOKEN_FILE=$SERTEL_HOME/whatsapp/verify-token"
       echo "SERTEL_NOTIFICATION_POLL_INTERVAL=200ms"
       echo "SERTEL_NOTIFICATION_BASE_BACKOFF=1s"
       echo "SERTEL_NOTIFICATION_SECRET_KEY_FILE=$SERTEL_HOME/notification-secret.key"

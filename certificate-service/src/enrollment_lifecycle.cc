@@ -65,12 +65,17 @@ OutboxItem ProgressItem(const EnrollmentRecord& after, ApplicationStatus status,
 // SOP step 5: the one-time activation code goes to the holder's email; it waits sealed in the
 // outbox and is opened by the outbox handler just before the notification service receives it.
 // The `activation_codes_sent`th code has its own message (a resend is a new message).
-OutboxItem ActivationCodeItem(const EnrollmentRecord& e, const std::string& sealed_code) {
-  return NotificationOutboxItem({.request_id = EnrollmentLifecycle::ActivationRequestId(
-                                     e.application_id, e.activation_codes_sent),
+OutboxItem ActivationCodeItem(const EnrollmentRecord& e, const std::string& sealed_code,
+                              NotifyChannel channel = NotifyChannel::kEmail) {
+  const bool whatsapp = channel == NotifyChannel::kWhatsApp;
+  return NotificationOutboxItem({.request_id = whatsapp
+                                                   ? EnrollmentLifecycle::WhatsAppActivationRequestId(
+                                                         e.application_id, e.activation_codes_sent)
+                                                   : EnrollmentLifecycle::ActivationRequestId(
+                                                         e.application_id, e.activation_codes_sent),
                                  .application_id = e.application_id,
-                                 .channel = NotifyChannel::kEmail,
-                                 .recipient = e.holder.email,
+                                 .channel = channel,
+                                 .recipient = whatsapp ? e.holder.phone : e.holder.email,
                                  .template_name = NotifyTemplate::kActivationCode,
                                  .params = {{"full_name", e.holder.full_name},
                                             {"application_id", e.application_id},
@@ -121,6 +126,11 @@ std::string EnrollmentLifecycle::KeystoreRef(const std::string& application_id) 
   return absl::StrCat(kKeystoreRefPrefix, application_id);
 }
 
+std::string EnrollmentLifecycle::WhatsAppActivationRequestId(const std::string& application_id,
+                                                             int n) {
+  return absl::StrCat(ActivationRequestId(application_id, n), ":WHATSAPP");
+}
+
 std::string EnrollmentLifecycle::ActivationRequestId(const std::string& application_id, int n) {
   return absl::StrCat("certificate:activation:", application_id, ":", n);
 }
@@ -164,6 +174,10 @@ absl::StatusOr<EnrollmentChange> EnrollmentLifecycle::Start(const EnrollmentReco
       actor, "ENROLLMENT_STARTED", e.application_id,
       {{"request_id", e.request_id}, {"activation_expires_at", Rfc3339(e.activation_expires_at)}});
   change.outbox.push_back(ActivationCodeItem(e, in.sealed_code));
+  if (!in.sealed_code_whatsapp.empty()) {
+    change.outbox.push_back(
+        ActivationCodeItem(e, in.sealed_code_whatsapp, NotifyChannel::kWhatsApp));
+  }
   change.outbox.push_back(ProgressItem(e, ApplicationStatus::kAwaitingPassphrase, now));
   return change;
 }
@@ -264,6 +278,10 @@ absl::StatusOr<EnrollmentChange> EnrollmentLifecycle::ResendActivationCode(
                                  {{"codes_sent", e.activation_codes_sent},
                                   {"activation_expires_at", Rfc3339(e.activation_expires_at)}});
   change.outbox.push_back(ActivationCodeItem(e, code.sealed_code));
+  if (!code.sealed_code_whatsapp.empty()) {
+    change.outbox.push_back(
+        ActivationCodeItem(e, code.sealed_code_whatsapp, NotifyChannel::kWhatsApp));
+  }
   return change;
 }
 

@@ -34,6 +34,9 @@ struct NewEnrollment {
   HolderRecord holder;
   std::string activation_hash;
   std::string sealed_code;
+  // SERTEL_CERTIFICATE_CODE_CHANNELS names whatsapp and the holder has a number: the code sealed
+  // for its WhatsApp message too (ActivationRequestId(...) + ":WHATSAPP"); empty otherwise.
+  std::string sealed_code_whatsapp = "";
 };
 
 // A replacement activation code (ResendActivationCode): its keyed hash, and the code sealed for
@@ -41,6 +44,7 @@ struct NewEnrollment {
 struct NewActivationCode {
   std::string activation_hash;
   std::string sealed_code;
+  std::string sealed_code_whatsapp = "";  // as NewEnrollment's
 };
 
 // A handover's one-time link: what is stored (the token's hash) and what the message carries
@@ -66,6 +70,8 @@ class EnrollmentLifecycle {
   // The idempotency key of the `n`th activation-code message (1 for StartEnrollment's, then one
   // more per resend), also what its sealed code is bound to.
   static std::string ActivationRequestId(const std::string& application_id, int n = 1);
+  // The same code's WhatsApp message (the AUTHENTICATION template with its copy-code button).
+  static std::string WhatsAppActivationRequestId(const std::string& application_id, int n = 1);
   // The certificate's status at `now`.
   static CertificateStatus StatusAt(const CertificateRecord& c, absl::Time now);
 

@@ -95,6 +95,13 @@ absl::StatusOr<EnrollmentRecord> EnrollmentManager::StartEnrollment(
                            .holder = ResolvedHolder(*in.applicant),
                            .activation_hash = codes_->Hash(code),
                            .sealed_code = *sealed};
+  // Issue 18: the code by WhatsApp too (its AUTHENTICATION template), when configured.
+  if (settings_.code_by_whatsapp && !enrollment.holder.phone.empty()) {
+    absl::StatusOr<std::string> by_whatsapp = codes_->SealForOutbox(
+        code, EnrollmentLifecycle::WhatsAppActivationRequestId(in.application_id));
+    if (!by_whatsapp.ok()) return by_whatsapp.status();
+    enrollment.sealed_code_whatsapp = *std::move(by_whatsapp);
+  }
   Actor actor = ActorOf(caller);
   bool created = false;
   CertificateStore::Decide decide =
@@ -158,8 +165,15 @@ absl::StatusOr<EnrollmentRecord> EnrollmentManager::ResendActivationCode(
             codes_->SealForOutbox(code, EnrollmentLifecycle::ActivationRequestId(
                                             application_id, current->activation_codes_sent + 1));
         if (!sealed.ok()) return sealed.status();
-        return lifecycle_.ResendActivationCode(
-            current, {.activation_hash = codes_->Hash(code), .sealed_code = *sealed}, actor, now);
+        NewActivationCode next{.activation_hash = codes_->Hash(code), .sealed_code = *sealed};
+        if (settings_.code_by_whatsapp && !current->holder.phone.empty()) {
+          absl::StatusOr<std::string> by_whatsapp =
+              codes_->SealForOutbox(code, EnrollmentLifecycle::WhatsAppActivationRequestId(
+                                              application_id, current->activation_codes_sent + 1));
+          if (!by_whatsapp.ok()) return by_whatsapp.status();
+          next.sealed_code_whatsapp = *std::move(by_whatsapp);
+        }
+        return lifecycle_.ResendActivationCode(current, next, actor, now);
       });
   if (!after.ok()) return after.status();
   if (!replayed) {

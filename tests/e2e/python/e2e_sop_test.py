@@ -147,7 +147,8 @@ class SopEndToEnd(unittest.TestCase):
         self.assertTrue(opens, "the mailed PKCS#12 opens with the passphrase:\n" + info)
         self.assertTrue(wrong_refused, "the mailed PKCS#12 must not open with a wrong passphrase")
 
-        # B: the WhatsApp stub accepted a document message to the applicant's phone digits.
+        # B (issue 18): the WhatsApp template carries the one-time link's token in its URL
+        # button, never the keystore; the link gives the PKCS#12 once, then 410.
         b = apps["B"]
         digits = b["applicant"].phone.lstrip("+")
         msgs = sc.wait_until(
@@ -155,8 +156,27 @@ class SopEndToEnd(unittest.TestCase):
                      if x.get("request", {}).get("to") == digits],
             timeout=30, what="a WhatsApp message to %s" % digits)
         self.assertEqual(len(msgs), 1, "exactly one WhatsApp message to B")
-        media = msgs[0].get("media")
-        self.assertTrue(media, "the WhatsApp message carries the uploaded PKCS#12: %r" % msgs[0])
+        self.assertFalse(msgs[0].get("media"), "nothing in Meta's media store: %r" % msgs[0])
+        tmpl = msgs[0]["request"]["template"]
+        self.assertEqual(tmpl["name"], "sertel_serah_terima")
+        buttons = [c for c in tmpl["components"] if c.get("type") == "button"]
+        self.assertEqual(len(buttons), 1, str(tmpl))
+        token = buttons[0]["parameters"][0]["text"]
+        link = "%s/%s" % (s.download_base, token)
+        status, body, headers = sc.fetch_link(link, s.ca_file)
+        self.assertEqual(status, 200, body[:200])
+        self.assertIn("attachment", headers.get("Content-Disposition", ""))
+        opens, wrong_refused, info = sc.openssl_pkcs12_opens(body, sc.STRONG_PASSPHRASE)
+        self.assertTrue(opens, "the downloaded PKCS#12 opens with the passphrase:\n" + info)
+        self.assertTrue(wrong_refused, "and not with a wrong one")
+        self.assertEqual(sc.fetch_link(link, s.ca_file)[0], 410, "a link gives it once")
+        self.assertEqual(sc.fetch_link(s.download_base + "/" + "A" * 43, s.ca_file)[0], 404)
+        # The stub reported delivery by signed webhook, and the notification service took it.
+        delivered = sc.wait_until(
+            lambda: [w for w in sc.read_whatsapp_webhooks(s.home)
+                     if w.get("event") in ("delivered", "read") and w.get("status_code") == 200],
+            timeout=30, what="the delivery report taken by the webhook")
+        self.assertTrue(delivered)
         # Nothing was sent to B's email with a keystore.
         self.assertFalse([x for x in s.mails_to(b["applicant"].email) if x.attachments()],
                          "B chose WhatsApp: no keystore by email")

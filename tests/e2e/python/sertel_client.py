@@ -275,6 +275,35 @@ def read_mail(home, recipient=None):
     return out
 
 
+def fetch_link(url, ca_file, method="GET"):
+    """(HTTP status, body, headers) of a one-time download link, over verified TLS."""
+    import ssl
+    import urllib.error
+    import urllib.request
+    ctx = ssl.create_default_context(cafile=ca_file)
+    req = urllib.request.Request(url, method=method, headers={"User-Agent": "sertel-e2e/1"})
+    try:
+        with urllib.request.urlopen(req, context=ctx, timeout=30) as r:
+            return r.status, r.read(), dict(r.headers)
+    except urllib.error.HTTPError as e:
+        return e.code, e.read(), dict(e.headers)
+
+
+def read_whatsapp_webhooks(home):
+    """The stub's webhook calls (one JSON object per attempt)."""
+    out = []
+    try:
+        with open(os.path.join(home, "whatsapp", "messages", "webhooks.jsonl")) as f:
+            for line in f:
+                try:
+                    out.append(json.loads(line))
+                except ValueError:
+                    continue
+    except OSError:
+        pass
+    return out
+
+
 def read_whatsapp(home):
     out = []
     for path in sorted(glob.glob(os.path.join(home, "whatsapp", "messages", "*.json"))):
@@ -305,6 +334,10 @@ class Suite:
             raise RuntimeError("run me under tests/e2e/with_suite.sh; missing " + ", ".join(missing))
         self.home = env["SERTEL_HOME"]
         self.root = env.get("SERTEL_ROOT", REPO_ROOT)
+        self.ca_file = env["SERTEL_CA_FILE"]
+        # scripts/up.sh serves the handover's one-time links 1100 above the certificate service.
+        cert_port = int(env["SERTEL_CERTIFICATE_ADDRESS"].rsplit(":", 1)[1])
+        self.download_base = "https://127.0.0.1:%d/unduh" % (cert_port + 1100)
         self.key = os.path.join(self.home, "jwt", "signing-key.pem")
         with open(env["SERTEL_CA_FILE"], "rb") as f:
             creds = grpc.ssl_channel_credentials(root_certificates=f.read())
