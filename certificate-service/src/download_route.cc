@@ -15,10 +15,10 @@ namespace {
 
 HttpReply Text(int status, std::string body) {
   return HttpReply{.status = status,
-                      .body = std::move(body),
-                      .headers = {{"Cache-Control", "no-store"},
-                                  {"X-Content-Type-Options", "nosniff"},
-                                  {"Referrer-Policy", "no-referrer"}}};
+                   .body = std::move(body),
+                   .headers = {{"Cache-Control", "no-store"},
+                               {"X-Content-Type-Options", "nosniff"},
+                               {"Referrer-Policy", "no-referrer"}}};
 }
 
 // A file name from an application id: its letters, digits, '-' and '_' only.
@@ -75,8 +75,8 @@ HttpReply DownloadRoute::Serve(const HttpRequest& request) {
   const std::string address = ClientAddress(request);
   if (absl::Status s = per_address_.Take(address, "keystore download"); !s.ok()) {
     HttpReply r = Text(429,
-                          "Terlalu banyak permintaan; coba lagi nanti.\n"
-                          "Too many requests; try again later.\n");
+                       "Terlalu banyak permintaan; coba lagi nanti.\n"
+                       "Too many requests; try again later.\n");
     r.headers.emplace_back(
         "Retry-After", std::to_string(std::max<int64_t>(1, absl::ToInt64Seconds(options_.refill))));
     return r;

@@ -68,20 +68,20 @@ OutboxItem ProgressItem(const EnrollmentRecord& after, ApplicationStatus status,
 OutboxItem ActivationCodeItem(const EnrollmentRecord& e, const std::string& sealed_code,
                               NotifyChannel channel = NotifyChannel::kEmail) {
   const bool whatsapp = channel == NotifyChannel::kWhatsApp;
-  return NotificationOutboxItem({.request_id = whatsapp
-                                                   ? EnrollmentLifecycle::WhatsAppActivationRequestId(
-                                                         e.application_id, e.activation_codes_sent)
-                                                   : EnrollmentLifecycle::ActivationRequestId(
-                                                         e.application_id, e.activation_codes_sent),
-                                 .application_id = e.application_id,
-                                 .channel = channel,
-                                 .recipient = whatsapp ? e.holder.phone : e.holder.email,
-                                 .template_name = NotifyTemplate::kActivationCode,
-                                 .params = {{"full_name", e.holder.full_name},
-                                            {"application_id", e.application_id},
-                                            {"activation_code", sealed_code},
-                                            {"expires_at", Rfc3339(e.activation_expires_at)}},
-                                 .attachments = {}});
+  return NotificationOutboxItem(
+      {.request_id = whatsapp ? EnrollmentLifecycle::WhatsAppActivationRequestId(
+                                    e.application_id, e.activation_codes_sent)
+                              : EnrollmentLifecycle::ActivationRequestId(e.application_id,
+                                                                         e.activation_codes_sent),
+       .application_id = e.application_id,
+       .channel = channel,
+       .recipient = whatsapp ? e.holder.phone : e.holder.email,
+       .template_name = NotifyTemplate::kActivationCode,
+       .params = {{"full_name", e.holder.full_name},
+                  {"application_id", e.application_id},
+                  {"activation_code", sealed_code},
+                  {"expires_at", Rfc3339(e.activation_expires_at)}},
+       .attachments = {}});
 }
 
 // SOP step 7: the keystore goes to the holder by email or WhatsApp.

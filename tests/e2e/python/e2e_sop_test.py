@@ -109,6 +109,22 @@ class SopEndToEnd(unittest.TestCase):
             x["code"] = s.wait_activation_code(x["applicant"].email, timeout=30)
             self.assertTrue(x["code"])
             self.wait_status(x["app_id"], "AWAITING_PASSPHRASE")
+        # Issue 18 (SERTEL_CERTIFICATE_CODE_CHANNELS=email,whatsapp for this suite): the code also
+        # reached B's phone as Meta's AUTHENTICATION template with its copy-code button; B types
+        # the code from WhatsApp.
+        b_digits = apps["B"]["applicant"].phone.lstrip("+")
+        otp = sc.wait_until(
+            lambda: [x for x in sc.read_whatsapp(s.home)
+                     if x.get("request", {}).get("to") == b_digits
+                     and x["request"]["template"]["name"] == "sertel_kode_aktivasi"],
+            timeout=30, what="the activation code by WhatsApp")
+        comps = otp[0]["request"]["template"]["components"]
+        body = [c for c in comps if c["type"] == "body"][0]["parameters"]
+        button = [c for c in comps if c["type"] == "button"][0]
+        self.assertEqual(len(body), 1, "an AUTHENTICATION template takes the code only")
+        self.assertEqual(button["parameters"][0]["text"], body[0]["text"])
+        self.assertEqual(body[0]["text"].replace("-", ""), apps["B"]["code"].replace("-", ""))
+        apps["B"]["code"] = button["parameters"][0]["text"]
         # Step 6: the owner enters the passphrase with the code.
         for label, x in apps.items():
             cert = s.certificate.SetPassphrase(
@@ -153,9 +169,10 @@ class SopEndToEnd(unittest.TestCase):
         digits = b["applicant"].phone.lstrip("+")
         msgs = sc.wait_until(
             lambda: [x for x in sc.read_whatsapp(s.home)
-                     if x.get("request", {}).get("to") == digits],
-            timeout=30, what="a WhatsApp message to %s" % digits)
-        self.assertEqual(len(msgs), 1, "exactly one WhatsApp message to B")
+                     if x.get("request", {}).get("to") == digits
+                     and x["request"]["template"]["name"] == "sertel_serah_terima"],
+            timeout=30, what="the hand-over WhatsApp message to %s" % digits)
+        self.assertEqual(len(msgs), 1, "exactly one hand-over WhatsApp message to B")
         self.assertFalse(msgs[0].get("media"), "nothing in Meta's media store: %r" % msgs[0])
         tmpl = msgs[0]["request"]["template"]
         self.assertEqual(tmpl["name"], "sertel_serah_terima")

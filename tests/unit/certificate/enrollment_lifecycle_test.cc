@@ -106,6 +106,27 @@ TEST(EnrollmentLifecycleTest, StartInsertsAnAwaitingEnrollmentAndQueuesTheSealed
   EXPECT_EQ(p.request_id(), "certificate:progress:app-1:1");
 }
 
+// Issue 18: with SERTEL_CERTIFICATE_CODE_CHANNELS=email,whatsapp the same code also goes to the
+// phone, as its own message sealed for its own request id.
+TEST(EnrollmentLifecycleTest, TheCodeAlsoGoesByWhatsAppWhenItIsSealedForIt) {
+  EnrollmentLifecycle lifecycle{ManagerSettings{}};
+  NewEnrollment in = NewOne();
+  in.holder.phone = "+6281299990000";
+  in.sealed_code_whatsapp = "sealed:v2:wa";
+  absl::StatusOr<EnrollmentChange> c = lifecycle.Start(nullptr, in, kVerifier, kNow);
+  ASSERT_TRUE(c.ok()) << c.status();
+  ASSERT_EQ(c->outbox.size(), 3u);
+  v1::SendNotificationRequest email = Payload(c->outbox[0]);
+  v1::SendNotificationRequest wa = Payload(c->outbox[1]);
+  EXPECT_EQ(email.channel(), v1::CHANNEL_EMAIL);
+  EXPECT_EQ(wa.channel(), v1::CHANNEL_WHATSAPP);
+  EXPECT_EQ(c->outbox[1].key, "certificate:activation:app-1:1:WHATSAPP");
+  EXPECT_EQ(wa.recipient(), "+6281299990000");
+  EXPECT_EQ(wa.template_(), v1::NOTIFICATION_TEMPLATE_ACTIVATION_CODE);
+  EXPECT_EQ(wa.params().at("activation_code"), "sealed:v2:wa");
+  ExpectEveryItemNamesItsApplication(*c);
+}
+
 TEST(EnrollmentLifecycleTest, StartAgainIsNoChangeForTheSameHolderAndAConflictForAnother) {
   EnrollmentLifecycle lifecycle{ManagerSettings{}};
   EnrollmentRecord e = Awaiting();
