@@ -88,6 +88,13 @@ void ReadDownloadSettings(EnvReader& env, CertificateConfig& c) {
     env.AddError(
         "SERTEL_CERTIFICATE_DOWNLOAD_TLS_CERT and SERTEL_CERTIFICATE_DOWNLOAD_TLS_KEY go together");
   }
+  absl::string_view bind = c.download_address;
+  bind = bind.substr(0, bind.rfind(':'));
+  if (c.download_tls_cert_file.empty() && http && !IsLoopbackHost(bind)) {
+    env.AddError(
+        "SERTEL_CERTIFICATE_DOWNLOAD_ADDRESS: without TLS the download listener binds to "
+        "loopback only (127.0.0.1, localhost, [::1])");
+  }
   if (c.download_tls_cert_file.empty() && !(http && IsLoopbackHost(host))) {
     env.AddError(
         "the download listener serves keystores: SERTEL_CERTIFICATE_DOWNLOAD_TLS_CERT and "

@@ -91,15 +91,17 @@ void DeliveryWorker::Deliver(const NotificationRecord& record, const std::string
   absl::StatusOr<SendReceipt> result = Attempt(record);
   absl::Time now = clock_->Now();
   absl::Duration wait = Backoff(record.attempts);
-  const NotificationStore::MakeFallback fallback = [this](const NotificationRecord& whatsapp) {
-    return manager_->FallbackEmail(whatsapp);
-  };
+  const NotificationStore::ReportRules rules{
+      .decide = &NotificationLifecycle::AfterReports,
+      .fallback = [this](const NotificationRecord& whatsapp) {
+        return manager_->FallbackEmail(whatsapp);
+      }};
   absl::Status saved = store_->Apply(
       record.id, token,
       [&](const NotificationRecord& current) {
         return lifecycle_.AfterAttempt(current, result, now, wait);
       },
-      &fallback);
+      &rules);
   if (!result.ok() && FailurePolicyOf(result.status()) == FailurePolicy::kDeadLetter) {
     // The template as Meta approved it differs from whatsapp_templates.json: every message of it
     // fails until someone fixes one or the other (docs/whatsapp.md).
@@ -109,15 +111,7 @@ void DeliveryWorker::Deliver(const NotificationRecord& record, const std::string
                                               {"template", record.template_name},
                                               {"error", std::string(result.status().message())}});
   }
-  if (saved.ok() && result.ok() && !result->provider_message_id.empty()) {
-    // A webhook may have come before the id was recorded: its events are applied now.
-    absl::Status applied = store_->ApplyReports(result->provider_message_id,
-                                                &NotificationLifecycle::AfterReports, fallback);
-    if (!applied.ok()) {
-      Log::Warn("notification_reports_not_applied",
-                {{"notification_id", record.id}, {"error", applied.ToString()}});
-    }
-  }
+
   // The same rule on the claimed copy for the metric and the log line: the attempt happened
   // even when its outcome could not be saved.
   Report(record, lifecycle_.AfterAttempt(record, result, now, wait),

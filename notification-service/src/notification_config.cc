@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -133,8 +134,18 @@ void ReadWhatsApp(EnvReader& env, NotificationConfig& c) {
       }
     }
     c.webhook.path = env.String("SERTEL_NOTIFICATION_WHATSAPP_WEBHOOK_PATH", c.webhook.path);
-    if (!absl::StartsWith(c.webhook.path, "/")) {
-      env.AddError("SERTEL_NOTIFICATION_WHATSAPP_WEBHOOK_PATH: must start with /");
+    // The path is a route pattern: letters, digits, '/', '-' and '_' only.
+    bool plain_path = absl::StartsWith(c.webhook.path, "/");
+    for (char ch : c.webhook.path) {
+      if (!absl::ascii_isalnum(static_cast<unsigned char>(ch)) && ch != '/' && ch != '-' &&
+          ch != '_') {
+        plain_path = false;
+      }
+    }
+    if (!plain_path) {
+      env.AddError(
+          "SERTEL_NOTIFICATION_WHATSAPP_WEBHOOK_PATH: a path starting with / of letters, digits, "
+          "'/', '-' and '_'");
     }
     c.whatsapp.token_pause =
         env.Duration("SERTEL_NOTIFICATION_WHATSAPP_TOKEN_PAUSE", c.whatsapp.token_pause);

@@ -100,6 +100,14 @@ DeliveryChange NotificationLifecycle::AfterAttempt(const NotificationRecord& cla
   const absl::Status& error_status = result.status();
   std::string error(error_status.message());
   bool permanent = IsPermanentDeliveryError(error_status);
+  // A paused channel (its token refused, 190): the message waits for the probe; no attempt is
+  // spent, so a long pause fails nothing.
+  if (!permanent && FailurePolicyOf(error_status) == FailurePolicy::kPauseChannel) {
+    DeliveryChange c =
+        Retry(claimed, std::move(error), now, RetryDelayOf(error_status).value_or(retry_wait));
+    c.attempts = claimed.attempts;
+    return c;
+  }
   if (permanent || claimed.attempts + 1 >= options_.max_attempts) {
     DeliveryChange c = Failed(claimed, std::move(error), now, permanent);
     c.fall_back_to_email =
@@ -147,8 +155,14 @@ std::optional<ReportedChange> NotificationLifecycle::AfterReports(
         absl::StrCat("WhatsApp reported the message failed: error ", failed->error_code,
                      failed->error_text.empty() ? "" : ": ", failed->error_text),
         std::nullopt);
-    c.status = kFailed;
     c.error = std::string(s.message());
+    if (!IsPermanentDeliveryError(s)) {
+      // A rate limit or "something went wrong" after the API took the message: sent again.
+      c.status = kQueued;
+      c.next_attempt_at = failed->at + absl::Minutes(1);
+      return c;
+    }
+    c.status = kFailed;
     c.fall_back_to_email =
         FailurePolicyOf(s) == FailurePolicy::kFallBackToEmail && !current.fallback_email.empty();
   }

@@ -66,7 +66,8 @@ class NotificationLifecycle {
   // What the webhook's status events make of a SENT or DELIVERED message (Meta does not
   // promise their order, and may skip "delivered" when "read" comes at once): delivered by the
   // first "delivered" or "read"; read_at from "read"; a "failed" fails a message not yet
-  // delivered, with the code's policy (whatsapp_errors.h). Nothing when nothing changes, so a
+  // delivered, with the code's policy (whatsapp_errors.h), or (a temporary code) queues it
+  // again a minute later. Nothing when nothing changes, so a
   // replay or a stale event is harmless.
   static std::optional<ReportedChange> AfterReports(const NotificationRecord& current,
                                                     const std::vector<StatusReport>& reports);

@@ -108,6 +108,8 @@ struct ReportedChange {
   std::string error;
   bool fall_back_to_email = false;  // FAILED: send it again by email (fallback_email)
   std::optional<AuditEntry> audit = std::nullopt;  // NOTIFICATION_DELIVERED / _FAILED
+  // A temporary failure reported (QUEUED again): when the next attempt is due.
+  std::optional<absl::Time> next_attempt_at = std::nullopt;
 };
 
 // One page of ListNotifications, newest first.

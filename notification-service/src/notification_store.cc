@@ -176,6 +176,11 @@ absl::Status ApplyReportsIn(pqxx::work& tx, const AuditLog& audit,
   }
   std::optional<ReportedChange> change = decide(current, reports);
   if (!change.has_value()) return absl::OkStatus();
+  if (change->next_attempt_at.has_value()) {
+    RunQuery(tx, queries::kRequeueReportedNotification, current.id, change->error,
+             Micros(*change->next_attempt_at));
+    return absl::OkStatus();
+  }
   // libpqxx 6.4 takes no std::optional: a null char pointer is SQL NULL.
   const std::string delivered =
       change->delivered_at ? std::to_string(Micros(*change->delivered_at)) : "";
@@ -278,22 +283,32 @@ absl::StatusOr<std::vector<NotificationRecord>> NotificationStore::Claim(
 }
 
 absl::Status NotificationStore::Apply(const std::string& id, const std::string& claim_token,
-                                      const Decide& decide, const MakeFallback* fallback) {
+                                      const Decide& decide, const ReportRules* rules) {
   return pool_->InTransaction([&](pqxx::work& tx) -> absl::Status {
     const absl::Status lost = absl::AbortedError("the claim on this notification was lost");
     pqxx::result locked = RunQuery(tx, queries::kLockClaimedNotification, id, claim_token);
     if (locked.empty()) return lost;
     absl::StatusOr<DeliveryChange> change = decide(ReadState(locked[0]));
     if (!change.ok()) return change.status();
+    const bool sent = change->outcome == DeliveryOutcome::kSent;
+    // Before the id is written: a webhook event for it either committed already (and is applied
+    // below) or waits for this transaction and then finds the message.
+    if (sent) RunQuery(tx, queries::kLockProviderMessage, change->provider_message_id);
     if (!WriteOutcome(tx, id, claim_token, *change)) return lost;
     if (change->drop_attachment_contents) RunQuery(tx, queries::kDropAttachmentContents, id);
     RunQuery(tx, queries::kInsertDeliveryAttempt, id, change->attempts, Micros(change->at),
              std::string(DeliveryOutcomeName(change->outcome)), change->error);
     if (change->audit) audit_->Append(tx, *change->audit);
-    if (change->fall_back_to_email && fallback != nullptr) {
+    if (rules == nullptr) return absl::OkStatus();
+    if (sent) {
+      return ApplyReportsIn(tx, *audit_, change->provider_message_id, rules->decide,
+                            rules->fallback);
+    }
+    if (change->fall_back_to_email) {
       std::optional<NotificationRecord> whatsapp = SelectNotification(tx, id);
       if (whatsapp.has_value() && !whatsapp->fallback_email.empty()) {
-        return QueueFallback(tx, *audit_, ReadForDelivery(tx, *std::move(whatsapp)), *fallback);
+        return QueueFallback(tx, *audit_, ReadForDelivery(tx, *std::move(whatsapp)),
+                             rules->fallback);
       }
     }
     return absl::OkStatus();
@@ -302,26 +317,19 @@ absl::Status NotificationStore::Apply(const std::string& id, const std::string& 
 
 absl::StatusOr<bool> NotificationStore::RecordStatus(const StatusReport& report,
                                                      absl::Time received_at,
-                                                     const DecideReported& decide,
-                                                     const MakeFallback& fallback) {
+                                                     const ReportRules& rules) {
   return pool_->InTransaction<bool>([&](pqxx::work& tx) -> absl::StatusOr<bool> {
+    RunQuery(tx, queries::kLockProviderMessage, report.provider_message_id);
     pqxx::result kept =
         RunQuery(tx, queries::kInsertStatusEvent, report.provider_message_id, report.status,
                  Micros(report.at), report.error_code, report.error_text, Micros(received_at));
     if (kept.empty()) return false;  // a replay
-    if (absl::Status s = ApplyReportsIn(tx, *audit_, report.provider_message_id, decide, fallback);
+    if (absl::Status s =
+            ApplyReportsIn(tx, *audit_, report.provider_message_id, rules.decide, rules.fallback);
         !s.ok()) {
       return s;
     }
     return true;
-  });
-}
-
-absl::Status NotificationStore::ApplyReports(const std::string& provider_message_id,
-                                             const DecideReported& decide,
-                                             const MakeFallback& fallback) {
-  return pool_->InTransaction([&](pqxx::work& tx) -> absl::Status {
-    return ApplyReportsIn(tx, *audit_, provider_message_id, decide, fallback);
   });
 }
 

@@ -53,32 +53,32 @@ class NotificationStore {
   // attempts).
   using Decide = std::function<absl::StatusOr<DeliveryChange>(const NotificationRecord& current)>;
 
-  // An attempt's outcome, in one transaction: locks the message while `claim_token` still holds
-  // it (ABORTED "the claim on this notification was lost" when the lease ran out and another
-  // worker took it), asks `decide`, writes the new state, the delivery attempt, drops the
-  // attachment bytes and appends the audit entry the change carries.
-  // `fallback` (may be null): makes the email that replaces a WhatsApp message the change gives
-  // up with fall_back_to_email (NotificationManager::FallbackEmail), queued in the same
-  // transaction.
   using MakeFallback =
       std::function<absl::StatusOr<QueuedNotification>(const NotificationRecord& whatsapp)>;
-  absl::Status Apply(const std::string& id, const std::string& claim_token, const Decide& decide,
-                     const MakeFallback* fallback = nullptr);
-
   // What the statuses reported for a message make of it (NotificationLifecycle::AfterReports):
   // nothing when they change nothing.
   using DecideReported = std::function<std::optional<ReportedChange>(
       const NotificationRecord& current, const std::vector<StatusReport>& reports)>;
-  // A webhook's status event, in one transaction: kept once (false: a replay, nothing changes);
-  // if the message it names is known, every event kept for it is applied (`decide`), with its
-  // fallback email when it failed for good. An event for a message not yet known (the webhook
-  // came before the worker recorded the Cloud API's id) waits for ApplyReports.
+  struct ReportRules {
+    DecideReported decide;
+    MakeFallback fallback;
+  };
+
+  // An attempt's outcome, in one transaction: locks the message while `claim_token` still holds
+  // it (ABORTED "the claim on this notification was lost" when the lease ran out and another
+  // worker took it), asks `decide`, writes the new state, the delivery attempt, drops the
+  // attachment bytes and appends the audit entry the change carries; a change that gives up
+  // with fall_back_to_email queues the email too. A SENT one records the Cloud API's id and
+  // applies the webhook's events already kept for it (`rules`), under that id's lock.
+  absl::Status Apply(const std::string& id, const std::string& claim_token, const Decide& decide,
+                     const ReportRules* rules = nullptr);
+
+  // A webhook's status event, in one transaction under its message id's lock: kept once (false:
+  // a replay, nothing changes); if the message it names is known, every event kept for it is
+  // applied (`rules`), with its fallback email when it failed for good. An event that comes
+  // before the worker recorded the id waits for that transaction, which applies it.
   absl::StatusOr<bool> RecordStatus(const StatusReport& report, absl::Time received_at,
-                                    const DecideReported& decide, const MakeFallback& fallback);
-  // The events kept for `provider_message_id` applied to its message (the worker, right after
-  // it recorded that id).
-  absl::Status ApplyReports(const std::string& provider_message_id, const DecideReported& decide,
-                            const MakeFallback& fallback);
+                                    const ReportRules& rules);
 
  private:
   PgPool* pool_;

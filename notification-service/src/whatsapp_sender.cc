@@ -168,10 +168,12 @@ absl::StatusOr<SendReceipt> WhatsAppSender::Send(const OutgoingMessage& message)
     absl::MutexLock lock(&mu_);
     absl::Time now = clock_->Now();
     if (now < paused_until_) {
-      return WithRetryDelay(TemporaryDeliveryError(
-                                "WhatsApp delivery is paused: the Cloud API refused the access "
-                                "token (error 190); renew SERTEL_NOTIFICATION_WHATSAPP_TOKEN_FILE"),
-                            paused_until_ - now);
+      return WithFailurePolicy(
+          WithRetryDelay(TemporaryDeliveryError(
+                             "WhatsApp delivery is paused: the Cloud API refused the access "
+                             "token (error 190); renew SERTEL_NOTIFICATION_WHATSAPP_TOKEN_FILE"),
+                         paused_until_ - now),
+          FailurePolicy::kPauseChannel);
     }
   }
   absl::StatusOr<nlohmann::json> msg = BuildTemplateMessage(message);
@@ -190,7 +192,9 @@ absl::StatusOr<SendReceipt> WhatsAppSender::Send(const OutgoingMessage& message)
     Metrics::Global().SetGauge("sertel_whatsapp_paused", {}, 1);
     Log::Error("whatsapp_paused", {{"error", std::string(receipt.status().message())},
                                    {"probe_in_s", absl::ToInt64Seconds(options_.token_pause)}});
-    return WithRetryDelay(TemporaryDeliveryError(receipt.status().message()), options_.token_pause);
+    return WithFailurePolicy(
+        WithRetryDelay(TemporaryDeliveryError(receipt.status().message()), options_.token_pause),
+        FailurePolicy::kPauseChannel);
   }
   if (paused_until_ != absl::InfinitePast()) {
     paused_until_ = absl::InfinitePast();

@@ -14,6 +14,7 @@
 #include "common/metrics.h"
 #include "nlohmann/json.hpp"
 #include "notification_lifecycle.h"
+#include "whatsapp_errors.h"
 
 namespace sertel::notification {
 namespace {
@@ -97,8 +98,9 @@ absl::StatusOr<std::vector<StatusReport>> WhatsAppWebhook::ParseStatuses(const s
         r.provider_message_id = StringField(st, "id");
         r.status = StringField(st, "status");
         int64_t seconds = 0;
-        if (!absl::SimpleAtoi(StringField(st, "timestamp"), &seconds)) seconds = 0;
-        r.at = absl::FromUnixSeconds(seconds);
+        r.at = absl::SimpleAtoi(StringField(st, "timestamp"), &seconds) && seconds > 0
+                   ? absl::FromUnixSeconds(seconds)
+                   : absl::InfinitePast();  // Receive takes the time it arrived
         if (r.provider_message_id.empty() || r.provider_message_id.size() > 200 ||
             (r.status != "sent" && r.status != "delivered" && r.status != "read" &&
              r.status != "failed")) {
@@ -132,20 +134,40 @@ HttpReply WhatsAppWebhook::Receive(const HttpRequest& request) {
   }
   absl::StatusOr<std::vector<StatusReport>> reports = ParseStatuses(request.body);
   if (!reports.ok()) return Plain(400, std::string(reports.status().message()) + "\n");
-  const NotificationStore::MakeFallback fallback = [this](const NotificationRecord& whatsapp) {
-    return manager_->FallbackEmail(whatsapp);
-  };
-  for (const StatusReport& report : *reports) {
-    absl::StatusOr<bool> kept =
-        store_->RecordStatus(report, clock_->Now(), &NotificationLifecycle::AfterReports, fallback);
-    if (!kept.ok()) {
+  const NotificationStore::ReportRules rules{
+      .decide = &NotificationLifecycle::AfterReports,
+      .fallback = [this](const NotificationRecord& whatsapp) {
+        return manager_->FallbackEmail(whatsapp);
+      }};
+  for (StatusReport& report : *reports) {
+    if (report.at == absl::InfinitePast()) report.at = clock_->Now();  // no usable timestamp
+    absl::StatusOr<bool> kept = store_->RecordStatus(report, clock_->Now(), rules);
+    if (!kept.ok() && absl::IsUnavailable(kept.status())) {
+      // The database: Meta delivers the batch again, and what was kept is not kept twice.
       Log::Error("whatsapp_webhook_not_stored",
                  {{"provider_message_id", report.provider_message_id},
                   {"error", kept.status().ToString()}});
       return Plain(500, "not stored; deliver again\n");
     }
+    if (!kept.ok()) {
+      // Not the database: delivering it again would fail again and hold up the rest.
+      Metrics::Global().Increment("sertel_whatsapp_webhook_refused_total",
+                                  {{"reason", "unprocessable"}});
+      Log::Error("whatsapp_webhook_event_unprocessable",
+                 {{"provider_message_id", report.provider_message_id},
+                  {"error", kept.status().ToString()}});
+      continue;
+    }
     Metrics::Global().Increment("sertel_whatsapp_status_events_total",
                                 {{"status", report.status}, {"new", *kept ? "true" : "false"}});
+    if (*kept && report.status == "failed" &&
+        FailurePolicyOf(DeliveryErrorForWhatsAppCode(report.error_code, 0, "", std::nullopt)) ==
+            FailurePolicy::kDeadLetter) {
+      Metrics::Global().Increment("sertel_notification_dead_letter_total",
+                                  {{"channel", "WHATSAPP"}, {"reason", "template"}});
+      Log::Error("whatsapp_template_rejected", {{"provider_message_id", report.provider_message_id},
+                                                {"error_code", report.error_code}});
+    }
   }
   return Plain(200, "ok\n");
 }

@@ -33,9 +33,6 @@ class WhatsAppWebhook {
     std::string app_secret;    // SERTEL_NOTIFICATION_WHATSAPP_APP_SECRET_FILE; never logged
     std::string path = "/whatsapp/webhook";
   };
-  // The largest webhook body taken (Meta batches up to 1000 updates; they are small).
-  static constexpr size_t kMaxBodyBytes = 3 << 20;
-
   WhatsAppWebhook(NotificationStore* store, const NotificationManager* manager, Options options,
                   const Clock* clock = SystemClock::Default());
 

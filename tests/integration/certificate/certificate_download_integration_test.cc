@@ -7,8 +7,11 @@
 // changes nothing; only the token's hash is stored, and the outbox holds the link sealed.
 #include <openssl/sha.h>
 
+#include <algorithm>
+
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
 #include "certificate-service/src/download_link.h"
 #include "certificate-service/src/download_route.h"
 #include "common/http_listener.h"
@@ -90,7 +93,9 @@ TEST_F(CertificateDownloadTest, AWhatsAppHandoverCarriesALinkThatGivesTheKeystor
   // A HEAD and a link preview learn only that a page is there; the link stays unused.
   EXPECT_EQ(Fetch("/unduh/" + token, dir_.File("head"), "-I"), "200");
   EXPECT_EQ(Fetch("/unduh/" + token, dir_.File("preview"), "-A 'WhatsApp/2.23.20.0 A'"), "200");
-  EXPECT_EQ(ReadText(dir_.File("preview")).find("BEGIN"), std::string::npos);
+  EXPECT_TRUE(absl::StrContains(ReadText(dir_.File("preview") + ".h"), "text/plain"))
+      << "a page, not the keystore";
+  EXPECT_TRUE(absl::StrContains(ReadText(dir_.File("preview")), "Sertifikat elektronik"));
 
   std::string p12 = dir_.File("holder.p12");
   ASSERT_EQ(Fetch("/unduh/" + token, p12, "-A 'Mozilla/5.0'"), "200");
@@ -141,6 +146,29 @@ TEST_F(CertificateDownloadTest, UnknownMalformedAndExpiredTokensAre404) {
   EXPECT_EQ(Fetch("/unduh/" + token, dir_.File("late")), "404");
   EXPECT_EQ(Scalar("SELECT count(*) FROM certificate.download_links WHERE used_at IS NOT NULL"),
             "0");
+}
+
+// Two downloads with one token at once: the link is locked, exactly one gets the file.
+TEST_F(CertificateDownloadTest, TwoDownloadsAtOnceGiveTheKeystoreOnce) {
+  Issue("app-1");
+  StartListener();
+  v1::Enrollment e;
+  ASSERT_TRUE(HandOver("app-1", v1::CHANNEL_WHATSAPP, &e).ok());
+  std::string token = TokenOf(DeliveredLink("app-1"));
+  std::string out;
+  std::string url = absl::StrCat("https://127.0.0.1:", listener_->port(), "/unduh/", token);
+  ASSERT_EQ(RunCommand(absl::StrCat("for i in 1 2 3 4; do curl -s --cacert ", pki_.ca_cert_path(),
+                                    " -o /dev/null -w '%{http_code}\\n' ", url, " & done; wait"),
+                       &out),
+            0);
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 4) << out;
+  size_t served = 0, gone = 0;
+  for (absl::string_view line : absl::StrSplit(out, '\n', absl::SkipEmpty())) {
+    if (line == "200") ++served;
+    if (line == "410") ++gone;
+  }
+  EXPECT_EQ(served, 1u) << out;
+  EXPECT_EQ(gone, 3u) << out;
 }
 
 TEST_F(CertificateDownloadTest, ARevocationEndsTheLink) {

@@ -469,7 +469,6 @@ TEST_F(DeliveryIntegrationTest, WhatsAppHandoverIsSentWithItsLinkThenDeliveredBy
   r = WaitFor(n.id(), [](const NotificationRecord& x) { return x.read_at.has_value(); });
   EXPECT_EQ(r.status, "DELIVERED");
   EXPECT_TRUE(r.delivered_at.has_value());
-  // The same events again (the platform retries; so may an attacker who saw them) change nothing.
   EXPECT_EQ(Count("SELECT count(*) FROM notification.whatsapp_status_events"), 3);
   v1::Notification proto;
   ToProto(r, &proto);
@@ -505,7 +504,15 @@ TEST_F(DeliveryIntegrationTest, AWebhookWithABadSignatureIs401AndChangesNothing)
   EXPECT_EQ(Count("SELECT count(*) FROM notification.whatsapp_status_events"), 0);
   // Signed right, the same body is taken.
   EXPECT_EQ(post("sha256=" + HmacHex(kAppSecret, body)), "200");
-  EXPECT_EQ(Fetch(n.id()).status, "DELIVERED");
+  NotificationRecord delivered = Fetch(n.id());
+  EXPECT_EQ(delivered.status, "DELIVERED");
+  // Replayed (the platform retries; so may whoever saw it): kept once, nothing changes.
+  EXPECT_EQ(post("sha256=" + HmacHex(kAppSecret, body)), "200");
+  EXPECT_EQ(Count("SELECT count(*) FROM notification.whatsapp_status_events"), 1);
+  EXPECT_EQ(Fetch(n.id()).delivered_at, delivered.delivered_at);
+  EXPECT_EQ(Count("SELECT count(*) FROM notification.audit_log WHERE action = "
+                  "'NOTIFICATION_DELIVERED'"),
+            1);
   // Meta's subscription check: the verify token, compared.
   EXPECT_EQ(RunCommand(absl::StrCat("curl -s '", WebhookUrl(),
                                     "?hub.mode=subscribe&hub.verify_token=", kVerifyToken,
@@ -559,6 +566,7 @@ TEST_F(DeliveryIntegrationTest, WhatsAppBadTokenPausesTheChannelAndFailsNothing)
   EXPECT_TRUE(absl::StrContains(r.last_error, "error 190")) << r.last_error;
   EXPECT_FALSE(absl::StrContains(r.last_error, "wrong-token"));
   EXPECT_TRUE(wa.paused());
+  EXPECT_EQ(r.attempts, 0) << "a pause spends no attempt: a long one fails nothing";
   ASSERT_TRUE(r.next_attempt_at.has_value());
   EXPECT_GE(*r.next_attempt_at - absl::Now(), absl::Minutes(4)) << "waits for the probe";
 }

@@ -285,6 +285,26 @@ TEST(LifecycleTest, ReplaysAndOutOfOrderEventsAreHarmless) {
   EXPECT_FALSE(NotificationLifecycle::AfterReports(failed, {Event("delivered", 2)}).has_value());
 }
 
+TEST(LifecycleTest, APausedChannelSpendsNoAttempt) {
+  NotificationLifecycle rules({.max_attempts = 2});
+  absl::Status paused =
+      WithFailurePolicy(WithRetryDelay(TemporaryDeliveryError("paused: 190"), absl::Minutes(5)),
+                        FailurePolicy::kPauseChannel);
+  DeliveryChange c = rules.AfterAttempt(Claimed(1), paused, kNow, absl::Seconds(3));
+  EXPECT_EQ(c.outcome, DeliveryOutcome::kRetry) << "not FAILED at the attempt cap";
+  EXPECT_EQ(c.attempts, 1);
+  EXPECT_EQ(c.next_attempt_at, kNow + absl::Minutes(5));
+}
+
+TEST(LifecycleTest, AReportedTemporaryFailureQueuesTheMessageAgain) {
+  std::optional<ReportedChange> c =
+      NotificationLifecycle::AfterReports(Sent(), {Event("failed", 3, 131000)});
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->status, kQueued);
+  ASSERT_TRUE(c->next_attempt_at.has_value());
+  EXPECT_EQ(*c->next_attempt_at, kNow + absl::Seconds(3) + absl::Minutes(1));
+}
+
 TEST(LifecycleTest, AReportedFailureFailsTheMessageAndFallsBackWhenThereIsAnAddress) {
   NotificationRecord sent = Sent();
   std::optional<ReportedChange> c =

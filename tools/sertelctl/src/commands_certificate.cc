@@ -48,6 +48,7 @@ int RunSetPassphrase(const Globals& g, const PassphraseOptions& o) {
 
 struct HandOverOptions {
   std::string id, channel;
+  bool link = false;
 };
 
 struct DownloadOptions {
@@ -145,6 +146,9 @@ void AddHandOverCommand(CLI::App* group, Globals& g, int& rc) {
                             "keystore (never the passphrase)");
   cmd->add_option("application_id", o->id, "Application id")->required();
   cmd->add_option("--channel", o->channel, EnumChoices(v1::Channel_descriptor()))->required();
+  cmd->add_flag("--link", o->link,
+                "By email: send a one-time download link instead of the attachment (WhatsApp "
+                "always sends a link)");
   cmd->callback([&g, &rc, o] {
     absl::StatusOr<int> channel = ParseEnumValue(v1::Channel_descriptor(), o->channel);
     if (!channel.ok()) {
@@ -155,12 +159,15 @@ void AddHandOverCommand(CLI::App* group, Globals& g, int& rc) {
     v1::HandOverRequest req;
     req.set_application_id(o->id);
     req.set_channel(static_cast<v1::Channel>(*channel));
+    req.set_download_link(o->link);
     CertificateClient c(g, Service::kCertificate);
     v1::Enrollment reply;
     rc = c.Call([&](auto* ctx) { return c.stub->HandOver(ctx, req, &reply); });
     if (rc == kExitOk) {
       Emit(g, reply, [&](std::ostream& out) {
-        out << "handed over by " << EnumLabel(v1::Channel_descriptor(), *channel) << "\n";
+        out << "handed over by " << EnumLabel(v1::Channel_descriptor(), *channel)
+            << (o->link || *channel == v1::CHANNEL_WHATSAPP ? " (one-time download link)" : "")
+            << "\n";
         if (std::string s = LastStepSentence(reply.timeline()); !s.empty()) out << s << "\n";
       });
     }
