@@ -172,6 +172,61 @@ TEST(CertificateConfigTest, DefaultsWhenOnlyTheRequiredFilesAreGiven) {
   EXPECT_FALSE(c.pkcs12_legacy);
 }
 
+// Issue 18: the download links' settings go together, and a keystore is served over TLS (plain
+// HTTP only on loopback, bound to loopback).
+TEST(CertificateConfigTest, DownloadLinksNeedTheirListenerAndTls) {
+  std::map<std::string, std::string> base = {{"SERTEL_CERTIFICATE_CA_KEY", "/k"},
+                                             {"SERTEL_CERTIFICATE_CA_CERT", "/c"},
+                                             {"SERTEL_CERTIFICATE_ACTIVATION_KEY_FILE", "/a"}};
+  auto with = [&](std::map<std::string, std::string> more) {
+    std::map<std::string, std::string> all = base;
+    all.insert(more.begin(), more.end());
+    return FakeEnv(all);
+  };
+  EnvReader good =
+      with({{"SERTEL_CERTIFICATE_DOWNLOAD_BASE_URL", "https://sertel.kota.go.id/unduh"},
+            {"SERTEL_CERTIFICATE_DOWNLOAD_ADDRESS", "0.0.0.0:8443"},
+            {"SERTEL_CERTIFICATE_DOWNLOAD_TLS_CERT", "/d.pem"},
+            {"SERTEL_CERTIFICATE_DOWNLOAD_TLS_KEY", "/d-key.pem"},
+            {"SERTEL_CERTIFICATE_CODE_CHANNELS", "email,whatsapp"}});
+  CertificateConfig c = CertificateConfig::FromEnv(good);
+  ASSERT_TRUE(good.Finish().ok()) << good.Finish();
+  EXPECT_EQ(c.download_ttl, absl::Hours(24));
+  EXPECT_TRUE(c.code_by_whatsapp);
+  struct Bad {
+    std::map<std::string, std::string> vars;
+    const char* names;
+  };
+  for (const Bad& bad : std::vector<Bad>{
+           {{{"SERTEL_CERTIFICATE_DOWNLOAD_BASE_URL", "http://sertel.kota.go.id/unduh"},
+             {"SERTEL_CERTIFICATE_DOWNLOAD_ADDRESS", "0.0.0.0:8443"}},
+            "SERTEL_CERTIFICATE_DOWNLOAD_BASE_URL"},
+           {{{"SERTEL_CERTIFICATE_DOWNLOAD_BASE_URL", "https://sertel.kota.go.id/un(duh"},
+             {"SERTEL_CERTIFICATE_DOWNLOAD_ADDRESS", "0.0.0.0:8443"},
+             {"SERTEL_CERTIFICATE_DOWNLOAD_TLS_CERT", "/d.pem"},
+             {"SERTEL_CERTIFICATE_DOWNLOAD_TLS_KEY", "/d-key.pem"}},
+            "its path"},
+           {{{"SERTEL_CERTIFICATE_DOWNLOAD_BASE_URL", "http://127.0.0.1:8443/unduh"},
+             {"SERTEL_CERTIFICATE_DOWNLOAD_ADDRESS", "0.0.0.0:8443"}},
+            "loopback only"},
+           {{{"SERTEL_CERTIFICATE_DOWNLOAD_ADDRESS", "0.0.0.0:8443"}},
+            "needs SERTEL_CERTIFICATE_DOWNLOAD_BASE_URL"},
+           {{{"SERTEL_CERTIFICATE_DOWNLOAD_BASE_URL", "https://sertel.kota.go.id/unduh"}},
+            "needs SERTEL_CERTIFICATE_DOWNLOAD_ADDRESS"},
+           {{{"SERTEL_CERTIFICATE_CODE_CHANNELS", "email,sms"}}, "unknown channel"}}) {
+    EnvReader env = with(bad.vars);
+    CertificateConfig::FromEnv(env);
+    absl::Status s = env.Finish();
+    EXPECT_FALSE(s.ok()) << bad.names;
+    EXPECT_TRUE(absl::StrContains(s.message(), bad.names)) << s;
+  }
+  EnvReader loopback =
+      with({{"SERTEL_CERTIFICATE_DOWNLOAD_BASE_URL", "http://127.0.0.1:8443/unduh"},
+            {"SERTEL_CERTIFICATE_DOWNLOAD_ADDRESS", "127.0.0.1:8443"}});
+  CertificateConfig::FromEnv(loopback);
+  EXPECT_TRUE(loopback.Finish().ok()) << loopback.Finish();
+}
+
 TEST(CertificateConfigTest, ReportsEveryBadVariableAtOnce) {
   EnvReader env = FakeEnv({{"SERTEL_CERTIFICATE_VALIDITY", "two years"},
                            {"SERTEL_CERTIFICATE_KEY_ALGORITHM", "DSA-1024"},

@@ -98,6 +98,23 @@ TEST(NotificationConfigTest, WhatsAppOverLoopbackHttpWithItsSecretFilesIsAccepte
   for (const std::string& f : {token, secret, verify}) std::remove(f.c_str());
 }
 
+TEST(NotificationConfigTest, AWebhookPathThatIsNotAPlainPathIsRefused) {
+  std::string token = TempFile("t\n"), secret = TempFile("s\n"), verify = TempFile("v\n");
+  for (const char* path : {"whatsapp", "/wa/(x", "/wa/.*", "/wa hook"}) {
+    EnvReader env = Env({{"SERTEL_NOTIFICATION_WHATSAPP_PHONE_NUMBER_ID", "1234567890"},
+                         {"SERTEL_NOTIFICATION_WHATSAPP_BASE_URL", "http://127.0.0.1:8089"},
+                         {"SERTEL_NOTIFICATION_WHATSAPP_TOKEN_FILE", token},
+                         {"SERTEL_NOTIFICATION_WHATSAPP_APP_SECRET_FILE", secret},
+                         {"SERTEL_NOTIFICATION_WHATSAPP_VERIFY_TOKEN_FILE", verify},
+                         {"SERTEL_NOTIFICATION_WHATSAPP_WEBHOOK_PATH", path}});
+    NotificationConfig::FromEnv(env);
+    absl::Status s = env.Finish();
+    EXPECT_FALSE(s.ok()) << path;
+    EXPECT_NE(s.message().find("SERTEL_NOTIFICATION_WHATSAPP_WEBHOOK_PATH"), std::string::npos);
+  }
+  for (const std::string& f : {token, secret, verify}) std::remove(f.c_str());
+}
+
 // Without its webhook secrets WhatsApp messages would stay SENT for ever: refused at start.
 TEST(NotificationConfigTest, WhatsAppWithoutTheWebhookSecretsIsRefused) {
   std::string token = TempFile("EAAG-token\n");
