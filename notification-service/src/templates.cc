@@ -29,7 +29,18 @@ struct TemplateText {
   const char* name;
   const char* subject;
   const char* body;
+  const char* closing = "";  // a paragraph several texts end with
 };
+
+// Step 7, by attachment or by link: the proof of use (issue 21) and the SOP's warning.
+constexpr const char* kHandoverChecks =
+    "\n"
+    "Sebelum diserahkan, kunci dalam berkas ini telah membuat tanda tangan uji yang\n"
+    "berhasil diverifikasi terhadap CA kami sebagai tanda tangan Anda (nama, NIK dan email).\n"
+    "\n"
+    "Periksa bahwa nama, NIK dan email pada sertifikat sesuai dengan data Anda. Sertifikat\n"
+    "yang tidak sesuai dengan pemiliknya tidak dapat dipakai untuk menandatangani dokumen\n"
+    "secara elektronik; segera hubungi Verifikator jika ada yang tidak sesuai.";
 
 constexpr const char* kFooter =
     "\n\n"
@@ -88,14 +99,8 @@ const TemplateText kTexts[] = {
      "{{application_id}}), nomor seri {{serial}}, berlaku sampai {{not_after}}.\n"
      "Berkas terlampir (PKCS#12) dilindungi passphrase yang Anda masukkan sendiri;\n"
      "passphrase tersebut tidak pernah dikirim oleh kami. Simpan berkas dan passphrase\n"
-     "Anda dengan baik.\n"
-     "\n"
-     "Sebelum diserahkan, kunci dalam berkas ini telah membuat tanda tangan uji yang\n"
-     "berhasil diverifikasi terhadap CA kami sebagai tanda tangan Anda (nama, NIK dan email).\n"
-     "\n"
-     "Periksa bahwa nama, NIK dan email pada sertifikat sesuai dengan data Anda. Sertifikat\n"
-     "yang tidak sesuai dengan pemiliknya tidak dapat dipakai untuk menandatangani dokumen\n"
-     "secara elektronik; segera hubungi Verifikator jika ada yang tidak sesuai."},
+     "Anda dengan baik.\n",
+     kHandoverChecks},
     // SOP step 7 by a one-time link (WhatsApp, whose Cloud API takes no PKCS#12, or email on
     // request): the message carries the link, never the keystore.
     {"CERTIFICATE_HANDOVER+link", "Sertifikat elektronik Anda ({{application_id}})",
@@ -108,14 +113,8 @@ const TemplateText kTexts[] = {
      "\n"
      "Tautan ini hanya dapat dipakai satu kali dan berlaku sampai {{download_expires_at}}.\n"
      "Berkas (PKCS#12) dilindungi passphrase yang Anda masukkan sendiri; passphrase tersebut\n"
-     "tidak pernah dikirim oleh kami. Jangan teruskan tautan ini kepada orang lain.\n"
-     "\n"
-     "Sebelum diserahkan, kunci dalam berkas ini telah membuat tanda tangan uji yang\n"
-     "berhasil diverifikasi terhadap CA kami sebagai tanda tangan Anda (nama, NIK dan email).\n"
-     "\n"
-     "Periksa bahwa nama, NIK dan email pada sertifikat sesuai dengan data Anda. Sertifikat\n"
-     "yang tidak sesuai dengan pemiliknya tidak dapat dipakai untuk menandatangani dokumen\n"
-     "secara elektronik; segera hubungi Verifikator jika ada yang tidak sesuai."},
+     "tidak pernah dikirim oleh kami. Jangan teruskan tautan ini kepada orang lain.\n",
+     kHandoverChecks},
     {"EXPIRY_REMINDER", "Sertifikat elektronik Anda akan berakhir ({{serial}})",
      "Yth. {{full_name}},\n"
      "\n"
@@ -318,7 +317,8 @@ absl::StatusOr<RenderedMessage> RenderTemplate(absl::string_view template_name,
   RenderedMessage out;
   // One pass: a value that itself contains "{{...}}" is not expanded again.
   out.subject = absl::StrReplaceAll(text->subject, replacements);
-  out.body = absl::StrCat(absl::StrReplaceAll(text->body, replacements), kFooter);
+  out.body = absl::StrCat(
+      absl::StrReplaceAll(absl::StrCat(text->body, text->closing), replacements), kFooter);
   if (const WhatsAppTemplateSpec* wa = FindWhatsAppTemplate(template_name); wa != nullptr) {
     for (const std::string& key : wa->body_params) {
       auto it = params.find(key);
