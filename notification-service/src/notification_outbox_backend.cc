@@ -15,14 +15,14 @@ namespace {
 OutboxState StateOf(const std::string& status) {
   if (status == kDelivered) return OutboxState::kDelivered;
   if (status == kFailed) return OutboxState::kDead;
-  return OutboxState::kPending;  // QUEUED, SENDING
+  return OutboxState::kPending;  // QUEUED, SENDING, SENT (waiting for WhatsApp's report)
 }
 
 // The notification statuses an outbox state stands for (empty: any).
 std::vector<std::string> StatusesOf(OutboxState state) {
   switch (state) {
     case OutboxState::kPending:
-      return {kQueued, kSending};
+      return {kQueued, kSending, kSent};
     case OutboxState::kDelivered:
       return {kDelivered};
     case OutboxState::kDead:

@@ -138,6 +138,23 @@ TEST_F(NotificationOutboxAdminTest, FailedMessageIsADeadRowOfItsApplication) {
   EXPECT_TRUE(pending->rows.empty());
 }
 
+// A WhatsApp message waiting for its delivery report is still on its way: an operator sees it
+// among the pending rows, not lost between them.
+TEST_F(NotificationOutboxAdminTest, ASentMessageWaitingForItsReportIsPending) {
+  const std::string app = NewUuid();
+  const std::string id = Queue(app, /*with_keystore=*/false);
+  Sql(
+      absl::StrCat("UPDATE notification.notifications SET status = 'SENT', provider_message_id = "
+                   "'wamid.x' WHERE id = '",
+                   id, "' RETURNING 1"));
+  absl::StatusOr<OutboxPage> pending =
+      admin_->List({.state = OutboxState::kPending, .application_id = app});
+  ASSERT_TRUE(pending.ok()) << pending.status();
+  ASSERT_EQ(pending->rows.size(), 1u);
+  EXPECT_EQ(pending->rows[0].state, OutboxState::kPending);
+  EXPECT_TRUE(Dead(app).empty());
+}
+
 TEST_F(NotificationOutboxAdminTest, RetryStartsANewRoundAndKeepsEveryAttempt) {
   const std::string app = NewUuid();
   const std::string id = Queue(app, /*with_keystore=*/false);
