@@ -249,7 +249,7 @@ class Webhooks:
             self.context = ssl.create_default_context(cafile=self.args.webhook_ca or None)
         self.log_path = os.path.join(self.args.dir, "webhooks.jsonl")
         self.verify_lock = threading.Lock()
-        self.verified = None  # None: not tried yet; True / False: the handshake's outcome
+        self.verified = None  # None: not tried yet; True / False: the last handshake's outcome
 
     def schedule(self, wamid, to, category):
         threading.Thread(target=self.run, args=(wamid, to, category), daemon=True).start()
@@ -328,7 +328,8 @@ class Webhooks:
         if not self.args.webhook_verify_token:
             return True
         with self.verify_lock:
-            if self.verified is None:
+            # Tried again until it succeeds (the endpoint may be restarting, as Meta's is retried).
+            if self.verified is not True:
                 challenge = str(secrets.randbelow(10**9))
                 query = urllib.parse.urlencode({"hub.mode": "subscribe",
                                                 "hub.challenge": challenge,
