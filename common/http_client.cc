@@ -85,8 +85,7 @@ absl::Status CheckProviderUrl(absl::string_view url) {
   }
   if (!https && host != "127.0.0.1" && host != "[::1]" && host != "localhost") {
     return absl::InvalidArgumentError(
-        absl::StrCat("http:// is allowed only to a loopback host, not ", host,
-                     " (use https:// for the identity provider)"));
+        absl::StrCat("http:// is allowed only to a loopback host, not ", host, " (use https://)"));
   }
   return absl::OkStatus();
 }

@@ -27,7 +27,8 @@ struct HttpResponse {
 };
 
 // OK for https://host/... and for http:// to 127.0.0.1, [::1] or localhost; INVALID_ARGUMENT
-// otherwise (a token or key fetched in clear could be swapped on the way).
+// otherwise (a token or key fetched in clear could be swapped on the way). Also the rule for
+// the URLs sertel hands out (a handover's download link).
 absl::Status CheckProviderUrl(absl::string_view url);
 
 class HttpClient {

@@ -25,13 +25,13 @@
 namespace sertel {
 
 struct HttpRequest {
-  std::string method;  // "GET", "POST"
-  std::string path;    // without the query
-  std::string remote_addr;
-  std::vector<std::string> matches;          // the route pattern's captures; [0] is the whole path
-  std::map<std::string, std::string> query;  // the first value of each query parameter
-  std::string body;                          // the raw bytes (a webhook's signature covers them)
-  std::function<std::string(absl::string_view)> header;  // "" when absent; case-insensitive
+  std::string method = {};  // "GET", "POST"
+  std::string path = {};    // without the query
+  std::string remote_addr = {};
+  std::vector<std::string> matches = {};  // the route pattern's captures; [0] is the whole path
+  std::map<std::string, std::string> query = {};  // the first value of each query parameter
+  std::string body = {};  // the raw bytes (a webhook's signature covers them)
+  std::function<std::string(absl::string_view)> header = {};  // "" when absent; case-insensitive
 };
 
 struct HttpReply {

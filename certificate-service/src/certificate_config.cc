@@ -5,6 +5,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/http_client.h"
+#include "download_link.h"
 
 namespace sertel::certificate {
 
@@ -60,20 +62,15 @@ void ReadDownloadSettings(EnvReader& env, CertificateConfig& c) {
     }
     return;
   }
-  absl::string_view rest = url;
-  bool https = absl::ConsumePrefix(&rest, "https://");
-  bool http = !https && absl::ConsumePrefix(&rest, "http://");
-  absl::string_view host = rest.substr(0, rest.find('/'));
-  if (size_t colon = host.rfind(':'); colon != absl::string_view::npos && host.back() != ']') {
-    host = host.substr(0, colon);
+  // https, or http to a loopback host only (common/http_client.h), never with user info.
+  if (absl::Status s = CheckProviderUrl(url); !s.ok()) {
+    env.AddError(absl::StrCat("SERTEL_CERTIFICATE_DOWNLOAD_BASE_URL: ", s.message()));
   }
-  if ((!https && !(http && IsLoopbackHost(host))) || host.empty()) {
-    env.AddError(absl::StrCat("SERTEL_CERTIFICATE_DOWNLOAD_BASE_URL: \"", url,
-                              "\" must be an https URL (http only on loopback)"));
-  }
-  for (char ch : rest.substr(host.size())) {
+  const bool http = absl::StartsWithIgnoreCase(url, "http://");
+  // The path becomes the listener's route pattern (download_route.h).
+  for (char ch : DownloadPathPrefix(url)) {
     if (!absl::ascii_isalnum(static_cast<unsigned char>(ch)) && ch != '/' && ch != '-' &&
-        ch != '_' && ch != ':') {
+        ch != '_') {
       env.AddError(absl::StrCat("SERTEL_CERTIFICATE_DOWNLOAD_BASE_URL: \"", url,
                                 "\": its path may hold letters, digits, '/', '-' and '_' only"));
       break;
@@ -95,7 +92,7 @@ void ReadDownloadSettings(EnvReader& env, CertificateConfig& c) {
         "SERTEL_CERTIFICATE_DOWNLOAD_ADDRESS: without TLS the download listener binds to "
         "loopback only (127.0.0.1, localhost, [::1])");
   }
-  if (c.download_tls_cert_file.empty() && !(http && IsLoopbackHost(host))) {
+  if (c.download_tls_cert_file.empty() && !http) {
     env.AddError(
         "the download listener serves keystores: SERTEL_CERTIFICATE_DOWNLOAD_TLS_CERT and "
         "SERTEL_CERTIFICATE_DOWNLOAD_TLS_KEY are required (plain HTTP only for a loopback base "

@@ -14,6 +14,7 @@
 #include "absl/time/time.h"
 #include "common/field_rules.h"
 #include "common/field_violations.h"
+#include "common/http_client.h"
 #include "whatsapp_templates.h"
 
 namespace sertel::notification {
@@ -255,11 +256,8 @@ absl::Status CheckTemplateParams(absl::string_view template_name, const Template
     }
     if (has_link) {
       const std::string& url = params.at(spec->link_param);
-      bool https = absl::StartsWith(url, "https://");
-      bool loopback = absl::StartsWith(url, "http://127.0.0.1") ||
-                      absl::StartsWith(url, "http://localhost") ||
-                      absl::StartsWith(url, "http://[::1]");
-      if ((!https && !loopback) || url.find('/', url.find("://") + 3) == std::string::npos) {
+      // The same rule as the URLs sertel fetches: https, http only to a loopback host.
+      if (!CheckProviderUrl(url).ok() || url.find('/', url.find("://") + 3) == std::string::npos) {
         v.Add(absl::StrCat("params.", spec->link_param),
               "must be an https URL ending in the link's token");
       }

@@ -51,9 +51,9 @@ std::map<std::string, WhatsAppTemplate> DefaultWhatsAppTemplates();
 struct WhatsAppOptions {
   std::string base_url = "https://graph.facebook.com";
   std::string api_version = "v21.0";
-  std::string phone_number_id;
-  std::string token;    // from SERTEL_NOTIFICATION_WHATSAPP_TOKEN_FILE; never logged
-  std::string ca_file;  // empty: the system's CA store
+  std::string phone_number_id = {};
+  std::string token = {};    // from SERTEL_NOTIFICATION_WHATSAPP_TOKEN_FILE; never logged
+  std::string ca_file = {};  // empty: the system's CA store
   std::map<std::string, WhatsAppTemplate> templates = DefaultWhatsAppTemplates();
   absl::Duration timeout = absl::Seconds(60);
   // After a 190 (token expired), how long every message waits before one probes the API again.

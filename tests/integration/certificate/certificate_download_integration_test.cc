@@ -22,8 +22,10 @@ namespace {
 
 class CertificateDownloadTest : public CertificateIntegrationTest {
  protected:
-  void StartListener(DownloadRoute::Options options = {.path_prefix = "/unduh"}) {
-    route_ = std::make_unique<DownloadRoute>(&managers_->handover, options, &clock_);
+  void StartListener(DownloadRoute::Options options = {.path_prefix = "/unduh"},
+                     HandoverManager* handover = nullptr) {
+    route_ = std::make_unique<DownloadRoute>(handover != nullptr ? handover : &managers_->handover,
+                                             options, &clock_);
     listener_ =
         std::make_unique<HttpListener>(HttpListenerOptions{.address = "127.0.0.1:0",
                                                            .tls_cert_file = pki_.server_cert_path(),
@@ -187,6 +189,32 @@ TEST_F(CertificateDownloadTest, AnAddressThatAsksTooOftenIsRefused) {
   for (int i = 0; i < 3; ++i) EXPECT_EQ(Fetch("/unduh/x", dir_.File("n")), "404");
   EXPECT_EQ(Fetch("/unduh/x", dir_.File("n")), "429");
   EXPECT_TRUE(absl::StrContains(ReadText(dir_.File("n") + ".h"), "Retry-After: 60"));
+}
+
+// The database out of reach (its only connection taken): 503, nothing used up; the same link
+// works once the database answers again.
+TEST_F(CertificateDownloadTest, TheDatabaseDownIs503AndTheLinkStaysGood) {
+  Issue("app-1");
+  v1::Enrollment e;
+  ASSERT_TRUE(HandOver("app-1", v1::CHANNEL_WHATSAPP, &e).ok());
+  std::string token = TokenOf(DeliveredLink("app-1"));
+  auto one = PgPool::Create({.url = db_.url(),
+                             .schema = "certificate",
+                             .size = 1,
+                             .acquire_timeout = absl::Milliseconds(100),
+                             .on_connect = nullptr});
+  ASSERT_TRUE(one.ok()) << one.status();
+  CertificateStore store(one->get(), audit_.get());
+  HandoverManager handover(&store, ca_.get(), codes_.get(), settings_, &clock_);
+  StartListener({.path_prefix = "/unduh"}, &handover);
+  {
+    absl::StatusOr<PgPool::Lease> held = (*one)->Acquire();
+    ASSERT_TRUE(held.ok()) << held.status();
+    EXPECT_EQ(Fetch("/unduh/" + token, dir_.File("down")), "503");
+  }
+  EXPECT_EQ(Scalar("SELECT count(*) FROM certificate.download_links WHERE used_at IS NOT NULL"),
+            "0");
+  EXPECT_EQ(Fetch("/unduh/" + token, dir_.File("up")), "200");
 }
 
 // Without SERTEL_CERTIFICATE_DOWNLOAD_BASE_URL a WhatsApp handover cannot carry the keystore:

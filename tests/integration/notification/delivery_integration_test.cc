@@ -523,6 +523,47 @@ TEST_F(DeliveryIntegrationTest, AWebhookWithABadSignatureIs401AndChangesNothing)
             "403");
 }
 
+// The database out of reach: 500, so that Meta delivers the batch again; nothing is kept, and
+// the same batch is taken once the database answers.
+TEST_F(DeliveryIntegrationTest, AWebhookWhileTheDatabaseIsDownIs500AndIsTakenAgainLater) {
+  StartWebhook();
+  auto stub = StartStub(StrictStub({}, /*webhook=*/false));
+  v1::Notification n = Queue(HandoverByLink("app-13"));
+  SmtpSender smtp = Smtp(FreePort());
+  WhatsAppSender wa = WhatsApp(stub->port());
+  DeliveryWorker worker(store_.get(), manager_.get(), &smtp, &wa, worker_options_);
+  ASSERT_EQ(worker.RunOnce().value_or(-1), 1);
+  NotificationRecord r = Fetch(n.id());
+  ASSERT_EQ(r.status, "SENT") << r.last_error;
+  std::string body = absl::StrCat(
+      R"({"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages",)",
+      R"("value":{"messaging_product":"whatsapp","statuses":[{"id":")", r.provider_message_id,
+      R"(","status":"delivered","timestamp":"1700000000","recipient_id":"6281234567890"}]}}]}]})");
+  const std::string signature = "sha256=" + HmacHex(kAppSecret, body);
+  HttpRequest post{.method = "POST", .path = "/whatsapp/webhook", .body = body};
+  post.header = [&](absl::string_view name) {
+    return name == "X-Hub-Signature-256" ? signature : std::string();
+  };
+  auto one = PgPool::Create({.url = db_.url(),
+                             .schema = "notification",
+                             .size = 1,
+                             .acquire_timeout = absl::Milliseconds(100),
+                             .on_connect = nullptr});
+  ASSERT_TRUE(one.ok()) << one.status();
+  NotificationStore store(one->get(), &audit_);
+  WhatsAppWebhook down(&store, manager_.get(),
+                       {.verify_token = kVerifyToken, .app_secret = kAppSecret});
+  {
+    absl::StatusOr<PgPool::Lease> held = (*one)->Acquire();
+    ASSERT_TRUE(held.ok()) << held.status();
+    EXPECT_EQ(down.Receive(post).status, 500);
+  }
+  EXPECT_EQ(Count("SELECT count(*) FROM notification.whatsapp_status_events"), 0);
+  EXPECT_EQ(Fetch(n.id()).status, "SENT");
+  EXPECT_EQ(down.Receive(post).status, 200);
+  EXPECT_EQ(Fetch(n.id()).status, "DELIVERED");
+}
+
 // 131026 reported by webhook: final for WhatsApp, and the same message goes by email.
 TEST_F(DeliveryIntegrationTest, AFailed131026FromTheWebhookFallsBackToEmail) {
   StartWebhook();

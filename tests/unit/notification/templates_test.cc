@@ -82,6 +82,17 @@ TEST(TemplatesTest, ALinkNeedsItsExpiryAndHttps) {
   p["download_url"] = "http://sertel.kota.go.id/unduh/x";
   EXPECT_EQ(CheckTemplateParams("CERTIFICATE_HANDOVER", p).code(),
             absl::StatusCode::kInvalidArgument);
+  for (const char* bad : {"http://127.0.0.1.evil.example/unduh/x", "https://user@host/unduh/x",
+                          "https://sertel.kota.go.id", "javascript:alert(1)"}) {
+    p = HandoverByLinkParams();
+    p["download_url"] = bad;
+    EXPECT_EQ(CheckTemplateParams("CERTIFICATE_HANDOVER", p).code(),
+              absl::StatusCode::kInvalidArgument)
+        << bad;
+  }
+  p = HandoverByLinkParams();
+  p["download_url"] = "http://127.0.0.1:8443/unduh/tok";
+  EXPECT_TRUE(CheckTemplateParams("CERTIFICATE_HANDOVER", p).ok()) << "loopback, for the tests";
   p = HandoverByLinkParams();
   p.erase("download_url");
   EXPECT_EQ(CheckTemplateParams("CERTIFICATE_HANDOVER", p).code(),
