@@ -177,6 +177,23 @@ class DeliveryIntegrationTest : public ::testing::Test {
     (*r.mutable_params())["download_expires_at"] = "2026-12-04T03:00:00Z";
     return r;
   }
+  // A handover by link the (strict) stub accepted, with no webhook of its own: SENT.
+  NotificationRecord SentHandover(const std::string& app) {
+    auto stub = StartStub(StrictStub({}, /*webhook=*/false));
+    v1::Notification n = Queue(HandoverByLink(app));
+    SmtpSender smtp = Smtp(FreePort());
+    WhatsAppSender wa = WhatsApp(stub->port());
+    DeliveryWorker worker(store_.get(), manager_.get(), &smtp, &wa, worker_options_);
+    EXPECT_EQ(worker.RunOnce().value_or(-1), 1);
+    return Fetch(n.id());
+  }
+  // A webhook body as Meta sends it: one "delivered" status for `wamid`.
+  static std::string DeliveredEvent(const std::string& wamid) {
+    return absl::StrCat(
+        R"({"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":)",
+        R"("messages","value":{"messaging_product":"whatsapp","statuses":[{"id":")", wamid,
+        R"(","status":"delivered","timestamp":"1700000000","recipient_id":"6281234567890"}]}}]}]})");
+  }
   static constexpr char kAppSecret[] = "test-app-secret";
   static constexpr char kVerifyToken[] = "test-verify-token";
   static constexpr char kToken[] = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcd";
@@ -477,18 +494,11 @@ TEST_F(DeliveryIntegrationTest, WhatsAppHandoverIsSentWithItsLinkThenDeliveredBy
 
 TEST_F(DeliveryIntegrationTest, AWebhookWithABadSignatureIs401AndChangesNothing) {
   StartWebhook();
-  auto stub = StartStub(StrictStub({}, /*webhook=*/false));
-  v1::Notification n = Queue(HandoverByLink("app-7"));
-  SmtpSender smtp = Smtp(FreePort());
-  WhatsAppSender wa = WhatsApp(stub->port());
-  DeliveryWorker worker(store_.get(), manager_.get(), &smtp, &wa, worker_options_);
-  ASSERT_EQ(worker.RunOnce().value_or(-1), 1);
-  NotificationRecord r = Fetch(n.id());
+  NotificationRecord r = SentHandover("app-7");
   ASSERT_EQ(r.status, "SENT") << r.last_error;
-  std::string body = absl::StrCat(
-      R"({"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages",)",
-      R"("value":{"messaging_product":"whatsapp","statuses":[{"id":")", r.provider_message_id,
-      R"(","status":"delivered","timestamp":"1700000000","recipient_id":"6281234567890"}]}}]}]})");
+  v1::Notification n;
+  n.set_id(r.id);
+  std::string body = DeliveredEvent(r.provider_message_id);
   std::string file = (dir_ / "event.json").string();
   std::ofstream(file) << body;
   auto post = [&](const std::string& signature) {
@@ -527,18 +537,11 @@ TEST_F(DeliveryIntegrationTest, AWebhookWithABadSignatureIs401AndChangesNothing)
 // the same batch is taken once the database answers.
 TEST_F(DeliveryIntegrationTest, AWebhookWhileTheDatabaseIsDownIs500AndIsTakenAgainLater) {
   StartWebhook();
-  auto stub = StartStub(StrictStub({}, /*webhook=*/false));
-  v1::Notification n = Queue(HandoverByLink("app-13"));
-  SmtpSender smtp = Smtp(FreePort());
-  WhatsAppSender wa = WhatsApp(stub->port());
-  DeliveryWorker worker(store_.get(), manager_.get(), &smtp, &wa, worker_options_);
-  ASSERT_EQ(worker.RunOnce().value_or(-1), 1);
-  NotificationRecord r = Fetch(n.id());
+  NotificationRecord r = SentHandover("app-13");
   ASSERT_EQ(r.status, "SENT") << r.last_error;
-  std::string body = absl::StrCat(
-      R"({"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages",)",
-      R"("value":{"messaging_product":"whatsapp","statuses":[{"id":")", r.provider_message_id,
-      R"(","status":"delivered","timestamp":"1700000000","recipient_id":"6281234567890"}]}}]}]})");
+  v1::Notification n;
+  n.set_id(r.id);
+  std::string body = DeliveredEvent(r.provider_message_id);
   const std::string signature = "sha256=" + HmacHex(kAppSecret, body);
   HttpRequest post{.method = "POST", .path = "/whatsapp/webhook", .body = body};
   post.header = [&](absl::string_view name) {
