@@ -9,11 +9,16 @@
 
 namespace sertel {
 
-std::string WithConnectTimeout(const std::string& url, int seconds) {
+std::string WithConnectOption(const std::string& url, const std::string& key,
+                              const std::string& value) {
   if (absl::StartsWith(url, "postgres://") || absl::StartsWith(url, "postgresql://")) {
-    return absl::StrCat(url, absl::StrContains(url, "?") ? "&" : "?", "connect_timeout=", seconds);
+    return absl::StrCat(url, absl::StrContains(url, "?") ? "&" : "?", key, "=", value);
   }
-  return absl::StrCat(url, " connect_timeout=", seconds);
+  return absl::StrCat(url, " ", key, "=", value);
+}
+
+std::string WithConnectTimeout(const std::string& url, int seconds) {
+  return WithConnectOption(url, "connect_timeout", absl::StrCat(seconds));
 }
 
 DatabaseWatch::DatabaseWatch(std::string url, PgPool* pool, std::function<void(bool)> on_change,

@@ -28,6 +28,10 @@ namespace sertel {
 // `url` with a connect timeout of `seconds` (libpq's connect_timeout), in the URL's own syntax
 // (URI or key=value).
 std::string WithConnectTimeout(const std::string& url, int seconds);
+// `url` with one more libpq connection parameter `key`=`value` (a plain word), in the URL's own
+// syntax.
+std::string WithConnectOption(const std::string& url, const std::string& key,
+                              const std::string& value);
 
 class DatabaseWatch {
  public:

@@ -134,6 +134,14 @@ CertificateConfig CertificateConfig::FromEnv(EnvReader& env) {
   c.expiry_reminder =
       DurationOrDays(env, "SERTEL_CERTIFICATE_EXPIRY_REMINDER", c.expiry_reminder, "30d");
   c.job_interval = DurationOrDays(env, "SERTEL_CERTIFICATE_JOB_INTERVAL", c.job_interval, "1h");
+  c.snapshot_max_staleness = DurationOrDays(env, "SERTEL_CERTIFICATE_SNAPSHOT_MAX_STALENESS",
+                                            c.snapshot_max_staleness, "10s");
+  if (c.snapshot_max_staleness < absl::Seconds(2)) {
+    env.AddError(
+        "SERTEL_CERTIFICATE_SNAPSHOT_MAX_STALENESS must be at least 2s (the heartbeat is 1s)");
+  }
+  c.snapshot_reload =
+      DurationOrDays(env, "SERTEL_CERTIFICATE_SNAPSHOT_RELOAD", c.snapshot_reload, "5m");
   c.crl_url = env.String("SERTEL_CERTIFICATE_CRL_URL", "");
   c.crl_validity = DurationOrDays(env, "SERTEL_CERTIFICATE_CRL_VALIDITY", c.crl_validity, "7d");
   ReadDownloadSettings(env, c);

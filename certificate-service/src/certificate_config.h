@@ -36,8 +36,13 @@ struct CertificateConfig {
   absl::Duration keystore_retention = absl::Hours(24 * 30);
   absl::Duration expiry_reminder = absl::Hours(24 * 30);  // SERTEL_CERTIFICATE_EXPIRY_REMINDER
   absl::Duration job_interval = absl::Hours(1);           // SERTEL_CERTIFICATE_JOB_INTERVAL
-  std::string crl_url;                                    // SERTEL_CERTIFICATE_CRL_URL
-  absl::Duration crl_validity = absl::Hours(24 * 7);      // SERTEL_CERTIFICATE_CRL_VALIDITY
+  // CheckCertificate's in-memory snapshot (issue 22, certificate_snapshot.h): answers only while
+  // confirmed current within SERTEL_CERTIFICATE_SNAPSHOT_MAX_STALENESS (else UNAVAILABLE),
+  // reloaded whole every SERTEL_CERTIFICATE_SNAPSHOT_RELOAD besides the database's notices.
+  absl::Duration snapshot_max_staleness = absl::Seconds(10);
+  absl::Duration snapshot_reload = absl::Minutes(5);
+  std::string crl_url;                                // SERTEL_CERTIFICATE_CRL_URL
+  absl::Duration crl_validity = absl::Hours(24 * 7);  // SERTEL_CERTIFICATE_CRL_VALIDITY
   // Handover by one-time link (issue 18; docs/whatsapp.md). The link is
   // <SERTEL_CERTIFICATE_DOWNLOAD_BASE_URL>/<token> (https; http only on loopback), valid for
   // SERTEL_CERTIFICATE_DOWNLOAD_TTL; served by an HTTPS listener on

@@ -4,7 +4,7 @@
 // checks, statistics and reports, the jobs' operations).
 //
 //   CertificateManagers managers(&store, ca.get(), &codes, KeyGenerator(alg),
-//                                Pkcs12Sealer({}), settings, &clock);
+//                                Pkcs12Sealer({}), settings, &clock, &snapshot);
 //   managers.handover.HandOver(caller, app_id, channel);
 #pragma once
 
@@ -28,11 +28,12 @@ namespace sertel::certificate {
 struct CertificateManagers {
   CertificateManagers(CertificateStore* store, CertificateAuthority* ca,
                       const ActivationCodes* codes, KeyGenerator keys, Pkcs12Sealer sealer,
-                      const ManagerSettings& settings, const Clock* clock)
+                      const ManagerSettings& settings, const Clock* clock,
+                      const CertificateSnapshot* snapshot)
       : enrollment(store, ca, codes, keys, sealer, settings, clock),
         handover(store, ca, codes, settings, clock),
         revocation(store, ca, settings, clock),
-        checks(store, ca, clock),
+        checks(store, ca, clock, snapshot),
         documents(&checks, clock),
         reports(store, clock),
         maintenance(store, settings, clock) {}

@@ -48,7 +48,7 @@ struct Actor {
 // the unit's name in the certificate's subject OU (Applicant.certificate_ou, or the unit itself
 // from callers older than the registry).
 struct HolderRecord {
-  std::string nik, nip, full_name, email, phone, unit, position, certificate_ou;
+  std::string nik{}, nip{}, full_name{}, email{}, phone{}, unit{}, position{}, certificate_ou{};
   bool operator==(const HolderRecord& other) const = default;
 };
 // What the certificate says of its holder: CN, serialNumber, SAN email and OU.

@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "certificate_queries.h"
 #include "common/audit_log.h"
 #include "common/log.h"
@@ -39,14 +40,18 @@ class OptionalMicros {
   std::optional<std::string> text_;
 };
 
+// The holder's columns, each named `prefix` + the field ("holder_nik" or "nik").
+HolderRecord ReadHolder(const pqxx::row& r, const std::string& prefix) {
+  auto text = [&](const char* name) { return r[prefix + name].as<std::string>(); };
+  return {text("nik"),   text("nip"),  text("full_name"), text("email"),
+          text("phone"), text("unit"), text("position"),  text("certificate_ou")};
+}
+
 EnrollmentRecord ReadEnrollment(const pqxx::row& r) {
   EnrollmentRecord e;
   e.application_id = r["application_id"].as<std::string>();
   e.request_id = r["request_id"].as<std::string>();
-  e.holder = {r["nik"].as<std::string>(),       r["nip"].as<std::string>(),
-              r["full_name"].as<std::string>(), r["email"].as<std::string>(),
-              r["phone"].as<std::string>(),     r["unit"].as<std::string>(),
-              r["position"].as<std::string>(),  r["certificate_ou"].as<std::string>()};
+  e.holder = ReadHolder(r, "");
   e.state = ParseEnrollmentState(r["status"].as<std::string>()).value_or(EnrollmentState::kRevoked);
   e.version = r["version"].as<int64_t>();
   if (!r["activation_hash"].is_null()) {
@@ -270,6 +275,7 @@ absl::StatusOr<EnrollmentRecord> CertificateStore::ApplyChange(const std::string
   struct Applied {
     EnrollmentRecord after;
     absl::Status answer;
+    bool touches_holder = false;  // a new enrollment, certificate or revocation
   };
   absl::StatusOr<Applied> applied =
       pool_->InTransaction<Applied>([&](pqxx::work& tx) -> absl::StatusOr<Applied> {
@@ -287,11 +293,40 @@ absl::StatusOr<EnrollmentRecord> CertificateStore::ApplyChange(const std::string
         std::optional<EnrollmentRecord> after =
             LoadEnrollment(tx, queries::kSelectEnrollment, app, /*with_timeline=*/true);
         if (!after.has_value()) return NoEnrollment(app);
-        return Applied{std::move(*after), change->answer};
+        bool touches_holder = change->kind == EnrollmentChange::Kind::kInsert ||
+                              change->issuance.has_value() || change->revocation.has_value();
+        return Applied{std::move(*after), change->answer, touches_holder};
       });
   if (!applied.ok()) return applied.status();
+  // A change the snapshot must see (the triggers of migration V006 notify the other replicas).
+  if (on_holder_change_ && applied->touches_holder) on_holder_change_(applied->after.holder.nik);
   if (!applied->answer.ok()) return applied->answer;
   return std::move(applied->after);
+}
+
+absl::StatusOr<SnapshotRows> CertificateStore::LoadSnapshotRows(
+    const std::vector<std::string>* niks) {
+  return pool_->InTransaction<SnapshotRows>([&](pqxx::work& tx) -> absl::StatusOr<SnapshotRows> {
+    SnapshotRows rows;
+    std::string array;
+    if (niks != nullptr) {
+      // NIKs are 16 digits (checked on every write), so the array literal needs no quoting.
+      array = absl::StrCat("{", absl::StrJoin(*niks, ","), "}");
+    }
+    pqxx::result certificates =
+        niks == nullptr ? RunQuery(tx, queries::kSelectSnapshotCertificates)
+                        : RunQuery(tx, queries::kSelectSnapshotCertificatesOfNiks, array);
+    rows.certificates.reserve(certificates.size());
+    for (const pqxx::row& r : certificates) {
+      rows.certificates.push_back({ReadCertificate(r), ReadHolder(r, "holder_")});
+    }
+    pqxx::result holders = niks == nullptr
+                               ? RunQuery(tx, queries::kSelectLatestHolders)
+                               : RunQuery(tx, queries::kSelectLatestHoldersOfNiks, array);
+    rows.latest_holders.reserve(holders.size());
+    for (const pqxx::row& r : holders) rows.latest_holders.push_back(ReadHolder(r, "holder_"));
+    return rows;
+  });
 }
 
 absl::StatusOr<std::optional<SeenRequest>> CertificateStore::FindRequest(const RequestKey& key) {

@@ -20,6 +20,7 @@
 #include "absl/time/time.h"
 #include "certificate_authority.h"
 #include "certificate_records.h"
+#include "certificate_snapshot.h"
 #include "common/change_records.h"
 
 namespace sertel {
@@ -75,6 +76,16 @@ class CertificateStore {
   // An audit entry on its own (a keystore download changes nothing else).
   absl::Status AppendAudit(const AuditEntry& entry);
 
+  // What CheckCertificate's snapshot holds (certificate_snapshot.h), in one transaction: all of
+  // it (`niks` null) or the rows of those NIKs.
+  absl::StatusOr<SnapshotRows> LoadSnapshotRows(const std::vector<std::string>* niks);
+  // Called with the holder's NIK after a committed change that the snapshot must see (an
+  // enrollment started, a certificate issued or revoked): this replica sees its own writes at
+  // once, the others through the database's notices (snapshot_listener.h).
+  void SetOnHolderChange(std::function<void(const std::string& nik)> fn) {
+    on_holder_change_ = std::move(fn);
+  }
+
   absl::StatusOr<CertificateRecord> GetCertificateBySerial(const std::string& serial);
   absl::StatusOr<CertificateRecord> GetCertificateByApplication(const std::string& application_id);
   // The sealed PKCS#12, or nullopt once purged.
@@ -116,6 +127,7 @@ class CertificateStore {
 
   PgPool* pool_;
   const AuditLog* audit_;
+  std::function<void(const std::string&)> on_holder_change_;
   absl::Mutex key_mu_;
   std::optional<std::string> request_hash_key_ ABSL_GUARDED_BY(key_mu_);
 };

@@ -103,10 +103,12 @@ absl::StatusOr<CheckOutcome> CheckManager::CheckCertificate(const std::string& c
                "the certificate's signature does not chain to an issuing CA of the agency");
     return out;
   }
+  absl::StatusOr<CertificateSnapshot::Version> records = snapshot_->Current();
+  if (!records.ok()) return records.status();
   absl::Time now = clock_->Now();
   AddFindings(out, CertificateMatcher::CheckItself(cert, now));
   CertificateFacts facts = CertificateMatcher::ReadFacts(cert);
-  if (absl::Status s = CompareWithRecords(facts, expected_nik, now, out); !s.ok()) return s;
+  CompareWithRecords(**records, cert, facts, now, out);
   if (!expected_nik.empty() && facts.nik != expected_nik) {
     AddFinding(out, FindingCode::kNikMismatch,
                "the subject's serialNumber differs from expected_nik");
@@ -114,38 +116,31 @@ absl::StatusOr<CheckOutcome> CheckManager::CheckCertificate(const std::string& c
   return out;
 }
 
-absl::Status CheckManager::CompareWithRecords(const CertificateFacts& facts,
-                                              const std::string& expected_nik, absl::Time now,
-                                              CheckOutcome& out) {
-  std::optional<HolderRecord> holder;
-  absl::StatusOr<CertificateRecord> record = store_->GetCertificateBySerial(facts.serial_hex);
-  if (!record.ok() && !absl::IsNotFound(record.status())) return record.status();
-  if (record.ok() && record->sha256_fingerprint == facts.sha256_fingerprint) {
-    out.certificate = CertificateView{*record, EnrollmentLifecycle::StatusAt(*record, now)};
-    if (record->revoked_at.has_value() && *record->revoked_at <= now) {
+void CheckManager::CompareWithRecords(const SnapshotData& records, X509* cert,
+                                      const CertificateFacts& facts, absl::Time now,
+                                      CheckOutcome& out) {
+  const HolderRecord* holder = nullptr;
+  const SnapshotCertificate* ours = records.Find(facts.serial_hex);
+  if (ours != nullptr && ours->certificate.sha256_fingerprint == facts.sha256_fingerprint) {
+    CertificateRecord record = ours->certificate;
+    record.certificate_pem = CertificateToPem(cert);  // the same DER as the one we stored
+    out.certificate = CertificateView{record, EnrollmentLifecycle::StatusAt(record, now)};
+    if (record.revoked_at.has_value() && *record.revoked_at <= now) {
       AddFinding(out, FindingCode::kRevoked,
-                 absl::StrCat("revoked at ", Rfc3339(*record->revoked_at)));
+                 absl::StrCat("revoked at ", Rfc3339(*record.revoked_at)));
     }
-    absl::StatusOr<EnrollmentRecord> e = store_->GetEnrollment(record->application_id);
-    if (!e.ok()) return e.status();
-    holder = e->holder;
+    holder = &ours->holder;
   } else {
     AddFinding(out, FindingCode::kUnknownHolder,
                "our records hold no certificate with this serial and fingerprint");
     // Still compare with the person it claims to be, when we know them.
     // Only the NIK the certificate itself names: a caller's expected_nik must not choose whose
     // record is compared (that would tell them who holds a NIK).
-    const std::string& nik = facts.nik;
-    if (!nik.empty()) {
-      absl::StatusOr<std::optional<EnrollmentRecord>> e = store_->FindLatestByNik(nik);
-      if (!e.ok()) return e.status();
-      if (e->has_value()) holder = (*e)->holder;
-    }
+    if (!facts.nik.empty()) holder = records.LatestHolder(facts.nik);
   }
-  if (holder.has_value()) {
+  if (holder != nullptr) {
     AddFindings(out, CertificateMatcher::CompareHolder(facts, IdentityOf(*holder)));
   }
-  return absl::OkStatus();
 }
 
 }  // namespace sertel::certificate

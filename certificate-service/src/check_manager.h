@@ -1,9 +1,10 @@
 // The SOP's warning as an API: "a certificate that does not match its owner leaves the owner
 // unable to sign". Looks certificates up (by application or serial) and checks any PEM
 // certificate against our CA, the clock, our records and the holder it names, returning every
-// finding.
+// finding. CheckCertificate reads our records from the in-memory snapshot only (issue 22: no
+// database round trip per check); GetCertificate reads the database.
 //
-//   CheckManager m(&store, ca.get(), &clock);
+//   CheckManager m(&store, ca.get(), &clock, &snapshot);
 //   absl::StatusOr<CheckOutcome> r = m.CheckCertificate(pem, "3171014101900001");
 #pragma once
 
@@ -13,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "certificate_authority.h"
 #include "certificate_records.h"
+#include "certificate_snapshot.h"
 #include "certificate_store.h"
 #include "common/clock.h"
 
@@ -22,8 +24,9 @@ class CheckManager {
  public:
   static constexpr size_t kMaxPemBytes = 64 << 10;
 
-  CheckManager(CertificateStore* store, CertificateAuthority* ca, const Clock* clock)
-      : store_(store), ca_(ca), clock_(clock) {}
+  CheckManager(CertificateStore* store, CertificateAuthority* ca, const Clock* clock,
+               const CertificateSnapshot* snapshot)
+      : store_(store), ca_(ca), clock_(clock), snapshot_(snapshot) {}
 
   // The issuing CAs this one replaced (SERTEL_CERTIFICATE_RETIRED_CA_CERTS): certificates they
   // issued while they were valid are still ours, so a CA rotation does not flag them.
@@ -35,19 +38,22 @@ class CheckManager {
   // Exactly one certificate per PEM (more is MALFORMED). A certificate no issuing CA of ours
   // signed gets NOT_ISSUED_BY_CA and nothing else: no finding about any holder, so the check is
   // no oracle for who holds a NIK. Ours are checked against our records and the holder.
-  // `expected_nik` (optional) is compared with the certificate's serialNumber too.
+  // `expected_nik` (optional) is compared with the certificate's serialNumber too. UNAVAILABLE
+  // when the snapshot is not current (certificate_snapshot.h).
+  // Certificates of ours: their record is the snapshot's, with the PEM given.
   absl::StatusOr<CheckOutcome> CheckCertificate(const std::string& certificate_pem,
                                                 const std::string& expected_nik);
 
  private:
   // Our record of the certificate and the holder to compare it with: the enrollment's, or for a
   // certificate we do not know, the latest enrollment of the person it claims to be.
-  absl::Status CompareWithRecords(const CertificateFacts& facts, const std::string& expected_nik,
-                                  absl::Time now, CheckOutcome& out);
+  void CompareWithRecords(const SnapshotData& records, X509* cert, const CertificateFacts& facts,
+                          absl::Time now, CheckOutcome& out);
 
   CertificateStore* store_;
   CertificateAuthority* ca_;
   const Clock* clock_;
+  const CertificateSnapshot* snapshot_;
   std::vector<X509Ptr> retired_;
 };
 

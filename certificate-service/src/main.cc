@@ -20,6 +20,7 @@
 #include "kdf_self_test.h"
 #include "notification_client.h"
 #include "process_hygiene.h"
+#include "snapshot_listener.h"
 
 namespace sertel::certificate {
 const std::vector<Migration>& Migrations();
@@ -81,10 +82,20 @@ int main(int argc, char** argv) {
 
   const AuditLog& audit = (*rt)->audit();
   CertificateStore store(&(*rt)->pool(), &audit);
+  // Issue 22: CheckCertificate and VerifyDocument answer from memory, kept current by the
+  // database's notices (snapshot_listener.h); this replica's own writes at once.
+  CertificateSnapshot snapshot(own.snapshot_max_staleness);
+  SnapshotListener snapshot_listener({.url = (*rt)->config().database.url,
+                                      .schema = (*rt)->config().database.schema,
+                                      .heartbeat = absl::Seconds(1),
+                                      .full_reload = own.snapshot_reload},
+                                     &store, &snapshot);
+  store.SetOnHolderChange([&](const std::string& nik) { snapshot_listener.Refresh(nik); });
+  if (absl::Status s = snapshot_listener.Start(); !s.ok()) return ServiceRuntime::ExitWith(s);
   CertificateManagers managers(
       &store, ca->get(), &*codes, KeyGenerator(own.key_algorithm),
       Pkcs12Sealer({.iterations = own.pkcs12_iterations, .legacy = own.pkcs12_legacy}),
-      SettingsFrom(own), SystemClock::Default());
+      SettingsFrom(own), SystemClock::Default(), &snapshot);
   if (!own.retired_ca_certs_file.empty()) {
     absl::StatusOr<std::string> pem = ReadFile(own.retired_ca_certs_file);
     if (!pem.ok()) return ServiceRuntime::ExitWith(pem.status());
@@ -144,5 +155,6 @@ int main(int argc, char** argv) {
   int code = (*rt)->Serve({&impl});
   jobs.Stop();
   if (downloads) downloads->Stop();
+  snapshot_listener.Stop();
   return code;
 }

@@ -222,7 +222,7 @@ TEST_F(CertificateDownloadTest, TheDatabaseDownIs503AndTheLinkStaysGood) {
 TEST_F(CertificateDownloadTest, AWhatsAppHandoverWithoutTheDownloadServiceIsRefused) {
   Issue("app-1");
   HandoverManager without(store_.get(), ca_.get(), codes_.get(), ManagerSettings{}, &clock_);
-  Principal verifier{.sub = "verifier-1", .roles = {Role::kVerifier}};
+  Principal verifier{.sub = "verifier-1", .nik = "", .roles = {Role::kVerifier}};
   absl::StatusOr<EnrollmentRecord> r = without.HandOver(verifier, "app-1", 2 /* WHATSAPP */);
   EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_TRUE(absl::StrContains(r.status().message(), "SERTEL_CERTIFICATE_DOWNLOAD_BASE_URL"));

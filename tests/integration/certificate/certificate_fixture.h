@@ -34,6 +34,7 @@
 #include "notification_client.h"
 #include "sertel/v1/intake.grpc.pb.h"
 #include "sertel/v1/notification.grpc.pb.h"
+#include "snapshot_listener.h"
 #include "tests/harness/test_database.h"
 #include "tests/harness/test_pki.h"
 #include "tests/harness/test_server.h"
@@ -138,10 +139,18 @@ class CertificateIntegrationTest : public ::testing::Test {
     ca_ = std::move(*ca);
     codes_ = std::make_unique<ActivationCodes>(std::string(32, 'K'));
     audit_ = std::make_unique<AuditLog>(sertel::testing::TestAuditKey(), &clock_);
+    snapshot_listener_.reset();
     store_ = std::make_unique<CertificateStore>(pool_.get(), audit_.get());
+    // CheckCertificate's snapshot, kept current as in the service (snapshot_listener.h).
+    snapshot_ = std::make_unique<CertificateSnapshot>(absl::Seconds(10));
+    snapshot_listener_ = std::make_unique<SnapshotListener>(
+        SnapshotListener::Options{.url = db_.url(), .schema = "certificate"}, store_.get(),
+        snapshot_.get());
+    store_->SetOnHolderChange([this](const std::string& nik) { snapshot_listener_->Refresh(nik); });
+    ASSERT_TRUE(snapshot_listener_->Start().ok());
     managers_ = std::make_unique<CertificateManagers>(
         store_.get(), ca_.get(), codes_.get(), KeyGenerator(algorithm),
-        Pkcs12Sealer({.iterations = 2048}), settings_, &clock_);
+        Pkcs12Sealer({.iterations = 2048}), settings_, &clock_, snapshot_.get());
     authn_ = sertel::testing::MakeTestAuthenticator(pki_);
     impl_ = std::make_unique<CertificateServiceImpl>(managers_.get(), authn_.get());
     server_ = std::make_unique<sertel::testing::TestServer>(
@@ -338,6 +347,8 @@ class CertificateIntegrationTest : public ::testing::Test {
   std::unique_ptr<ActivationCodes> codes_;
   std::unique_ptr<AuditLog> audit_;
   std::unique_ptr<CertificateStore> store_;
+  std::unique_ptr<CertificateSnapshot> snapshot_;
+  std::unique_ptr<SnapshotListener> snapshot_listener_;
   std::unique_ptr<CertificateManagers> managers_;
   std::unique_ptr<Authenticator> authn_;
   std::unique_ptr<CertificateServiceImpl> impl_;

@@ -1,0 +1,93 @@
+#include "certificate_snapshot.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "common/metrics.h"
+
+namespace sertel::certificate {
+
+const SnapshotCertificate* SnapshotData::Find(const std::string& serial) const {
+  auto it = by_serial_.find(serial);
+  return it == by_serial_.end() ? nullptr : it->second.get();
+}
+
+const HolderRecord* SnapshotData::LatestHolder(const std::string& nik) const {
+  auto it = latest_by_nik_.find(nik);
+  return it == latest_by_nik_.end() ? nullptr : it->second.get();
+}
+
+absl::StatusOr<CertificateSnapshot::Version> CertificateSnapshot::Current() const {
+  absl::Time now = clock_->Now();
+  Version v;
+  absl::Time fresh;
+  {
+    absl::MutexLock lock(&mu_);
+    v = current_;
+    fresh = fresh_as_of_;
+  }
+  if (v == nullptr) {
+    return absl::UnavailableError("the certificate records are not loaded yet; try again");
+  }
+  if (now - fresh > max_staleness_) {
+    return absl::UnavailableError(absl::StrCat(
+        "the certificate records are not current (last confirmed ",
+        absl::FormatDuration(absl::Trunc(now - fresh, absl::Seconds(1))), " ago); try again"));
+  }
+  return v;
+}
+
+void CertificateSnapshot::ReplaceAll(SnapshotRows rows, absl::Time as_of) {
+  auto next = std::make_shared<SnapshotData>();
+  next->by_serial_.reserve(rows.certificates.size());
+  for (SnapshotCertificate& c : rows.certificates) {
+    std::string serial = c.certificate.serial;
+    next->by_serial_[serial] = std::make_shared<const SnapshotCertificate>(std::move(c));
+  }
+  for (HolderRecord& h : rows.latest_holders) {
+    std::string nik = h.nik;
+    next->latest_by_nik_[nik] = std::make_shared<const HolderRecord>(std::move(h));
+  }
+  absl::MutexLock lock(&mu_);
+  Publish(std::move(next));
+  fresh_as_of_ = std::max(fresh_as_of_, as_of);
+  Metrics::Global().SetGauge("sertel_certificate_snapshot_fresh_as_of_seconds", {},
+                             absl::ToDoubleSeconds(as_of - absl::UnixEpoch()));
+}
+
+void CertificateSnapshot::ReplaceNiks(const std::vector<std::string>& niks, SnapshotRows rows) {
+  absl::MutexLock lock(&mu_);
+  auto next = current_ == nullptr ? std::make_shared<SnapshotData>()
+                                  : std::make_shared<SnapshotData>(*current_);
+  for (const std::string& nik : niks) next->latest_by_nik_.erase(nik);
+  for (SnapshotCertificate& c : rows.certificates) {
+    std::string serial = c.certificate.serial;
+    next->by_serial_[serial] = std::make_shared<const SnapshotCertificate>(std::move(c));
+  }
+  for (HolderRecord& h : rows.latest_holders) {
+    std::string nik = h.nik;
+    next->latest_by_nik_[nik] = std::make_shared<const HolderRecord>(std::move(h));
+  }
+  Publish(std::move(next));
+}
+
+void CertificateSnapshot::ConfirmFresh(absl::Time as_of) {
+  absl::MutexLock lock(&mu_);
+  if (current_ == nullptr || as_of <= fresh_as_of_) return;
+  fresh_as_of_ = as_of;
+  Metrics::Global().SetGauge("sertel_certificate_snapshot_fresh_as_of_seconds", {},
+                             absl::ToDoubleSeconds(as_of - absl::UnixEpoch()));
+}
+
+absl::Time CertificateSnapshot::fresh_as_of() const {
+  absl::MutexLock lock(&mu_);
+  return fresh_as_of_;
+}
+
+void CertificateSnapshot::Publish(std::shared_ptr<SnapshotData> next) {
+  Metrics::Global().SetGauge("sertel_certificate_snapshot_certificates", {},
+                             static_cast<double>(next->by_serial_.size()));
+  current_ = std::move(next);
+}
+
+}  // namespace sertel::certificate
