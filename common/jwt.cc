@@ -3,6 +3,7 @@
 #include <openssl/bn.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
+#include <openssl/sha.h>
 
 #include <cmath>
 #include <cstring>
@@ -17,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/verified_token_cache.h"
 
 namespace sertel {
 namespace {
@@ -239,7 +241,10 @@ std::optional<std::string> JwtClaimMapping::MapRole(absl::string_view provider_r
 JwtVerifier::JwtVerifier(std::shared_ptr<JwtKeySource> keys, Options options, const Clock* clock)
     : keys_(std::move(keys)),
       options_(std::move(options)),
-      clock_(clock != nullptr ? clock : SystemClock::Default()) {}
+      clock_(clock != nullptr ? clock : SystemClock::Default()),
+      cache_(std::make_unique<VerifiedTokenCache>(options_.cache_capacity)) {}
+
+JwtVerifier::~JwtVerifier() = default;
 
 absl::StatusOr<std::unique_ptr<JwtVerifier>> JwtVerifier::Create(std::shared_ptr<JwtKeySource> keys,
                                                                  Options options,
@@ -375,6 +380,33 @@ absl::Status JwtVerifier::CheckClaims(const JwtClaims& claims) const {
 
 absl::StatusOr<JwtClaims> JwtVerifier::Verify(absl::string_view token) const {
   if (token.size() > options_.max_token_bytes) return Unauthenticated("token too large");
+  unsigned char digest_bytes[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(), digest_bytes);
+  const std::string digest(reinterpret_cast<const char*>(digest_bytes), sizeof digest_bytes);
+  if (std::optional<VerifiedToken> hit = cache_->Find(digest); hit.has_value()) {
+    // The same bytes verified before: good while the same keys still stand for its kid and
+    // its times still pass.
+    std::optional<absl::string_view> kid;
+    if (hit->kid.has_value()) kid = *hit->kid;
+    if (keys_->KeysFor(kid) == hit->keys) {
+      absl::Status s = CheckClaims(hit->claims);
+      if (s.ok()) return std::move(hit->claims);
+      cache_->Erase(digest);
+      return s;
+    }
+    cache_->Erase(digest);
+  }
+  VerifiedToken verified;
+  absl::StatusOr<JwtClaims> claims = VerifyUncached(token, &verified);
+  if (claims.ok()) {
+    verified.claims = *claims;
+    cache_->Insert(digest, std::move(verified), clock_->Now());
+  }
+  return claims;
+}
+
+absl::StatusOr<JwtClaims> JwtVerifier::VerifyUncached(absl::string_view token,
+                                                      VerifiedToken* verified) const {
   // RFC 7515 §7.1: BASE64URL(header) '.' BASE64URL(payload) '.' BASE64URL(signature).
   std::vector<absl::string_view> parts = absl::StrSplit(token, '.');
   if (parts.size() != 3) return Unauthenticated("not a signed JWT (three segments expected)");
@@ -401,6 +433,8 @@ absl::StatusOr<JwtClaims> JwtVerifier::Verify(absl::string_view token) const {
     if (!VerifySignature(*keys, header->kind, signing_input, *signature)) {
       return Unauthenticated("signature does not verify");
     }
+    verified->kid = header->kid;
+    verified->keys = keys;
     // Only a payload with a valid signature is read.
     std::optional<Json> payload = DecodeJsonObject(parts[1]);
     if (!payload) return Unauthenticated("payload is not base64url JSON object");

@@ -24,15 +24,18 @@
 
 namespace sertel {
 
+class VerifiedTokenCache;
+struct VerifiedToken;
+
 // The claims sertel reads. `roles` are sertel's role names ("VERIFIER") found under the configured
 // claim path and prefix, unknown names included (Authenticator ignores them). Times are NumericDate
 // (RFC 7519 §2): seconds since the epoch; 0 means absent for nbf and iat.
 struct JwtClaims {
-  std::string iss;
-  std::string sub;
-  std::string nik;  // the applicant's national identity number, when the subject is a citizen
-  std::vector<std::string> aud;
-  std::vector<std::string> roles;
+  std::string iss{};
+  std::string sub{};
+  std::string nik{};  // the applicant's national identity number, when the subject is a citizen
+  std::vector<std::string> aud{};
+  std::vector<std::string> roles{};
   int64_t exp = 0;
   int64_t nbf = 0;
   int64_t iat = 0;
@@ -79,7 +82,7 @@ struct JwtClaimMapping {
   std::string roles_claim =
       "roles";  // dotted path: "realm_access.roles", "resource_access.sertel.roles"
   std::string nik_claim = "nik";  // dotted path to a string
-  std::string role_prefix;        // "sertel-": the provider's "sertel-verifier" is VERIFIER
+  std::string role_prefix{};      // "sertel-": the provider's "sertel-verifier" is VERIFIER
 
   // OK when both paths are non-empty dotted names (no empty segment).
   absl::Status Check() const;
@@ -90,15 +93,17 @@ struct JwtClaimMapping {
 };
 
 // Verifies compact-serialised JWS tokens (RFC 7515 §7.1) against the keys of a JwtKeySource.
-// Thread-safe; immutable after construction.
+// Thread-safe; its only state is the cache of tokens it verified (common/verified_token_cache.h:
+// a token reused by its caller is verified once; exp, nbf and the key set checked on every use).
 class JwtVerifier {
  public:
   struct Options {
-    std::string issuer;  // required; compared exactly with "iss"
+    std::string issuer{};  // required; compared exactly with "iss"
     std::string audience = "sertel";
     absl::Duration leeway = absl::Seconds(30);  // clock skew allowed on exp and nbf
     size_t max_token_bytes = 8192;
-    JwtClaimMapping claims;
+    JwtClaimMapping claims{};
+    size_t cache_capacity = 4096;  // verified tokens kept; 0: verify every time
   };
 
   // `keys` must not be null. `clock` must outlive the verifier; nullptr: SystemClock::Default().
@@ -118,6 +123,10 @@ class JwtVerifier {
   // never quotes the token.
   absl::StatusOr<JwtClaims> Verify(absl::string_view token) const;
 
+  // The tokens it verified (tests and metrics).
+  const VerifiedTokenCache& cache() const { return *cache_; }
+
+  ~JwtVerifier();
   JwtVerifier(const JwtVerifier&) = delete;
   JwtVerifier& operator=(const JwtVerifier&) = delete;
 
@@ -138,10 +147,13 @@ class JwtVerifier {
   static absl::StatusOr<Header> CheckHeader(absl::string_view encoded_header);
   // exp/nbf against the clock, iss, aud and sub against the options (RFC 7519 section 4.1).
   absl::Status CheckClaims(const JwtClaims& claims) const;
+  // The whole verification; `verified` gets the kid and the key set that verified the token.
+  absl::StatusOr<JwtClaims> VerifyUncached(absl::string_view token, VerifiedToken* verified) const;
 
   std::shared_ptr<JwtKeySource> keys_;
   Options options_;
   const Clock* clock_;
+  std::unique_ptr<VerifiedTokenCache> cache_;
 };
 
 // The claims of a token read WITHOUT checking its signature, times, issuer or audience: for a

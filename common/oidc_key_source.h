@@ -31,8 +31,8 @@ namespace sertel {
 class OidcKeySource final : public JwtKeySource {
  public:
   struct Options {
-    std::string issuer;   // SERTEL_OIDC_ISSUER
-    std::string ca_file;  // SERTEL_OIDC_CA_FILE; "" means the system trust store
+    std::string issuer{};   // SERTEL_OIDC_ISSUER
+    std::string ca_file{};  // SERTEL_OIDC_CA_FILE; "" means the system trust store
     absl::Duration refresh_interval = absl::Minutes(10);  // SERTEL_OIDC_REFRESH_INTERVAL
     absl::Duration min_refresh_gap = absl::Seconds(30);
     absl::Duration fetch_timeout = absl::Seconds(5);

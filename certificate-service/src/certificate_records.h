@@ -28,6 +28,9 @@ std::optional<EnrollmentState> ParseEnrollmentState(const std::string& s);
 // The numbers equal sertel.v1.CertificateStatus.
 enum class CertificateStatus { kValid = 1, kRevoked = 2, kExpired = 3 };
 
+// sertel.v1.RevocationReason's UNSPECIFIED_REASON (RFC 5280's unspecified, code 0).
+constexpr int kUnspecifiedRevocationReason = 1;
+
 // sertel.v1.RevocationReason's name for its number ("REVOCATION_REASON_KEY_COMPROMISE"), nullopt
 // for a number that is not an RFC 5280 reason we accept (0, 8 removeFromCRL, 9 unused).
 std::optional<std::string> RevocationReasonName(int reason);

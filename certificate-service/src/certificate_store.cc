@@ -161,6 +161,8 @@ void InsertIssuance(pqxx::work& tx, const std::string& app, const Issuance& issu
            c.subject, Micros(c.not_before), Micros(c.not_after), c.sha256_fingerprint,
            c.certificate_pem, c.key_algorithm, Micros(c.issued_at),
            c.proof_of_use.has_value() ? proof.c_str() : nullptr);
+  // No keystore when the proof of use failed (EnrollmentLifecycle::Issue).
+  if (issued.pkcs12.empty()) return;
   RunQuery(tx, queries::kInsertKeystore, app, pqxx::binarystring(issued.pkcs12),
            Micros(c.issued_at));
 }

@@ -1,11 +1,14 @@
 #include "enrollment_lifecycle.h"
 
+#include <openssl/crypto.h>
+
 #include <algorithm>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/field_violations.h"
 #include "common/progress_report.h"
+#include "proof_of_use.h"
 
 namespace sertel::certificate {
 namespace {
@@ -296,20 +299,35 @@ absl::StatusOr<EnrollmentChange> EnrollmentLifecycle::Issue(const EnrollmentReco
     return ChangedMeanwhile();
   }
   const CertificateRecord& c = issuance.certificate;
-  EnrollmentChange change = StepOf(*current, EnrollmentState::kIssued, now);
+  // SOP warning: a certificate whose test signature failed leaves its owner unable to sign. It
+  // is kept on record and revoked in the same change (on the CRL, never counted as a holder,
+  // never handed over), and its keystore is not kept at all.
+  absl::Status proof = ProofOfUse::RequirePassed(c.proof_of_use);
+  EnrollmentChange change =
+      StepOf(*current, proof.ok() ? EnrollmentState::kIssued : EnrollmentState::kRevoked, now);
   change.after.activation_hash.clear();  // single-use
   change.after.certificate_serial = c.serial;
   change.after.issued_at = now;
-  change.after.keystore_available = true;
+  change.after.keystore_available = proof.ok();
+  std::string note =
+      proof.ok() ? "" : absl::StrCat(proof.message(), "; the certificate was revoked at once");
   change.entry =
-      TimelineRecord{6, "ISSUED", actor.sub, actor.role, "", now, now - current->created_at};
+      TimelineRecord{6, "ISSUED", actor.sub, actor.role, note, now, now - current->created_at};
   change.audit = EnrollmentAudit(actor, "CERTIFICATE_ISSUED", current->application_id,
                                  {{"serial", c.serial},
                                   {"sha256_fingerprint", c.sha256_fingerprint},
                                   {"key_algorithm", c.key_algorithm},
-                                  {"pkcs12_legacy", pkcs12_legacy}});
+                                  {"pkcs12_legacy", pkcs12_legacy},
+                                  {"proof_of_use", proof.ok() ? "PASSED" : "FAILED"}});
+  if (!proof.ok()) {
+    change.revocation =
+        Revocation{.serial = c.serial, .reason = kUnspecifiedRevocationReason, .at = now};
+    OPENSSL_cleanse(issuance.pkcs12.data(), issuance.pkcs12.size());
+    issuance.pkcs12.clear();
+  }
   change.issuance = std::move(issuance);
-  change.outbox.push_back(ProgressItem(change.after, ApplicationStatus::kIssued, now));
+  change.outbox.push_back(ProgressItem(
+      change.after, proof.ok() ? ApplicationStatus::kIssued : ApplicationStatus::kRevoked, now));
   return change;
 }
 

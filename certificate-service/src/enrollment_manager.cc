@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "common/uuid.h"
 #include "proof_of_use.h"
+#include "revocation_manager.h"
 
 namespace sertel::certificate {
 namespace {
@@ -236,19 +237,23 @@ absl::StatusOr<CertificateView> EnrollmentManager::SetPassphrase(const Principal
   absl::StatusOr<Issuance> issuance = IssueAndSeal(*tried, passphrase, now);
   if (!issuance.ok()) return issuance.status();
 
-  absl::StatusOr<EnrollmentRecord> done =
-      ApplyWithKey(store_, application_id, *key, claim, /*mark_done=*/true, now, &replayed,
-                   [&](const EnrollmentRecord* current) -> absl::StatusOr<EnrollmentChange> {
-                     return lifecycle_.Issue(current, tried->version, *issuance,
-                                             sealer_.options().legacy, actor, now);
-                   });
+  // Used only when the proof of use failed: the certificate is revoked in the same change.
+  CrlSigner crl = CrlSignerAt(ca_, now, settings_.crl_validity);
+  absl::StatusOr<EnrollmentRecord> done = ApplyWithKey(
+      store_, application_id, *key, claim, /*mark_done=*/true, now, &replayed,
+      [&](const EnrollmentRecord* current) -> absl::StatusOr<EnrollmentChange> {
+        return lifecycle_.Issue(current, tried->version, *issuance, sealer_.options().legacy, actor,
+                                now);
+      },
+      &crl);
   if (!done.ok()) return done.status();
   stored = true;
   // Our claim was taken over and the same request finished meanwhile: its certificate.
   if (replayed) return CertificateOf(application_id);
-  const CertificateRecord& c = issuance->certificate;
-  Log::Info("certificate_issued", {{"application_id", application_id}, {"serial", c.serial}});
-  return CertificateView{c, EnrollmentLifecycle::StatusAt(c, clock_->Now())};
+  Log::Info("certificate_issued",
+            {{"application_id", application_id}, {"serial", issuance->certificate.serial}});
+  // As stored (revoked at once when the proof of use failed).
+  return CertificateOf(application_id);
 }
 
 absl::StatusOr<EnrollmentRecord> EnrollmentManager::CheckPassphraseRequest(

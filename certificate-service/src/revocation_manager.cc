@@ -56,14 +56,18 @@ absl::StatusOr<std::string> RevocationManager::CurrentCrl() {
   return crl;
 }
 
-CrlSigner RevocationManager::SignerAt(absl::Time this_update) const {
-  absl::Time next_update = this_update + crl_validity_;
+CrlSigner CrlSignerAt(CertificateAuthority* ca, absl::Time this_update, absl::Duration validity) {
+  absl::Time next_update = this_update + validity;
   return {.this_update = this_update,
           .next_update = next_update,
-          .sign = [this, this_update, next_update](const std::vector<RevokedEntry>& entries,
-                                                   int64_t number) -> absl::StatusOr<std::string> {
-            return ca_->MakeCrl(entries, number, this_update, next_update);
+          .sign = [ca, this_update, next_update](const std::vector<RevokedEntry>& entries,
+                                                 int64_t number) -> absl::StatusOr<std::string> {
+            return ca->MakeCrl(entries, number, this_update, next_update);
           }};
+}
+
+CrlSigner RevocationManager::SignerAt(absl::Time this_update) const {
+  return CrlSignerAt(ca_, this_update, crl_validity_);
 }
 
 }  // namespace sertel::certificate

@@ -158,6 +158,7 @@ class SopEndToEnd(unittest.TestCase):
         self.assertEqual(len(mails), 1, "exactly one hand-over email")
         p12s = [c for n, _, c in mails[0].attachments() if (n or "").lower().endswith(".p12")]
         self.assertEqual(len(p12s), 1)
+        a["emailed_p12"] = p12s[0]
         self.assertNotIn(sc.STRONG_PASSPHRASE, mails[0].text(), "the passphrase is never sent")
         opens, wrong_refused, info = sc.openssl_pkcs12_opens(p12s[0], sc.STRONG_PASSPHRASE)
         self.assertTrue(opens, "the mailed PKCS#12 opens with the passphrase:\n" + info)
@@ -405,6 +406,52 @@ class SopEndToEnd(unittest.TestCase):
         self.assertRpcError(code.NOT_FOUND, s.disposition.GetCase,
                             m.disposition_pb2.GetCaseRequest(application_id=str(uuid.uuid4())),
                             metadata=s.md("AUDITOR"), timeout=10)
+
+    # -- 5. a document signed with the keystore handed over by email (after test_1) -----------
+    def test_5_document_signed_with_the_handed_over_keystore(self):
+        """Issue 21: the holder imports the emailed PKCS#12 into NSS and signs a PDF with
+        pdfsig; VerifyDocument names the holder (TOTAL_PASSED), a changed byte is TOTAL_FAILED,
+        a self-made certificate is NOT_ISSUED_BY_CA, and after a revocation a new check reports
+        it (the revocation revokes A: test_8 and test_9 only read its timeline)."""
+        if len(SopEndToEnd.happy) != 2:
+            self.skipTest("the happy path did not complete")
+        s, m = self.s, self.m
+        c = m.certificate_pb2
+        a = SopEndToEnd.happy["A"]
+        pdf = sc.make_pdf("surat tugas nomor 800/123")
+        signed = sc.sign_pdf_with_nss(a["emailed_p12"], sc.STRONG_PASSPHRASE, pdf)
+
+        def verify(doc, nik=""):
+            return s.certificate.VerifyDocument(c.VerifyDocumentRequest(pdf=doc, expected_nik=nik),
+                                                metadata=s.md("AUDITOR"), timeout=30)
+        v = verify(signed, a["applicant"].nik)
+        self.assertEqual(v.indication, c.INDICATION_TOTAL_PASSED, str(v))
+        self.assertEqual(len(v.signatures), 1)
+        self.assertEqual(v.signatures[0].signer.full_name, a["applicant"].full_name)
+        self.assertEqual(v.signatures[0].signer.nik, a["applicant"].nik)
+        self.assertEqual(v.signatures[0].signer.serial, a["serial"])
+
+        tampered = signed.replace(b"800/123", b"800/124", 1)
+        self.assertNotEqual(tampered, signed)
+        t = verify(tampered, a["applicant"].nik)
+        self.assertEqual(t.indication, c.INDICATION_TOTAL_FAILED, str(t))
+        self.assertFalse(t.signatures[0].intact)
+
+        forged = sc.sign_pdf_with_nss(sc.self_made_p12(a["applicant"].full_name,
+                                                       a["applicant"].nik, "Uji-1"), "Uji-1", pdf)
+        f = verify(forged, a["applicant"].nik)
+        self.assertNotEqual(f.indication, c.INDICATION_TOTAL_PASSED, str(f))
+        self.assertFalse(f.signatures[0].issued_by_ca)
+        self.assertIn(c.FINDING_CODE_NOT_ISSUED_BY_CA, [x.code for x in f.signatures[0].findings])
+
+        s.certificate.RevokeCertificate(
+            c.RevokeCertificateRequest(serial=a["serial"],
+                                       reason=c.REVOCATION_REASON_KEY_COMPROMISE),
+            metadata=s.md("VERIFIER"), timeout=15)
+        r = verify(signed, a["applicant"].nik)
+        self.assertNotEqual(r.indication, c.INDICATION_TOTAL_PASSED, str(r))
+        self.assertEqual(r.signatures[0].status_now, c.CERTIFICATE_STATUS_REVOKED, str(r))
+        self.assertIn(c.FINDING_CODE_REVOKED, [x.code for x in r.signatures[0].findings])
 
     # -- 8. the timeline of a handed-over application (after test_1) ---------------------------
     def test_8_timeline_covers_all_seven_steps(self):

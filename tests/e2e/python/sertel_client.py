@@ -539,6 +539,52 @@ def openssl_pkcs12_opens(p12_bytes, passphrase):
         shutil.rmtree(d, True)
 
 
+def sign_pdf_with_nss(p12_bytes, passphrase, pdf_bytes):
+    """The PDF signed as a holder's own software would (issue 21): the keystore imported into a
+    new NSS database with pk12util (the library behind Firefox, Thunderbird and LibreOffice),
+    then poppler's pdfsig -add-signature with the key it holds."""
+    d = tempfile.mkdtemp(prefix="sertel-sign.")
+    try:
+        for name, data, mode in (("holder.p12", p12_bytes, "wb"), ("in.pdf", pdf_bytes, "wb"),
+                                 ("pass", passphrase, "w")):
+            with open(os.path.join(d, name), mode) as f:
+                f.write(data)
+        os.chmod(os.path.join(d, "pass"), 0o600)
+        script = ("set -e; mkdir nss; certutil -N -d sql:nss --empty-password;"
+                  " pk12util -i holder.p12 -d sql:nss -w pass;"
+                  " nick=$(certutil -L -d sql:nss | grep 'u,u,u' | head -1 |"
+                  " sed -E 's/[[:space:]]+[^[:space:]]+$//');"
+                  " pdfsig -add-signature -nssdir sql:nss -nick \"$nick\" in.pdf signed.pdf")
+        r = subprocess.run(["bash", "-c", script], cwd=d, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True, errors="replace")
+        if r.returncode != 0:
+            raise AssertionError("signing with NSS and pdfsig failed:\n" + r.stdout)
+        with open(os.path.join(d, "signed.pdf"), "rb") as f:
+            return f.read()
+    finally:
+        shutil.rmtree(d, True)
+
+
+def self_made_p12(common_name, nik, passphrase):
+    """A PKCS#12 with a self-signed certificate naming a real holder (no CA of ours)."""
+    d = tempfile.mkdtemp(prefix="sertel-self.")
+    try:
+        subj = "/CN=%s/serialNumber=%s" % (common_name, nik)
+        script = ("set -e; openssl req -x509 -newkey rsa:2048 -nodes -keyout k.pem -out c.pem"
+                  " -days 30 -subj \"$SUBJ\" -addext keyUsage=critical,digitalSignature,nonRepudiation"
+                  " >/dev/null 2>&1; openssl pkcs12 -export -inkey k.pem -in c.pem -out s.p12"
+                  " -passout env:PASS")
+        env = dict(os.environ, SUBJ=subj, PASS=passphrase)
+        r = subprocess.run(["bash", "-c", script], cwd=d, env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True, errors="replace")
+        if r.returncode != 0:
+            raise AssertionError("making a self-signed PKCS#12 failed:\n" + r.stdout)
+        with open(os.path.join(d, "s.p12"), "rb") as f:
+            return f.read()
+    finally:
+        shutil.rmtree(d, True)
+
+
 class SuiteTest(unittest.TestCase):
     """A test case against the suite with_suite.sh started: cls.s (the Suite), cls.m (the
     generated modules), cls.grpc; rpc_error() asserts a call's status code."""

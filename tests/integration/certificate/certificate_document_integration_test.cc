@@ -99,6 +99,27 @@ TEST_F(DocumentVerificationTest, TheHoldersSignaturePassesAndAChangedByteFails) 
   EXPECT_FALSE(v.signatures(0).intact());
 }
 
+// Issue 22's rule for the verification path: no database round trip per signature. With every
+// pooled connection taken (a query would wait for one and fail UNAVAILABLE), the document still
+// verifies from the in-memory snapshot, our record of the signer included.
+TEST_F(DocumentVerificationTest, AVerificationNeedsNoDatabaseConnection) {
+  v1::Certificate c = Issue("app-1");
+  const std::string pdf = SignWithTheKeystore("app-1");
+  ASSERT_FALSE(pdf.empty());
+  std::vector<PgPool::Lease> taken;
+  for (int i = 0; i < pool_->options().size; ++i) {
+    absl::StatusOr<PgPool::Lease> l = pool_->Acquire();
+    ASSERT_TRUE(l.ok()) << l.status();
+    taken.push_back(*std::move(l));
+  }
+  v1::DocumentVerification v;
+  grpc::Status s = Verify(pdf, &v, c.nik());
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(v.indication(), v1::INDICATION_TOTAL_PASSED) << v.DebugString();
+  ASSERT_EQ(v.signatures_size(), 1);
+  EXPECT_EQ(v.signatures(0).signer().application_id(), "app-1");
+}
+
 TEST_F(DocumentVerificationTest, ASelfMadeCertificateIsNotIssuedByOurCa) {
   Issue("app-1");
   std::string out;

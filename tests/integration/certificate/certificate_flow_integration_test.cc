@@ -3,6 +3,7 @@
 // rules, policy, roles), the handover (match re-check, channels), keystore download and purge,
 // expiry reminders, and that no secret reaches a table or the log.
 #include <openssl/pkcs12.h>
+#include <openssl/x509.h>
 
 #include <fstream>
 #include <sstream>
@@ -11,6 +12,9 @@
 #include "absl/strings/match.h"
 #include "common/field_violations.h"
 #include "common/grpc_status.h"
+#include "enrollment_lifecycle.h"
+#include "proof_of_use.h"
+#include "revocation_manager.h"
 #include "tests/integration/certificate/certificate_fixture.h"
 
 namespace sertel::certificate::testing {
@@ -368,6 +372,78 @@ TEST_F(CertificateIntegrationTest, TheProofOfUseIsReturnedAndAFailedOrMissingOne
   auto verifier = Ctx(Token("VERIFIER"));
   ASSERT_TRUE(stub_->GetEnrollment(verifier.get(), ge, &after).ok());
   EXPECT_EQ(after.status(), v1::ENROLLMENT_STATUS_ISSUED);
+}
+
+// SOP warning: a certificate whose test signature failed is stored revoked in the same
+// transaction (on the CRL, not counted, not handed over, no keystore kept). The CA is checked
+// before the proof runs (CertificateMatcher), so a real failure is rare: the change is written
+// here with a FAILED report, as EnrollmentManager would write it.
+TEST_F(CertificateIntegrationTest, AFailedProofOfUseIsStoredRevokedWithoutAKeystore) {
+  v1::Enrollment started;
+  ASSERT_TRUE(Start("app-1", TestApplicant(), &started).ok());
+  absl::StatusOr<EnrollmentRecord> e = store_->GetEnrollment("app-1");
+  ASSERT_TRUE(e.ok()) << e.status();
+  absl::StatusOr<EvpPkeyPtr> key = KeyGenerator(KeyAlgorithm::kEcP256).Generate();
+  ASSERT_TRUE(key.ok());
+  absl::Time now = clock_.Now();
+  absl::StatusOr<IssuedCertificate> issued = ca_->Issue({.public_key = key->get(),
+                                                         .holder = IdentityOf(e->holder),
+                                                         .not_before = now,
+                                                         .not_after = now + absl::Hours(24)});
+  ASSERT_TRUE(issued.ok()) << issued.status();
+  ProofReport failed{.passed = false, .checks = {}, .checked_at = now};
+  for (absl::string_view name : ProofOfUse::kAllChecks) {
+    bool ok = name != ProofOfUse::kSignatureVerified;
+    failed.checks.push_back({std::string(name), ok, ok ? "" : "the signature does not verify"});
+  }
+  Issuance issuance{.certificate = {.serial = issued->serial_hex,
+                                    .application_id = "app-1",
+                                    .nik = e->holder.nik,
+                                    .full_name = e->holder.full_name,
+                                    .email = e->holder.email,
+                                    .unit = e->holder.unit,
+                                    .subject = issued->subject,
+                                    .not_before = issued->not_before,
+                                    .not_after = issued->not_after,
+                                    .sha256_fingerprint = issued->sha256_fingerprint,
+                                    .certificate_pem = issued->pem,
+                                    .key_algorithm = "EC-P256",
+                                    .issued_at = now,
+                                    .proof_of_use = failed},
+                    .pkcs12 = "sealed keystore"};
+  EnrollmentLifecycle lifecycle(settings_);
+  CrlSigner crl = CrlSignerAt(ca_.get(), now, absl::Hours(24));
+  absl::StatusOr<EnrollmentRecord> after = store_->Apply(
+      "app-1",
+      [&](const EnrollmentRecord* current) {
+        return lifecycle.Issue(current, e->version, issuance, false,
+                               {.sub = "verifier-1", .role = "VERIFIER"}, now);
+      },
+      &crl);
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(after->state, EnrollmentState::kRevoked);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM keystores"), "0");
+  EXPECT_EQ(Scalar("SELECT revocation_reason FROM certificates"), "1");
+  EXPECT_EQ(Stats(now + absl::Seconds(1)).holders_with_valid_certificate(), 0);
+
+  v1::Enrollment handed;
+  grpc::Status s = HandOver("app-1", v1::CHANNEL_EMAIL, &handed);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << s.error_message();
+  v1::CheckResult check;
+  ASSERT_TRUE(Check(issued->pem, &check).ok());
+  ASSERT_FALSE(check.findings().empty());
+  EXPECT_EQ(check.findings(0).code(), v1::FINDING_CODE_REVOKED);
+  // On the CRL.
+  absl::StatusOr<std::string> der = managers_->revocation.CurrentCrl();
+  ASSERT_TRUE(der.ok()) << der.status();
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(der->data());
+  X509_CRL* parsed = d2i_X509_CRL(nullptr, &p, static_cast<long>(der->size()));
+  ASSERT_NE(parsed, nullptr);
+  X509_REVOKED* entry = nullptr;
+  EXPECT_EQ(
+      X509_CRL_get0_by_serial(parsed, &entry, X509_get0_serialNumber(issued->certificate.get())),
+      1);
+  X509_CRL_free(parsed);
 }
 
 TEST_F(CertificateIntegrationTest, DownloadKeystoreIsForTheOwnerAndTheVerifierOnly) {

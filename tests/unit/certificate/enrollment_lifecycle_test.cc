@@ -9,6 +9,7 @@
 #include "common/field_violations.h"
 #include "common/progress_report.h"
 #include "gtest/gtest.h"
+#include "proof_of_use.h"
 #include "sertel/v1/certificate.pb.h"
 #include "sertel/v1/intake.pb.h"
 #include "sertel/v1/notification.pb.h"
@@ -279,10 +280,22 @@ TEST(EnrollmentLifecycleTest, ResendIsOnlyWhileAwaitingThePassphrase) {
             absl::StatusCode::kNotFound);
 }
 
+// A proof of use with every check, passed or with `failed` failed.
+ProofReport Proof(absl::string_view failed = "") {
+  ProofReport r{.passed = failed.empty(), .checks = {}, .checked_at = kNow};
+  for (absl::string_view name : ProofOfUse::kAllChecks) {
+    bool ok = name != failed;
+    r.checks.push_back({std::string(name), ok, ok ? "" : "the signature does not verify"});
+  }
+  return r;
+}
+
 TEST(EnrollmentLifecycleTest, IssueMovesToIssuedOrAbortsWhenTheEnrollmentChanged) {
   EnrollmentLifecycle lifecycle{ManagerSettings{}};
   EnrollmentRecord e = Awaiting();
-  Issuance issuance{.certificate = {.serial = "ab12", .key_algorithm = "EC-P256"}, .pkcs12 = "p12"};
+  Issuance issuance{
+      .certificate = {.serial = "ab12", .key_algorithm = "EC-P256", .proof_of_use = Proof()},
+      .pkcs12 = "p12"};
   absl::Time later = kNow + absl::Minutes(12);
   EXPECT_EQ(lifecycle.Issue(&e, e.version - 1, issuance, false, kVerifier, later).status().code(),
             absl::StatusCode::kAborted);
@@ -304,6 +317,33 @@ TEST(EnrollmentLifecycleTest, IssueMovesToIssuedOrAbortsWhenTheEnrollmentChanged
   EXPECT_EQ(p.status(), v1::APPLICATION_STATUS_ISSUED);
   EXPECT_EQ(p.current_step(), v1::STEP_HANDOVER);
   EXPECT_EQ(p.version(), e.version + 1);
+}
+
+// SOP warning: a certificate whose test signature failed is revoked in the change that stores
+// it, and its keystore is not kept.
+TEST(EnrollmentLifecycleTest, AFailedProofOfUseRevokesAtOnceAndKeepsNoKeystore) {
+  EnrollmentLifecycle lifecycle{ManagerSettings{}};
+  EnrollmentRecord e = Awaiting();
+  for (std::optional<ProofReport> proof :
+       {std::optional<ProofReport>(Proof(ProofOfUse::kSignatureVerified)),
+        std::optional<ProofReport>()}) {
+    Issuance issuance{
+        .certificate = {.serial = "ab12", .key_algorithm = "EC-P256", .proof_of_use = proof},
+        .pkcs12 = "p12"};
+    absl::StatusOr<EnrollmentChange> c =
+        lifecycle.Issue(&e, e.version, issuance, false, kVerifier, kNow);
+    ASSERT_TRUE(c.ok()) << c.status();
+    EXPECT_EQ(c->after.state, EnrollmentState::kRevoked);
+    EXPECT_FALSE(c->after.keystore_available);
+    ASSERT_TRUE(c->issuance.has_value());
+    EXPECT_TRUE(c->issuance->pkcs12.empty());
+    ASSERT_TRUE(c->revocation.has_value());
+    EXPECT_EQ(c->revocation->serial, "ab12");
+    EXPECT_EQ(c->revocation->reason, kUnspecifiedRevocationReason);
+    EXPECT_TRUE(absl::StrContains(c->entry->note, "revoked at once")) << c->entry->note;
+    EXPECT_EQ(c->audit->details["proof_of_use"], "FAILED");
+    EXPECT_EQ(Progress(*c).status(), v1::APPLICATION_STATUS_REVOKED);
+  }
 }
 
 TEST(EnrollmentLifecycleTest, HandOverNeedsIssuedAndAPhoneForWhatsApp) {
