@@ -3,12 +3,16 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/rand.h>
 
+#include <algorithm>
 #include <functional>
+#include <limits>
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
+#include "common/metrics.h"
 #include "common/pem.h"
 #include "common/pg_pool.h"
 #include "common/sql_query.h"
@@ -32,9 +36,10 @@ const std::string& GenesisHash() {
   return *kZeros;
 }
 
-std::string RowCanonical(const pqxx::row& row) {
+// `seq`: the row's place in the chain (its own column once linked).
+std::string RowCanonical(const pqxx::row& row, int64_t seq) {
   return AuditLog::CanonicalRow(
-      row["seq"].as<int64_t>(), row["at_micros"].as<int64_t>(), row["actor_sub"].as<std::string>(),
+      seq, row["at_micros"].as<int64_t>(), row["actor_sub"].as<std::string>(),
       row["actor_role"].as<std::string>(), row["action"].as<std::string>(),
       row["entity_type"].as<std::string>(), row["entity_id"].as<std::string>(),
       row["details"].as<std::string>());
@@ -76,7 +81,7 @@ std::string WalkChain(
         broken(seq, absl::StrCat("row ", seq, " does not link to the row before it"));
         break;
       }
-      std::string recomputed = hash(prev, RowCanonical(row));
+      std::string recomputed = hash(prev, RowCanonical(row, seq));
       if (recomputed != Bytes(row["hash"])) {
         broken(seq, absl::StrCat("row ", seq, " was altered: its hash does not match its content"));
         break;
@@ -136,9 +141,28 @@ std::string AuditLog::CanonicalRow(int64_t seq, int64_t at_micros, const std::st
   return out;
 }
 
+std::string AuditLog::PendingCanonical(const std::string& nonce, int64_t at_micros,
+                                       const std::string& actor_sub, const std::string& actor_role,
+                                       const std::string& action, const std::string& entity_type,
+                                       const std::string& entity_id, const std::string& details) {
+  std::string out = "sertel.audit.unlinked.v1;";
+  AppendField(&out, nonce);
+  AppendField(&out, absl::StrCat(at_micros));
+  AppendField(&out, actor_sub);
+  AppendField(&out, actor_role);
+  AppendField(&out, action);
+  AppendField(&out, entity_type);
+  AppendField(&out, entity_id);
+  AppendField(&out, details);
+  return out;
+}
+
 std::string AuditLog::ChainHash(const std::string& prev_hash,
                                 const std::string& canonical_row) const {
-  std::string input = prev_hash + canonical_row;
+  return Mac(prev_hash + canonical_row);
+}
+
+std::string AuditLog::Mac(const std::string& input) const {
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   if (HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
@@ -162,22 +186,96 @@ std::string AuditLog::LegacyChainHash(const std::string& prev_hash,
 }
 
 void AuditLog::Append(pqxx::work& tx, const AuditEntry& entry) const {
-  AuditHead head = HeadOf(RunQuery(tx, common::queries::kLockAuditHead));
-  if (!head.keyed && head.seq > 0) {
-    // KeyLegacyChain runs at start; a head moved back to unkeyed is tampering, never appended to.
-    throw std::runtime_error("the audit chain is not keyed; the service keys it at start");
-  }
-  int64_t seq = head.seq + 1;
   int64_t at = absl::ToUnixMicros(clock_->Now());
   std::string details =
       entry.details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  std::string hash =
-      ChainHash(head.hash, CanonicalRow(seq, at, entry.actor_sub, entry.actor_role, entry.action,
-                                        entry.entity_type, entry.entity_id, details));
-  pqxx::binarystring prev_bin(head.hash), hash_bin(hash);
-  RunQuery(tx, common::queries::kInsertAuditRow, seq, at, entry.actor_sub, entry.actor_role,
-           entry.action, entry.entity_type, entry.entity_id, details, prev_bin, hash_bin);
-  RunQuery(tx, common::queries::kUpdateAuditHead, seq, hash_bin);
+  // The nonce makes every row's MAC its own: a copy of a row (another id) is a second row with
+  // the same nonce, which the unique index refuses.
+  std::string nonce(16, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(nonce.data()), static_cast<int>(nonce.size())) !=
+      1) {
+    throw std::runtime_error("RAND_bytes failed: " + OpenSslErrorString());
+  }
+  std::string mac = Mac(PendingCanonical(nonce, at, entry.actor_sub, entry.actor_role, entry.action,
+                                         entry.entity_type, entry.entity_id, details));
+  pqxx::binarystring nonce_bin(nonce), mac_bin(mac);
+  RunQuery(tx, common::queries::kInsertAuditRow, at, entry.actor_sub, entry.actor_role,
+           entry.action, entry.entity_type, entry.entity_id, details, nonce_bin, mac_bin);
+}
+
+bool AuditLog::UnlinkedRowIsOurs(const pqxx::row& row) const {
+  std::string expected =
+      Mac(PendingCanonical(Bytes(row["nonce"]), row["at_micros"].as<int64_t>(),
+                           row["actor_sub"].as<std::string>(), row["actor_role"].as<std::string>(),
+                           row["action"].as<std::string>(), row["entity_type"].as<std::string>(),
+                           row["entity_id"].as<std::string>(), row["details"].as<std::string>()));
+  std::string actual = row["row_mac"].is_null() ? "" : Bytes(row["row_mac"]);
+  return actual.size() == expected.size() &&
+         CRYPTO_memcmp(actual.data(), expected.data(), expected.size()) == 0;
+}
+
+absl::StatusOr<int> AuditLog::ChainPending(pqxx::work& tx, int max_rows) const {
+  AuditHead head = HeadOf(RunQuery(tx, common::queries::kLockAuditHead));
+  if (!head.keyed && head.seq > 0) {
+    // A chain from before issue 16 is keyed by its command first; a head moved back to unkeyed
+    // is tampering, never chained onto.
+    return absl::FailedPreconditionError(
+        "the audit chain is not keyed (<service> key-legacy-audit-chain); nothing is linked");
+  }
+  pqxx::result rows = RunQuery(tx, common::queries::kSelectUnlinkedAuditRows, 0, max_rows);
+  int linked = 0;
+  for (const auto& row : rows) {
+    const int64_t id = row["id"].as<int64_t>();
+    if (!UnlinkedRowIsOurs(row)) {
+      // Written by someone without the audit key: never taken into the chain; Verify names it.
+      Log::Error("audit_row_forged", {{"id", id}});
+      Metrics::Global().Increment("sertel_audit_forged_rows_total", {});
+      continue;
+    }
+    const int64_t seq = head.seq + 1;
+    std::string hash = ChainHash(head.hash, RowCanonical(row, seq));
+    pqxx::binarystring prev_bin(head.hash), hash_bin(hash);
+    RunQuery(tx, common::queries::kLinkAuditRow, id, seq, prev_bin, hash_bin);
+    head.seq = seq;
+    head.hash = std::move(hash);
+    ++linked;
+  }
+  if (linked > 0) {
+    pqxx::binarystring head_bin(head.hash);
+    RunQuery(tx, common::queries::kUpdateAuditHead, head.seq, head_bin);
+  }
+  return linked;
+}
+
+void AuditLog::CheckUnlinked(pqxx::transaction_base& tx, AuditVerification& v) const {
+  int64_t after = 0;
+  int64_t oldest_at = std::numeric_limits<int64_t>::max();
+  for (;;) {
+    pqxx::result rows = RunQuery(tx, common::queries::kSelectUnlinkedAuditRows, after, 5000);
+    for (const auto& row : rows) {
+      after = row["id"].as<int64_t>();
+      oldest_at = std::min(oldest_at, row["at_micros"].as<int64_t>());
+      if (!UnlinkedRowIsOurs(row)) {
+        v.ok = false;
+        v.first_broken_seq = v.head_seq + 1;
+        v.problem = absl::StrCat("unlinked row id ", after,
+                                 " does not carry the service's MAC: it was written or changed "
+                                 "by someone without the audit key");
+        return;
+      }
+      ++v.unlinked_rows;
+    }
+    if (rows.size() < 5000u) break;
+  }
+  if (v.unlinked_rows == 0) return;
+  absl::Time since = absl::FromUnixMicros(oldest_at);
+  if (clock_->Now() - since > kMaxUnlinkedAge) {
+    v.ok = false;
+    v.first_broken_seq = v.head_seq + 1;
+    v.problem = absl::StrCat(v.unlinked_rows, " rows wait unlinked, the oldest since ",
+                             absl::FormatTime(absl::RFC3339_sec, since, absl::UTCTimeZone()),
+                             ": the chainer is not running");
+  }
 }
 
 absl::StatusOr<AuditVerification> AuditLog::Verify(
@@ -203,6 +301,7 @@ absl::StatusOr<AuditVerification> AuditLog::Verify(
           if (checkpoint.has_value() && seq == checkpoint->seq) checkpoint_hash_seen = hash;
         });
     CheckHead(head, v.rows_checked, last, v);
+    if (v.ok) CheckUnlinked(tx, v);
     if (v.ok && checkpoint.has_value() && checkpoint->seq > 0) {
       if (v.rows_checked < checkpoint->seq) {
         v.ok = false;
@@ -252,7 +351,7 @@ absl::Status AuditLog::KeyLegacyChain(pqxx::connection& conn) const {
     for (;;) {
       pqxx::result page = RunQuery(tx, common::queries::kSelectAuditRows, after, 5000);
       for (const auto& row : page) {
-        std::string hash = ChainHash(prev, RowCanonical(row));
+        std::string hash = ChainHash(prev, RowCanonical(row, row["seq"].as<int64_t>()));
         pqxx::binarystring prev_bin(prev), hash_bin(hash);
         after = row["seq"].as<int64_t>();
         RunQuery(tx, common::queries::kRekeyAuditRow, after, prev_bin, hash_bin);

@@ -5,6 +5,7 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
+#include "common/audit_chainer.h"
 #include "common/audit_checkpoint_logger.h"
 #include "common/database_watch.h"
 #include "common/jwt.h"
@@ -141,14 +142,18 @@ int ServiceRuntime::Serve(std::vector<grpc::Service*> services) {
       config_.database.probe_interval);
   database_watch.Start();
   outbox_->Start();
+  // Issue 22: appends write unlinked rows; this links them right after they commit.
+  AuditChainer chainer(pool_.get(), audit_.get());
+  chainer.Start();
   AuditCheckpointLogger checkpoint_logger(pool_.get(), audit_.get(), checkpoints_.get(),
                                           config_.service, config_.audit.checkpoint_interval);
   checkpoint_logger.Start();
   WaitForShutdownSignal();
   checkpoint_logger.Stop();
-  database_watch.Stop();
   (*server)->Shutdown();
   outbox_->Stop();
+  chainer.Stop();  // links what the last transactions wrote
+  database_watch.Stop();
   if (http_ != nullptr) http_->Stop();
   return 0;
 }

@@ -34,6 +34,18 @@ def canonical_row(seq, at_micros, actor_sub, actor_role, action, entity_type, en
     return out
 
 
+def canonical_unlinked(nonce, at_micros, actor_sub, actor_role, action, entity_type, entity_id,
+                       details):
+    """What an unlinked row's MAC covers (issue 22: rows wait unlinked until the chainer links
+    them right after commit)."""
+    out = b"sertel.audit.unlinked.v1;"
+    for raw in (nonce, str(at_micros).encode(), actor_sub.encode("utf-8"),
+                actor_role.encode("utf-8"), action.encode("utf-8"), entity_type.encode("utf-8"),
+                entity_id.encode("utf-8"), details.encode("utf-8")):
+        out += str(len(raw)).encode() + b":" + raw + b";"
+    return out
+
+
 def canonical_checkpoint(c):
     at = int(datetime.fromisoformat(c["at"].replace("Z", "+00:00")).timestamp())
     out = b"sertel.audit.checkpoint.v1;"
@@ -76,7 +88,10 @@ def verify(url, schema, key, checkpoint=None):
     """(ok, rows_checked, first_broken_seq, problem)."""
     rows = psql_csv(url, "SELECT seq, at_micros, actor_sub, actor_role, action, entity_type, "
                          "entity_id, details, encode(prev_hash, 'hex'), encode(hash, 'hex') "
-                         "FROM %s.audit_log ORDER BY seq" % schema)
+                         "FROM %s.audit_log WHERE seq IS NOT NULL ORDER BY seq" % schema)
+    unlinked = psql_csv(url, "SELECT id, encode(nonce, 'hex'), at_micros, actor_sub, actor_role, "
+                             "action, entity_type, entity_id, details, encode(row_mac, 'hex') "
+                             "FROM %s.audit_log WHERE seq IS NULL ORDER BY id" % schema)
     head = psql_csv(url, "SELECT last_seq, encode(last_hash, 'hex'), keyed FROM %s.audit_head"
                     % schema)[0]
     if head[2] != "t" and int(head[0]) > 0:
@@ -98,6 +113,10 @@ def verify(url, schema, key, checkpoint=None):
         seen[seq] = mac
     if int(head[0]) != n or head[1] != prev.hex():
         return False, n, n + 1, "the chain ends at row %d but its head says row %s" % (n, head[0])
+    for r in unlinked:
+        mac = hmac.new(key, canonical_unlinked(bytes.fromhex(r[1]), *r[2:9]), hashlib.sha256)
+        if not hmac.compare_digest(mac.hexdigest(), r[9]):
+            return (False, n, n + 1, "unlinked row id %s does not carry the service's MAC" % r[0])
     if checkpoint is not None and checkpoint["seq"] > 0:
         if n < checkpoint["seq"]:
             return (False, n, n + 1, "the chain has %d rows but the checkpoint of %s saw %d: rows "

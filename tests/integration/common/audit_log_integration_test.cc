@@ -3,14 +3,19 @@
 // an edited row with the chain recomputed after it, a deleted middle row with the rest
 // renumbered and recomputed, a deleted tail with the head moved back (caught against a signed
 // checkpoint), the head flipped back to "unkeyed". Verify reads one snapshot: no false alarm
-// while appends commit. A chain from before the key is re-keyed once, only when it is intact.
+// while appends commit and the chainer links them. A chain from before the key is re-keyed once,
+// only when it is intact. Issue 22's unlinked rows: appenders do not wait for each other, the
+// chainer links every committed row once, and a forged, copied or edited unlinked row, or a
+// chainer that stopped, is found.
 #include <atomic>
 #include <pqxx/pqxx>
 #include <thread>
 
+#include "common/audit_chainer.h"
 #include "common/audit_checkpoint.h"
 #include "common/audit_log.h"
 #include "common/migrations.h"
+#include "common/pg_pool.h"
 #include "gtest/gtest.h"
 #include "tests/harness/test_database.h"
 #include "tests/harness/test_pki.h"
@@ -41,7 +46,33 @@ class AuditLogIntegrationTest : public ::testing::Test {
                     .entity_id = "app-" + std::to_string(i),
                     .details = {{"step", i}, {"note", "ok"}}});
     tx.commit();
+    Chain(log);
     clock_.Advance(absl::Minutes(1));
+  }
+
+  // What AuditChainer does right after a commit; how many rows it linked.
+  int Chain(const AuditLog& log) {
+    pqxx::work tx(*conn_);
+    absl::StatusOr<int> n = log.ChainPending(tx, 1000);
+    EXPECT_TRUE(n.ok()) << n.status();
+    tx.commit();
+    return n.value_or(-1);
+  }
+
+  void AppendUnlinked(pqxx::connection& conn, const std::string& who) {
+    pqxx::work tx(conn);
+    audit_.Append(tx, {.actor_sub = who,
+                       .actor_role = "SERVICE",
+                       .action = "X",
+                       .entity_type = "e",
+                       .entity_id = who});
+    tx.commit();
+  }
+
+  std::string Scalar(const std::string& sql) {
+    pqxx::nontransaction tx(*conn_);
+    pqxx::result r = tx.exec(sql);
+    return r[0][0].is_null() ? "NULL" : r[0][0].as<std::string>();
   }
 
   AuditVerification Verify(const std::optional<AuditCheckpoint>& checkpoint = std::nullopt) {
@@ -207,12 +238,101 @@ TEST_F(AuditLogIntegrationTest, AHeadFlippedToUnkeyedIsBrokenAndNotAppendedTo) {
   AuditVerification v = Verify();
   EXPECT_FALSE(v.ok);
   EXPECT_NE(v.problem.find("not keyed"), std::string::npos) << v.problem;
+  AppendUnlinked(*conn_, "s");
   pqxx::work tx(*conn_);
-  EXPECT_ANY_THROW(audit_.Append(tx, {.actor_sub = "s",
-                                      .actor_role = "SERVICE",
-                                      .action = "X",
-                                      .entity_type = "e",
-                                      .entity_id = "1"}));
+  absl::StatusOr<int> linked = audit_.ChainPending(tx, 1000);
+  EXPECT_EQ(linked.status().code(), absl::StatusCode::kFailedPrecondition) << linked.status();
+  tx.abort();
+  EXPECT_EQ(Scalar("SELECT count(*) FROM audittest.audit_log WHERE seq IS NULL"), "1");
+}
+
+// Issue 22: an appender does not wait for another's transaction (there is no head lock to take
+// any more): with one append open and uncommitted, another commits under a 500 ms lock timeout.
+TEST_F(AuditLogIntegrationTest, AppendersDoNotWaitForEachOther) {
+  pqxx::work open(*conn_);
+  audit_.Append(open, {.actor_sub = "slow",
+                       .actor_role = "SERVICE",
+                       .action = "X",
+                       .entity_type = "e",
+                       .entity_id = "1"});
+  pqxx::connection other(db_.url());
+  pqxx::nontransaction(other).exec("SET search_path TO audittest; SET lock_timeout = '500ms'");
+  EXPECT_NO_THROW(AppendUnlinked(other, "fast"));
+  open.commit();
+  EXPECT_EQ(Chain(audit_), 2);
+  AuditVerification v = Verify();
+  EXPECT_TRUE(v.ok) << v.problem;
+  EXPECT_EQ(v.rows_checked, 7);
+  EXPECT_EQ(v.unlinked_rows, 0);
+}
+
+TEST_F(AuditLogIntegrationTest, UnlinkedRowsVerifyAndAreLinkedOnceInOrder) {
+  AppendUnlinked(*conn_, "a");
+  AppendUnlinked(*conn_, "b");
+  AuditVerification before = Verify();
+  EXPECT_TRUE(before.ok) << before.problem;
+  EXPECT_EQ(before.rows_checked, 5);
+  EXPECT_EQ(before.unlinked_rows, 2);
+  EXPECT_EQ(Chain(audit_), 2);
+  EXPECT_EQ(Chain(audit_), 0);  // nothing twice
+  EXPECT_EQ(Scalar("SELECT string_agg(actor_sub, ',' ORDER BY seq) FROM audittest.audit_log"
+                   " WHERE seq > 5"),
+            "a,b");
+  AuditVerification after = Verify();
+  EXPECT_TRUE(after.ok) << after.problem;
+  EXPECT_EQ(after.rows_checked, 7);
+  EXPECT_EQ(after.head_seq, 7);
+}
+
+// A database writer without the key: a row of their own, a copy of a waiting row, an edit of
+// one. None is linked; Verify names them.
+TEST_F(AuditLogIntegrationTest, AForgedCopiedOrEditedUnlinkedRowIsFoundAndNeverLinked) {
+  db_.Exec(
+      "INSERT INTO audittest.audit_log (at_micros, actor_sub, actor_role, action, entity_type,"
+      " entity_id, details, nonce, row_mac) VALUES (1, 'mallory', 'VERIFIER', 'FORWARDED', 'case',"
+      " 'app-9', '{}', '\\x01', decode(repeat('00', 32), 'hex'))");
+  AuditVerification v = Verify();
+  EXPECT_FALSE(v.ok);
+  EXPECT_NE(v.problem.find("does not carry the service's MAC"), std::string::npos) << v.problem;
+  EXPECT_EQ(Chain(audit_), 0);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM audittest.audit_log WHERE actor_sub = 'mallory'"
+                   " AND seq IS NULL"),
+            "1");
+  db_.Exec("DELETE FROM audittest.audit_log WHERE actor_sub = 'mallory'");
+
+  AppendUnlinked(*conn_, "honest");
+  // The same nonce twice is refused by the database; another nonce breaks the MAC.
+  EXPECT_ANY_THROW(db_.Exec(
+      "INSERT INTO audittest.audit_log (at_micros, actor_sub, actor_role, action, entity_type,"
+      " entity_id, details, nonce, row_mac) SELECT at_micros, actor_sub, actor_role, action,"
+      " entity_type, entity_id, details, nonce, row_mac FROM audittest.audit_log"
+      " WHERE seq IS NULL"));
+  db_.Exec(
+      "INSERT INTO audittest.audit_log (at_micros, actor_sub, actor_role, action, entity_type,"
+      " entity_id, details, nonce, row_mac) SELECT at_micros, actor_sub, actor_role, action,"
+      " entity_type, entity_id, details, '\\x02', row_mac FROM audittest.audit_log"
+      " WHERE seq IS NULL");
+  EXPECT_FALSE(Verify().ok);
+  db_.Exec("DELETE FROM audittest.audit_log WHERE nonce = '\\x02'");
+  ASSERT_TRUE(Verify().ok);
+  db_.Exec("UPDATE audittest.audit_log SET action = 'REJECTED' WHERE seq IS NULL");
+  AuditVerification edited = Verify();
+  EXPECT_FALSE(edited.ok);
+  EXPECT_NE(edited.problem.find("does not carry the service's MAC"), std::string::npos)
+      << edited.problem;
+  EXPECT_EQ(Chain(audit_), 0);
+}
+
+TEST_F(AuditLogIntegrationTest, AChainerThatStoppedIsReportedByVerify) {
+  AppendUnlinked(*conn_, "waiting");
+  clock_.Advance(AuditLog::kMaxUnlinkedAge - absl::Seconds(1));
+  EXPECT_TRUE(Verify().ok);
+  clock_.Advance(absl::Seconds(2));
+  AuditVerification v = Verify();
+  EXPECT_FALSE(v.ok);
+  EXPECT_NE(v.problem.find("the chainer is not running"), std::string::npos) << v.problem;
+  EXPECT_EQ(Chain(audit_), 1);
+  EXPECT_TRUE(Verify().ok);
 }
 
 TEST_F(AuditLogIntegrationTest, VerifyRaisesNoFalseAlarmWhileAppendsCommit) {
@@ -233,6 +353,12 @@ TEST_F(AuditLogIntegrationTest, VerifyRaisesNoFalseAlarmWhileAppendsCommit) {
       }
     });
   }
+  // The chainer links them as in a service (every 5 ms here).
+  auto pool =
+      PgPool::Create({.url = db_.url(), .schema = "audittest", .size = 2, .on_connect = nullptr});
+  ASSERT_TRUE(pool.ok()) << pool.status();
+  AuditChainer chainer(pool->get(), &audit_, absl::Milliseconds(5));
+  chainer.Start();
   // At least 40 verifications, and on until the writers have appended 100 rows meanwhile (they
   // need a moment to connect), so every check ran against a chain that was growing.
   int verified = 0;
@@ -247,11 +373,13 @@ TEST_F(AuditLogIntegrationTest, VerifyRaisesNoFalseAlarmWhileAppendsCommit) {
   }
   stop = true;
   for (auto& th : writers) th.join();
+  chainer.Stop();  // links the rest
   EXPECT_GE(verified, 40);
   EXPECT_GE(seen, 105) << "the writers never appended while Verify ran";
   AuditVerification after = Verify();
   EXPECT_TRUE(after.ok) << after.problem;
   EXPECT_GT(after.rows_checked, 5);
+  EXPECT_EQ(after.unlinked_rows, 0);
 }
 
 // A database from before issue 16: the rows carry SHA-256 links and the head is unkeyed.

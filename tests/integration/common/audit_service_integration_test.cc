@@ -4,6 +4,7 @@
 // edited by its keeper or signed by another key is refused; no service may ask.
 #include <grpcpp/grpcpp.h>
 
+#include "common/audit_chainer.h"
 #include "common/audit_log.h"
 #include "common/audit_service_impl.h"
 #include "common/migrations.h"
@@ -43,6 +44,8 @@ class AuditServiceIntegrationTest : public ::testing::Test {
                       })
                       .ok());
     }
+    // Linked, as the service's chainer does right after commit.
+    ASSERT_EQ(AuditChainer(pool_.get(), &audit_).RunOnce().value_or(-1), 4);
   }
 
   grpc::Status Sign(v1::SignAuditCheckpointResponse* out, const std::string& role = "AUDITOR") {

@@ -5,6 +5,7 @@
 // chain check itself.
 #include <grpcpp/grpcpp.h>
 
+#include "common/audit_chainer.h"
 #include "common/audit_log.h"
 #include "common/audit_service_impl.h"
 #include "common/migrations.h"
@@ -165,6 +166,7 @@ TEST_F(ServerAuthIntegrationTest, VerifyFindsATamperedChain) {
                     return absl::OkStatus();
                   })
                   .ok());
+  ASSERT_EQ(AuditChainer(pool_.get(), &audit_).RunOnce().value_or(-1), 2);
   db_.Exec("UPDATE authtest.audit_log SET action = 'Z' WHERE seq = 1");
   v1::VerifyAuditChainResponse r;
   ASSERT_TRUE(Call(server_->Channel(), pki_.MintToken({"AUDITOR"}, "a"), &r).ok());

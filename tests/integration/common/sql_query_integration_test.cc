@@ -40,10 +40,10 @@ TEST_F(SqlQueryIntegrationTest, AFailingStatementIsCountedUnderItsName) {
   ASSERT_TRUE(pool.ok()) << pool.status();
   std::string before = Metrics::Global().Render();
   absl::Status s = (*pool)->InTransaction([](pqxx::work& tx) {
-    // The second insert of the same row breaks audit_log's primary key.
+    // The second insert of the same row breaks audit_log's unique nonce.
     for (int i = 0; i < 2; ++i) {
-      pqxx::binarystring h(std::string(32, '\0'));
-      RunQuery(tx, common::queries::kInsertAuditRow, 1, 0, "s", "r", "a", "t", "e", "{}", h, h);
+      pqxx::binarystring nonce(std::string(16, '\1')), mac(std::string(32, '\0'));
+      RunQuery(tx, common::queries::kInsertAuditRow, 0, "s", "r", "a", "t", "e", "{}", nonce, mac);
     }
     return absl::OkStatus();
   });
