@@ -125,36 +125,41 @@ absl::StatusOr<std::string> AuditLog::LoadKey(const std::string& path) {
   return key;
 }
 
+namespace {
+
+// `tag`, then `first` (a linked row's seq, an unlinked row's nonce) and the row's content, each
+// field length-prefixed.
+std::string Canonical(absl::string_view tag, absl::string_view first, int64_t at_micros,
+                      const std::string& actor_sub, const std::string& actor_role,
+                      const std::string& action, const std::string& entity_type,
+                      const std::string& entity_id, const std::string& details) {
+  std::string out(tag);
+  const std::string at = absl::StrCat(at_micros);
+  for (absl::string_view field :
+       {first, absl::string_view(at), absl::string_view(actor_sub), absl::string_view(actor_role),
+        absl::string_view(action), absl::string_view(entity_type), absl::string_view(entity_id),
+        absl::string_view(details)}) {
+    AppendField(&out, field);
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string AuditLog::CanonicalRow(int64_t seq, int64_t at_micros, const std::string& actor_sub,
                                    const std::string& actor_role, const std::string& action,
                                    const std::string& entity_type, const std::string& entity_id,
                                    const std::string& details) {
-  std::string out = "sertel.audit.v1;";
-  AppendField(&out, absl::StrCat(seq));
-  AppendField(&out, absl::StrCat(at_micros));
-  AppendField(&out, actor_sub);
-  AppendField(&out, actor_role);
-  AppendField(&out, action);
-  AppendField(&out, entity_type);
-  AppendField(&out, entity_id);
-  AppendField(&out, details);
-  return out;
+  return Canonical("sertel.audit.v1;", absl::StrCat(seq), at_micros, actor_sub, actor_role, action,
+                   entity_type, entity_id, details);
 }
 
 std::string AuditLog::PendingCanonical(const std::string& nonce, int64_t at_micros,
                                        const std::string& actor_sub, const std::string& actor_role,
                                        const std::string& action, const std::string& entity_type,
                                        const std::string& entity_id, const std::string& details) {
-  std::string out = "sertel.audit.unlinked.v1;";
-  AppendField(&out, nonce);
-  AppendField(&out, absl::StrCat(at_micros));
-  AppendField(&out, actor_sub);
-  AppendField(&out, actor_role);
-  AppendField(&out, action);
-  AppendField(&out, entity_type);
-  AppendField(&out, entity_id);
-  AppendField(&out, details);
-  return out;
+  return Canonical("sertel.audit.unlinked.v1;", nonce, at_micros, actor_sub, actor_role, action,
+                   entity_type, entity_id, details);
 }
 
 std::string AuditLog::ChainHash(const std::string& prev_hash,

@@ -37,17 +37,21 @@ absl::StatusOr<CertificateSnapshot::Version> CertificateSnapshot::Current() cons
   return v;
 }
 
-void CertificateSnapshot::ReplaceAll(SnapshotRows rows, absl::Time as_of) {
-  auto next = std::make_shared<SnapshotData>();
-  next->by_serial_.reserve(rows.certificates.size());
+void SnapshotData::Upsert(SnapshotRows rows) {
   for (SnapshotCertificate& c : rows.certificates) {
     std::string serial = c.certificate.serial;
-    next->by_serial_[serial] = std::make_shared<const SnapshotCertificate>(std::move(c));
+    by_serial_[serial] = std::make_shared<const SnapshotCertificate>(std::move(c));
   }
   for (HolderRecord& h : rows.latest_holders) {
     std::string nik = h.nik;
-    next->latest_by_nik_[nik] = std::make_shared<const HolderRecord>(std::move(h));
+    latest_by_nik_[nik] = std::make_shared<const HolderRecord>(std::move(h));
   }
+}
+
+void CertificateSnapshot::ReplaceAll(SnapshotRows rows, absl::Time as_of) {
+  auto next = std::make_shared<SnapshotData>();
+  next->by_serial_.reserve(rows.certificates.size());
+  next->Upsert(std::move(rows));
   absl::MutexLock lock(&mu_);
   Publish(std::move(next));
   fresh_as_of_ = std::max(fresh_as_of_, as_of);
@@ -60,14 +64,7 @@ void CertificateSnapshot::ReplaceNiks(const std::vector<std::string>& niks, Snap
   auto next = current_ == nullptr ? std::make_shared<SnapshotData>()
                                   : std::make_shared<SnapshotData>(*current_);
   for (const std::string& nik : niks) next->latest_by_nik_.erase(nik);
-  for (SnapshotCertificate& c : rows.certificates) {
-    std::string serial = c.certificate.serial;
-    next->by_serial_[serial] = std::make_shared<const SnapshotCertificate>(std::move(c));
-  }
-  for (HolderRecord& h : rows.latest_holders) {
-    std::string nik = h.nik;
-    next->latest_by_nik_[nik] = std::make_shared<const HolderRecord>(std::move(h));
-  }
+  next->Upsert(std::move(rows));
   Publish(std::move(next));
 }
 

@@ -52,6 +52,8 @@ class SnapshotData {
 
  private:
   friend class CertificateSnapshot;
+  // The rows read, replacing what is held under the same serial or NIK.
+  void Upsert(SnapshotRows rows);
   absl::flat_hash_map<std::string, std::shared_ptr<const SnapshotCertificate>> by_serial_;
   absl::flat_hash_map<std::string, std::shared_ptr<const HolderRecord>> latest_by_nik_;
 };

@@ -539,6 +539,16 @@ def openssl_pkcs12_opens(p12_bytes, passphrase):
         shutil.rmtree(d, True)
 
 
+def _run_in(folder, script, output, what, env=None):
+    """Runs the bash `script` in `folder`; the bytes of the file `output` it made."""
+    r = subprocess.run(["bash", "-c", script], cwd=folder, env=env, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True, errors="replace")
+    if r.returncode != 0:
+        raise AssertionError("%s failed:\n%s" % (what, r.stdout))
+    with open(os.path.join(folder, output), "rb") as f:
+        return f.read()
+
+
 def sign_pdf_with_nss(p12_bytes, passphrase, pdf_bytes):
     """The PDF signed as a holder's own software would (issue 21): the keystore imported into a
     new NSS database with pk12util (the library behind Firefox, Thunderbird and LibreOffice),
@@ -555,12 +565,7 @@ def sign_pdf_with_nss(p12_bytes, passphrase, pdf_bytes):
                   " nick=$(certutil -L -d sql:nss | grep 'u,u,u' | head -1 |"
                   " sed -E 's/[[:space:]]+[^[:space:]]+$//');"
                   " pdfsig -add-signature -nssdir sql:nss -nick \"$nick\" in.pdf signed.pdf")
-        r = subprocess.run(["bash", "-c", script], cwd=d, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, text=True, errors="replace")
-        if r.returncode != 0:
-            raise AssertionError("signing with NSS and pdfsig failed:\n" + r.stdout)
-        with open(os.path.join(d, "signed.pdf"), "rb") as f:
-            return f.read()
+        return _run_in(d, script, "signed.pdf", "signing with NSS and pdfsig")
     finally:
         shutil.rmtree(d, True)
 
@@ -574,13 +579,8 @@ def self_made_p12(common_name, nik, passphrase):
                   " -days 30 -subj \"$SUBJ\" -addext keyUsage=critical,digitalSignature,nonRepudiation"
                   " >/dev/null 2>&1; openssl pkcs12 -export -inkey k.pem -in c.pem -out s.p12"
                   " -passout env:PASS")
-        env = dict(os.environ, SUBJ=subj, PASS=passphrase)
-        r = subprocess.run(["bash", "-c", script], cwd=d, env=env, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, text=True, errors="replace")
-        if r.returncode != 0:
-            raise AssertionError("making a self-signed PKCS#12 failed:\n" + r.stdout)
-        with open(os.path.join(d, "s.p12"), "rb") as f:
-            return f.read()
+        return _run_in(d, script, "s.p12", "making a self-signed PKCS#12",
+                       env=dict(os.environ, SUBJ=subj, PASS=passphrase))
     finally:
         shutil.rmtree(d, True)
 

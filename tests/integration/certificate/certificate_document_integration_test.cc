@@ -106,12 +106,7 @@ TEST_F(DocumentVerificationTest, AVerificationNeedsNoDatabaseConnection) {
   v1::Certificate c = Issue("app-1");
   const std::string pdf = SignWithTheKeystore("app-1");
   ASSERT_FALSE(pdf.empty());
-  std::vector<PgPool::Lease> taken;
-  for (int i = 0; i < pool_->options().size; ++i) {
-    absl::StatusOr<PgPool::Lease> l = pool_->Acquire();
-    ASSERT_TRUE(l.ok()) << l.status();
-    taken.push_back(*std::move(l));
-  }
+  std::vector<PgPool::Lease> taken = TakeAllConnections();
   v1::DocumentVerification v;
   grpc::Status s = Verify(pdf, &v, c.nik());
   ASSERT_TRUE(s.ok()) << s.error_message();

@@ -264,6 +264,18 @@ class CertificateIntegrationTest : public ::testing::Test {
     return v.value_or("");
   }
 
+  // Every pooled connection, held by the caller: a call that needed the database would wait for
+  // one and fail UNAVAILABLE.
+  std::vector<PgPool::Lease> TakeAllConnections() {
+    std::vector<PgPool::Lease> taken;
+    for (int i = 0; i < pool_->options().size; ++i) {
+      absl::StatusOr<PgPool::Lease> l = pool_->Acquire();
+      EXPECT_TRUE(l.ok()) << l.status();
+      if (l.ok()) taken.push_back(*std::move(l));
+    }
+    return taken;
+  }
+
   std::string ReadText(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     std::stringstream ss;

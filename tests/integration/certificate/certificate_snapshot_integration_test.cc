@@ -108,12 +108,7 @@ TEST_F(SnapshotTest, AChecksNeedsNoDatabaseConnection) {
   v1::Certificate c = Issue("app-1");
   // Every pooled connection taken: a check that touched the database would wait for one and
   // fail UNAVAILABLE.
-  std::vector<PgPool::Lease> taken;
-  for (int i = 0; i < pool_->options().size; ++i) {
-    absl::StatusOr<PgPool::Lease> l = pool_->Acquire();
-    ASSERT_TRUE(l.ok()) << l.status();
-    taken.push_back(*std::move(l));
-  }
+  std::vector<PgPool::Lease> taken = TakeAllConnections();
   v1::CheckResult r;
   grpc::Status s = Check(c.certificate_pem(), &r, "3171014101900001");
   ASSERT_TRUE(s.ok()) << s.error_message();
