@@ -124,6 +124,22 @@ def main():
             "echo over TLS: %s, %s" % (fmt_rate(e["rate"], "rpc"), lat(e)), ratio, tgt, met,
             "p99 ratio %.2fx" % p99_ratio if p99_ratio is not None else "")
 
+    # Issue 22: the callback-API echo against the synchronous one (the services' API). Beyond
+    # 1.5x the services should move to the callback API.
+    for sync_label, cb_label, name in (
+            ("echo_getcase", "echo_cb_getcase", "echo GetCase: callback vs sync API"),
+            ("echo_listinbox", "echo_cb_listinbox", "echo ListInbox: callback vs sync API"),
+            ("echo_checkcert", "echo_cb_checkcert", "echo CheckCertificate: callback vs sync API")):
+        sy, cb = get(sync_label), get(cb_label)
+        if not (sy and cb):
+            continue
+        ratio = div(cb["rate"], sy["rate"])
+        row(name, "callback: %s, %s" % (fmt_rate(cb["rate"], "rpc"), lat(cb)),
+            "sync: %s, %s" % (fmt_rate(sy["rate"], "rpc"), lat(sy)), ratio, "<= 1.5x",
+            ratio is not None and ratio <= 1.5,
+            "per core (2 vCPUs shared with the client): %s vs %s" % (
+                fmt_rate(cb["rate"] / 2, "rpc"), fmt_rate(sy["rate"] / 2, "rpc")))
+
     # ListInbox at 1M vs itself at 10k.
     small, big = get("listinbox_10k"), get("listinbox_big")
     if small and big:
