@@ -306,7 +306,7 @@ v1::Applicant MakeApplicant(int64_t k) {
   a.set_full_name("Siti Aminah Bench");
   a.set_email(email);
   a.set_phone(phone);
-  a.set_unit("Dinas Komunikasi dan Informatika");
+  a.set_unit("DISKOMINFO");  // a code of the unit registry (IntakeService.ListUnits)
   a.set_position("Analis Sistem Informasi");
   return a;
 }

@@ -69,6 +69,11 @@ export SERTEL_PG_PORT=27451 SERTEL_SMTP_PORT=27452 SERTEL_WHATSAPP_PORT=27453
 # policy against one caller hogging the service, not a cost; the load generator is one caller, so
 # it is lifted here or the scenario would measure the limiter (2 calls/s).
 export SERTEL_CERTIFICATE_CHECK_BURST=1000000 SERTEL_CERTIFICATE_CHECK_REFILL=1us
+# Seeded application ids are UUID-shaped (intake refuses a progress report for anything else,
+# and the outbox would retry those forever): `uuid_prefix NAME` is 29 characters, to which the
+# client appends 7 digits.
+uuid_prefix() { printf '%08x-0000-4000-8000-00000' "$(printf '%s' "$1" | cksum | cut -d' ' -f1)"; }
+P_CL=$(uuid_prefix bcl) P_IN=$(uuid_prefix bin) P_FW=$(uuid_prefix bfw) P_CC=$(uuid_prefix bcc)
 INTAKE=localhost:$BASE DISPOSITION=localhost:$((BASE + 1)) CERTIFICATE=localhost:$((BASE + 2))
 ECHO_PORT=$((BASE + 9)) CFSSL_PORT=$((BASE + 10))
 RESULTS_DIR=$SERTEL_ROOT/bench/results
@@ -130,7 +135,7 @@ INSERT INTO disposition.cases (application_id, status, current_step, version, op
   step_entered_at, submitted_at, applicant_nik, applicant_nip, applicant_full_name,
   applicant_email, applicant_phone, applicant_unit, applicant_position, checklist_confirmed,
   updated_at)
-SELECT 'bcl-' || lpad(i::text, 7, '0'), 'SENT_TO_CA', 5, 5, now() - interval '30 days',
+SELECT '$P_CL' || lpad(i::text, 7, '0'), 'SENT_TO_CA', 5, 5, now() - interval '30 days',
   now() - interval '29 days', now() - interval '30 days', '3171014101900001',
   '199001012015032001', 'Siti Aminah Arsip', 'arsip.' || i || '@kota.go.id', '+6281234560000',
   'Dinas Komunikasi dan Informatika', 'Analis Sistem Informasi', true, now() - interval '29 days'
@@ -142,7 +147,7 @@ seed_closed 0 $((SMALL - 1))
 psql_q <<SQL
 INSERT INTO disposition.case_timeline (application_id, step, action, actor_sub, actor_role, note,
   at, duration_us, standard_us, within_standard, counts_for_sla)
-SELECT 'bcl-' || lpad(i::text, 7, '0'), s, CASE WHEN s = 5 THEN 'VERIFIED' ELSE 'FORWARDED' END,
+SELECT '$P_CL' || lpad(i::text, 7, '0'), s, CASE WHEN s = 5 THEN 'VERIFIED' ELSE 'FORWARDED' END,
   'bench.official', (ARRAY['HEAD_OF_AGENCY','HEAD_OF_DIVISION','HEAD_OF_SECTION','VERIFIER'])[s - 1],
   'Disposisi: lanjutkan', now() - interval '30 days' + s * interval '10 minutes',
   600000000, 900000000, true, true
@@ -150,7 +155,7 @@ FROM generate_series(0, $((SMALL - 1))) AS i, generate_series(2, 5) AS s;
 INSERT INTO disposition.cases (application_id, status, current_step, version, opened_at,
   step_entered_at, submitted_at, applicant_nik, applicant_nip, applicant_full_name,
   applicant_email, applicant_phone, applicant_unit, applicant_position, updated_at)
-SELECT 'bin-' || lpad(i::text, 7, '0'), 'IN_REVIEW', 2, 1, now() - interval '1 hour',
+SELECT '$P_IN' || lpad(i::text, 7, '0'), 'IN_REVIEW', 2, 1, now() - interval '1 hour',
   now() - interval '1 hour' + i * interval '1 second', now() - interval '1 hour',
   '3171014101900001', '199001012015032001', 'Siti Aminah Kotak Masuk',
   'masuk.' || i || '@kota.go.id', '+6281234560000', 'Dinas Komunikasi dan Informatika',
@@ -161,7 +166,7 @@ CHECKPOINT;
 SQL
 
 # ---- GetCase / ListInbox, 64 in flight, and the echo server with the same client --------------
-run getcase getcase --target "$DISPOSITION" --concurrency 64 --id-prefix bcl- --count $SMALL \
+run getcase getcase --target "$DISPOSITION" --concurrency 64 --id-prefix "$P_CL" --count $SMALL \
   --save-reply "$WORK/getcase.bin"
 run listinbox_10k listinbox --target "$DISPOSITION" --concurrency 64 --save-reply "$WORK/listinbox.bin"
 
@@ -172,14 +177,14 @@ psql_q <<SQL
 INSERT INTO disposition.cases (application_id, status, current_step, version, opened_at,
   step_entered_at, submitted_at, applicant_nik, applicant_nip, applicant_full_name,
   applicant_email, applicant_phone, applicant_unit, applicant_position, updated_at)
-SELECT 'bfw-' || lpad(i::text, 7, '0'), 'IN_REVIEW', 2, 1, now(), now(), now(),
+SELECT '$P_FW' || lpad(i::text, 7, '0'), 'IN_REVIEW', 2, 1, now(), now(), now(),
   '3171014101900001', '199001012015032001', 'Siti Aminah Disposisi',
   'disposisi.' || i || '@kota.go.id', '+6281234560000', 'Dinas Komunikasi dan Informatika',
   'Analis Sistem Informasi', now()
 FROM generate_series(0, $((FWD - 1))) AS i;
 ANALYZE disposition.cases;
 SQL
-run forward forward --target "$DISPOSITION" --concurrency 8 --id-prefix bfw- --count $FWD
+run forward forward --target "$DISPOSITION" --concurrency 8 --id-prefix "$P_FW" --count $FWD
 log "baseline pgbench -N -c 8 on the same cluster"
 psql_q -c "DROP DATABASE IF EXISTS pgbench" -c "CREATE DATABASE pgbench"
 PGB="postgresql://postgres@127.0.0.1:$SERTEL_PG_PORT/pgbench"
@@ -195,7 +200,7 @@ psql_q -c "DROP DATABASE pgbench"
   --listinbox-reply "$WORK/listinbox.bin" >"$WORK/echo.log" 2>&1 &
 ECHO_PID=$!
 wait_for_port "$ECHO_PORT" 10 || die "echo server did not start"
-run echo_getcase getcase --target "localhost:$ECHO_PORT" --concurrency 64 --id-prefix bcl- --count $SMALL
+run echo_getcase getcase --target "localhost:$ECHO_PORT" --concurrency 64 --id-prefix "$P_CL" --count $SMALL
 run echo_listinbox listinbox --target "localhost:$ECHO_PORT" --concurrency 64
 kill "$ECHO_PID"; wait "$ECHO_PID" 2>/dev/null || true; ECHO_PID=""
 # The same on gRPC's callback API (issue 22): how much the synchronous API itself costs.
@@ -204,7 +209,7 @@ kill "$ECHO_PID"; wait "$ECHO_PID" 2>/dev/null || true; ECHO_PID=""
   --listinbox-reply "$WORK/listinbox.bin" >"$WORK/echo.log" 2>&1 &
 ECHO_PID=$!
 wait_for_port "$ECHO_PORT" 10 || die "callback echo server did not start"
-run echo_cb_getcase getcase --target "localhost:$ECHO_PORT" --concurrency 64 --id-prefix bcc- --count $SMALL
+run echo_cb_getcase getcase --target "localhost:$ECHO_PORT" --concurrency 64 --id-prefix "$P_CC" --count $SMALL
 run echo_cb_listinbox listinbox --target "localhost:$ECHO_PORT" --concurrency 64
 kill "$ECHO_PID"; wait "$ECHO_PID" 2>/dev/null || true; ECHO_PID=""
 
@@ -235,8 +240,8 @@ ISS_CONC=$((CORES * 2))
 issuance_phase() {  # issuance_phase TAG ITERATIONS ALG COUNT [certificate env...]
   local tag=$1 iters=$2 alg=$3 count=$4; shift 4
   restart_certificate SERTEL_CERTIFICATE_PKCS12_ITERATIONS="$iters" "$@"
-  seed_enrollments "bis$tag-" "$count"
-  run "issue_$tag" issue --target "$CERTIFICATE" --concurrency $ISS_CONC --id-prefix "bis$tag-" \
+  seed_enrollments "$(uuid_prefix "bis$tag")" "$count"
+  run "issue_$tag" issue --target "$CERTIFICATE" --concurrency $ISS_CONC --id-prefix "$(uuid_prefix "bis$tag")" \
     --count "$count" --code "$CODE" --save-pem "$WORK/issued_$tag.pem" --save-p12 "$WORK/issued_$tag.p12"
 }
 log "issuance at the service's default count ($ITERS_DEFAULT), key RSA-2048"
