@@ -42,7 +42,7 @@ std::string RowCanonical(const pqxx::row& row, int64_t seq) {
       seq, row["at_micros"].as<int64_t>(), row["actor_sub"].as<std::string>(),
       row["actor_role"].as<std::string>(), row["action"].as<std::string>(),
       row["entity_type"].as<std::string>(), row["entity_id"].as<std::string>(),
-      row["details"].as<std::string>());
+      row["details"].as<std::string>(), row["nonce"].is_null() ? "" : Bytes(row["nonce"]));
 }
 
 AuditHead HeadOf(const pqxx::result& r) {
@@ -149,9 +149,17 @@ std::string Canonical(absl::string_view tag, absl::string_view first, int64_t at
 std::string AuditLog::CanonicalRow(int64_t seq, int64_t at_micros, const std::string& actor_sub,
                                    const std::string& actor_role, const std::string& action,
                                    const std::string& entity_type, const std::string& entity_id,
-                                   const std::string& details) {
-  return Canonical("sertel.audit.v1;", absl::StrCat(seq), at_micros, actor_sub, actor_role, action,
-                   entity_type, entity_id, details);
+                                   const std::string& details, const std::string& nonce) {
+  if (nonce.empty()) {  // a row from before migration C007
+    return Canonical("sertel.audit.v1;", absl::StrCat(seq), at_micros, actor_sub, actor_role,
+                     action, entity_type, entity_id, details);
+  }
+  // The nonce is linked too: a linked row whose nonce was cleared (to write a copy of it with
+  // that nonce, which the chainer would link again) no longer verifies.
+  std::string out = Canonical("sertel.audit.v2;", absl::StrCat(seq), at_micros, actor_sub,
+                              actor_role, action, entity_type, entity_id, details);
+  AppendField(&out, nonce);
+  return out;
 }
 
 std::string AuditLog::PendingCanonical(const std::string& nonce, int64_t at_micros,
@@ -227,23 +235,32 @@ absl::StatusOr<int> AuditLog::ChainPending(pqxx::work& tx, int max_rows) const {
     return absl::FailedPreconditionError(
         "the audit chain is not keyed (<service> key-legacy-audit-chain); nothing is linked");
   }
-  pqxx::result rows = RunQuery(tx, common::queries::kSelectUnlinkedAuditRows, 0, max_rows);
   int linked = 0;
-  for (const auto& row : rows) {
-    const int64_t id = row["id"].as<int64_t>();
-    if (!UnlinkedRowIsOurs(row)) {
-      // Written by someone without the audit key: never taken into the chain; Verify names it.
-      Log::Error("audit_row_forged", {{"id", id}});
-      Metrics::Global().Increment("sertel_audit_forged_rows_total", {});
-      continue;
+  int64_t after = 0;
+  // Paged past rows without our MAC, so that forged rows cannot hold the genuine ones back.
+  for (bool more = true; more && linked < max_rows;) {
+    pqxx::result rows = RunQuery(tx, common::queries::kSelectUnlinkedAuditRows, after, max_rows);
+    more = rows.size() == static_cast<size_t>(max_rows);
+    for (const auto& row : rows) {
+      const int64_t id = row["id"].as<int64_t>();
+      after = id;
+      if (!UnlinkedRowIsOurs(row)) {
+        // Written by someone without the audit key: never taken into the chain; Verify names it.
+        Metrics::Global().Increment("sertel_audit_forged_rows_total", {});
+        continue;
+      }
+      const int64_t seq = head.seq + 1;
+      std::string hash = ChainHash(head.hash, RowCanonical(row, seq));
+      pqxx::binarystring prev_bin(head.hash), hash_bin(hash);
+      if (RunQuery(tx, common::queries::kLinkAuditRow, id, seq, prev_bin, hash_bin)
+              .affected_rows() != 1) {
+        // Deleted or linked meanwhile by a writer outside the chainer: link nothing this round.
+        throw std::runtime_error("an unlinked audit row vanished while it was being linked");
+      }
+      head.seq = seq;
+      head.hash = std::move(hash);
+      if (++linked == max_rows) break;
     }
-    const int64_t seq = head.seq + 1;
-    std::string hash = ChainHash(head.hash, RowCanonical(row, seq));
-    pqxx::binarystring prev_bin(head.hash), hash_bin(hash);
-    RunQuery(tx, common::queries::kLinkAuditRow, id, seq, prev_bin, hash_bin);
-    head.seq = seq;
-    head.hash = std::move(hash);
-    ++linked;
   }
   if (linked > 0) {
     pqxx::binarystring head_bin(head.hash);

@@ -89,11 +89,12 @@ class AuditLog {
   // FAILED_PRECONDITION, and nothing changes, when the unkeyed chain is broken.
   absl::Status KeyLegacyChain(pqxx::connection& conn) const;
 
-  // The canonical bytes a row's hash covers (public for tests and the offline verifier).
+  // The canonical bytes a row's hash covers (public for tests and the offline verifier): v1
+  // for a row from before migration C007 (no nonce), v2 (the same, then the nonce) after.
   static std::string CanonicalRow(int64_t seq, int64_t at_micros, const std::string& actor_sub,
                                   const std::string& actor_role, const std::string& action,
                                   const std::string& entity_type, const std::string& entity_id,
-                                  const std::string& details);
+                                  const std::string& details, const std::string& nonce = "");
   // What an unlinked row's MAC covers: its nonce and content (no seq: it has none yet).
   static std::string PendingCanonical(const std::string& nonce, int64_t at_micros,
                                       const std::string& actor_sub, const std::string& actor_role,

@@ -60,11 +60,17 @@ void CertificateSnapshot::ReplaceAll(SnapshotRows rows, absl::Time as_of) {
 }
 
 void CertificateSnapshot::ReplaceNiks(const std::vector<std::string>& niks, SnapshotRows rows) {
-  absl::MutexLock lock(&mu_);
-  auto next = current_ == nullptr ? std::make_shared<SnapshotData>()
-                                  : std::make_shared<SnapshotData>(*current_);
+  Version base;
+  {
+    absl::MutexLock lock(&mu_);
+    base = current_;
+  }
+  // The copy is made without the readers' lock (writers are serialized by the caller).
+  auto next =
+      base == nullptr ? std::make_shared<SnapshotData>() : std::make_shared<SnapshotData>(*base);
   for (const std::string& nik : niks) next->latest_by_nik_.erase(nik);
   next->Upsert(std::move(rows));
+  absl::MutexLock lock(&mu_);
   Publish(std::move(next));
 }
 

@@ -72,6 +72,8 @@ class CertificateSnapshot {
   // The freshness clock's time (what the listener confirms).
   absl::Time Now() const { return clock_->Now(); }
 
+  // Writers (ReplaceAll, ReplaceNiks) must be serialized by the caller (SnapshotListener's
+  // reload lock): the next version is built from the current one without the readers' lock.
   // Replaces everything (a full reload read at `as_of`).
   void ReplaceAll(SnapshotRows rows, absl::Time as_of);
   // Replaces the rows of the NIKs `rows` was read for (certificates are never deleted, so the

@@ -25,12 +25,16 @@ import tempfile
 from datetime import datetime
 
 
-def canonical_row(seq, at_micros, actor_sub, actor_role, action, entity_type, entity_id, details):
-    out = b"sertel.audit.v1;"
+def canonical_row(seq, at_micros, actor_sub, actor_role, action, entity_type, entity_id, details,
+                  nonce=b""):
+    """v1 for a row from before migration C007 (no nonce); v2, the same then the nonce, after."""
+    out = b"sertel.audit.v2;" if nonce else b"sertel.audit.v1;"
     for field in (str(seq), str(at_micros), actor_sub, actor_role, action, entity_type,
                   entity_id, details):
         raw = field.encode("utf-8")
         out += str(len(raw)).encode() + b":" + raw + b";"
+    if nonce:
+        out += str(len(nonce)).encode() + b":" + nonce + b";"
     return out
 
 
@@ -87,7 +91,8 @@ def verify_signature(checkpoint, public_key_pem):
 def verify(url, schema, key, checkpoint=None):
     """(ok, rows_checked, first_broken_seq, problem)."""
     rows = psql_csv(url, "SELECT seq, at_micros, actor_sub, actor_role, action, entity_type, "
-                         "entity_id, details, encode(prev_hash, 'hex'), encode(hash, 'hex') "
+                         "entity_id, details, encode(prev_hash, 'hex'), encode(hash, 'hex'), "
+                         "coalesce(encode(nonce, 'hex'), '') "
                          "FROM %s.audit_log WHERE seq IS NOT NULL ORDER BY seq" % schema)
     unlinked = psql_csv(url, "SELECT id, encode(nonce, 'hex'), at_micros, actor_sub, actor_role, "
                              "action, entity_type, entity_id, details, encode(row_mac, 'hex') "
@@ -105,7 +110,8 @@ def verify(url, schema, key, checkpoint=None):
             return False, n, n + 1, "row %d is missing (next row is %d)" % (n + 1, seq)
         if bytes.fromhex(r[8]) != prev:
             return False, n, seq, "row %d does not link to the row before it" % seq
-        mac = hmac.new(key, prev + canonical_row(*r[:8]), hashlib.sha256).digest()
+        mac = hmac.new(key, prev + canonical_row(*r[:8], nonce=bytes.fromhex(r[10])),
+                       hashlib.sha256).digest()
         if mac.hex() != r[9]:
             return False, n, seq, "row %d was altered: its hash does not match its content" % seq
         prev = mac

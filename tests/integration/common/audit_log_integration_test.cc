@@ -98,7 +98,7 @@ class AuditLogIntegrationTest : public ::testing::Test {
     pqxx::work tx(*conn_);
     pqxx::result rows = tx.exec(
         "SELECT seq, at_micros, actor_sub, actor_role, action, entity_type, entity_id, details, "
-        "prev_hash FROM audit_log ORDER BY seq");
+        "nonce, prev_hash FROM audit_log WHERE seq IS NOT NULL ORDER BY seq");
     std::string prev(32, '\0');
     int64_t last = 0;
     for (const auto& r : rows) {
@@ -111,7 +111,8 @@ class AuditLogIntegrationTest : public ::testing::Test {
           hash(prev, AuditLog::CanonicalRow(seq, r["at_micros"].as<int64_t>(),
                                             r["actor_sub"].c_str(), r["actor_role"].c_str(),
                                             r["action"].c_str(), r["entity_type"].c_str(),
-                                            r["entity_id"].c_str(), r["details"].c_str()));
+                                            r["entity_id"].c_str(), r["details"].c_str(),
+                                            r["nonce"].is_null() ? "" : Bytes(r["nonce"])));
       tx.exec_params("UPDATE audit_log SET prev_hash = $2, hash = $3 WHERE seq = $1", seq,
                      pqxx::binarystring(prev), pqxx::binarystring(h));
       prev = h;
@@ -323,6 +324,38 @@ TEST_F(AuditLogIntegrationTest, AForgedCopiedOrEditedUnlinkedRowIsFoundAndNeverL
   EXPECT_EQ(Chain(audit_), 0);
 }
 
+// A linked row's nonce cleared, so that a copy of the row with that nonce could be linked again
+// (a replay): the cleared nonce breaks the row's link, and the copy is never linked twice
+// unnoticed.
+TEST_F(AuditLogIntegrationTest, AReplayedLinkedRowIsFound) {
+  db_.Exec(
+      "CREATE TEMP TABLE saved AS SELECT * FROM audittest.audit_log WHERE seq = 3;"
+      "UPDATE audittest.audit_log SET nonce = NULL, row_mac = NULL WHERE seq = 3;"
+      "INSERT INTO audittest.audit_log (at_micros, actor_sub, actor_role, action, entity_type,"
+      " entity_id, details, nonce, row_mac) SELECT at_micros, actor_sub, actor_role, action,"
+      " entity_type, entity_id, details, nonce, row_mac FROM saved");
+  Chain(audit_);
+  AuditVerification v = Verify();
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.first_broken_seq, 3) << v.problem;
+}
+
+// Forged unlinked rows ahead of genuine ones (more than one page of them) hold nothing back.
+TEST_F(AuditLogIntegrationTest, ForgedRowsDoNotHoldGenuineOnesBack) {
+  db_.Exec(
+      "INSERT INTO audittest.audit_log (at_micros, actor_sub, actor_role, action, entity_type,"
+      " entity_id, details, nonce, row_mac) SELECT 1, 'mallory', 'VERIFIER', 'X', 'case',"
+      " i::text, '{}', int8send(i), decode(repeat('00', 32), 'hex')"
+      " FROM generate_series(1, 1200) AS i");
+  AppendUnlinked(*conn_, "honest");
+  pqxx::work tx(*conn_);
+  absl::StatusOr<int> n = audit_.ChainPending(tx, 1000);
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(*n, 1);
+  tx.commit();
+  EXPECT_EQ(Scalar("SELECT actor_sub FROM audittest.audit_log WHERE seq = 6"), "honest");
+}
+
 TEST_F(AuditLogIntegrationTest, AChainerThatStoppedIsReportedByVerify) {
   AppendUnlinked(*conn_, "waiting");
   clock_.Advance(AuditLog::kMaxUnlinkedAge - absl::Seconds(1));
@@ -386,6 +419,8 @@ TEST_F(AuditLogIntegrationTest, VerifyRaisesNoFalseAlarmWhileAppendsCommit) {
 class LegacyChainTest : public AuditLogIntegrationTest {
  protected:
   void MakeLegacy() {
+    // Rows from before migration C007 have no nonce.
+    db_.Exec("UPDATE audittest.audit_log SET nonce = NULL, row_mac = NULL");
     RecomputeFrom(1, &AuditLog::LegacyChainHash);
     db_.Exec("UPDATE audittest.audit_head SET keyed = false");
   }
