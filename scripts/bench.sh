@@ -195,23 +195,27 @@ echo "{\"scenario\":\"pgbench\",\"label\":\"pgbench_N_c8\",\"concurrency\":8,\"r
 psql_q -c "DROP DATABASE pgbench"
 
 # ---- echo server: GetCase and ListInbox with the same client and concurrency -----------------
-"$ECHO_BIN" --port "$ECHO_PORT" --cert "$HOME_DIR/tls/disposition.pem" \
-  --key "$HOME_DIR/tls/disposition-key.pem" --getcase-reply "$WORK/getcase.bin" \
-  --listinbox-reply "$WORK/listinbox.bin" >"$WORK/echo.log" 2>&1 &
-ECHO_PID=$!
-wait_for_port "$ECHO_PORT" 10 || die "echo server did not start"
-run echo_getcase getcase --target "localhost:$ECHO_PORT" --concurrency 64 --id-prefix "$P_CL" --count $SMALL
-run echo_listinbox listinbox --target "localhost:$ECHO_PORT" --concurrency 64
-kill "$ECHO_PID"; wait "$ECHO_PID" 2>/dev/null || true; ECHO_PID=""
-# The same on gRPC's callback API (issue 22): how much the synchronous API itself costs.
-"$ECHO_BIN" --api callback --port "$ECHO_PORT" --cert "$HOME_DIR/tls/disposition.pem" \
-  --key "$HOME_DIR/tls/disposition-key.pem" --getcase-reply "$WORK/getcase.bin" \
-  --listinbox-reply "$WORK/listinbox.bin" >"$WORK/echo.log" 2>&1 &
-ECHO_PID=$!
-wait_for_port "$ECHO_PORT" 10 || die "callback echo server did not start"
-run echo_cb_getcase getcase --target "localhost:$ECHO_PORT" --concurrency 64 --id-prefix "$P_CC" --count $SMALL
-run echo_cb_listinbox listinbox --target "localhost:$ECHO_PORT" --concurrency 64
-kill "$ECHO_PID"; wait "$ECHO_PID" 2>/dev/null || true; ECHO_PID=""
+# start_echo API CERT_NAME ARGS...: the echo server (API sync or callback) with the suite's TLS
+# certificate CERT_NAME and the canned replies in ARGS; stop_echo ends it.
+start_echo() {
+  local api=$1 cert=$2; shift 2
+  "$ECHO_BIN" --api "$api" --port "$ECHO_PORT" --cert "$HOME_DIR/tls/$cert.pem" \
+    --key "$HOME_DIR/tls/$cert-key.pem" "$@" >"$WORK/echo.log" 2>&1 &
+  ECHO_PID=$!
+  wait_for_port "$ECHO_PORT" 10 || die "echo server ($api) did not start"
+}
+stop_echo() { kill "$ECHO_PID"; wait "$ECHO_PID" 2>/dev/null || true; ECHO_PID=""; }
+# Sync (the services' API), then gRPC's callback API (issue 22: what the sync API itself costs).
+for api in sync callback; do
+  tag=echo; [ "$api" = callback ] && tag=echo_cb
+  prefix=$P_CL; [ "$api" = callback ] && prefix=$P_CC
+  start_echo "$api" disposition --getcase-reply "$WORK/getcase.bin" \
+    --listinbox-reply "$WORK/listinbox.bin"
+  run "${tag}_getcase" getcase --target "localhost:$ECHO_PORT" --concurrency 64 \
+    --id-prefix "$prefix" --count $SMALL
+  run "${tag}_listinbox" listinbox --target "localhost:$ECHO_PORT" --concurrency 64
+  stop_echo
+done
 
 # ---- issuance: SetPassphrase with both cores busy, vs the naive libcrypto program -------------
 CODE=BENCHK7Q
@@ -263,20 +267,13 @@ echo "{\"scenario\":\"keystore_check\",\"label\":\"keystore_check\",\"opens_with
 NIK=$(cat "$WORK/issued_default.pem.nik" 2>/dev/null || echo 3171014101900001)
 run checkcert checkcert --target "$CERTIFICATE" --concurrency 64 --pem-file "$WORK/issued_default.pem" \
   --nik "$NIK" --save-reply "$WORK/check.bin"
-"$ECHO_BIN" --port "$ECHO_PORT" --cert "$HOME_DIR/tls/certificate.pem" \
-  --key "$HOME_DIR/tls/certificate-key.pem" --check-reply "$WORK/check.bin" >"$WORK/echo.log" 2>&1 &
-ECHO_PID=$!
-wait_for_port "$ECHO_PORT" 10 || die "echo server did not start"
-run echo_checkcert checkcert --target "localhost:$ECHO_PORT" --concurrency 64 \
-  --pem-file "$WORK/issued_default.pem" --nik "$NIK"
-kill "$ECHO_PID"; wait "$ECHO_PID" 2>/dev/null || true; ECHO_PID=""
-"$ECHO_BIN" --api callback --port "$ECHO_PORT" --cert "$HOME_DIR/tls/certificate.pem" \
-  --key "$HOME_DIR/tls/certificate-key.pem" --check-reply "$WORK/check.bin" >"$WORK/echo.log" 2>&1 &
-ECHO_PID=$!
-wait_for_port "$ECHO_PORT" 10 || die "callback echo server did not start"
-run echo_cb_checkcert checkcert --target "localhost:$ECHO_PORT" --concurrency 64 \
-  --pem-file "$WORK/issued_default.pem" --nik "$NIK"
-kill "$ECHO_PID"; wait "$ECHO_PID" 2>/dev/null || true; ECHO_PID=""
+for api in sync callback; do
+  tag=echo; [ "$api" = callback ] && tag=echo_cb
+  start_echo "$api" certificate --check-reply "$WORK/check.bin"
+  run "${tag}_checkcert" checkcert --target "localhost:$ECHO_PORT" --concurrency 64 \
+    --pem-file "$WORK/issued_default.pem" --nik "$NIK"
+  stop_echo
+done
 
 # ---- the whole SOP, steps 1-7, many applications in parallel ----------------------------------
 run sop sop --intake "$INTAKE" --disposition "$DISPOSITION" --certificate "$CERTIFICATE" \
