@@ -75,4 +75,19 @@ std::string TestDatabase::DumpSchema(const std::string& schema) const {
   return out;
 }
 
+std::unique_ptr<PgPool> TestDatabase::OutagePool(const std::string& schema) const {
+  absl::StatusOr<std::unique_ptr<PgPool>> pool =
+      PgPool::Create({.url = url_,
+                      .schema = schema,
+                      .size = 1,
+                      .acquire_timeout = absl::Milliseconds(100),
+                      .on_connect = nullptr});
+  if (!pool.ok()) {
+    std::fprintf(stderr, "cannot open the outage pool on %s: %s\n", schema.c_str(),
+                 std::string(pool.status().message()).c_str());
+    std::abort();
+  }
+  return *std::move(pool);
+}
+
 }  // namespace sertel::testing

@@ -6,7 +6,10 @@
 //   ASSERT_OK(ApplyMigrations(db.url(), "intake", {...}));
 #pragma once
 
+#include <memory>
 #include <string>
+
+#include "common/pg_pool.h"
 
 namespace sertel::testing {
 
@@ -28,6 +31,11 @@ class TestDatabase {
   // Every row of every table of `schema`, as text (for "no secret in any table" checks); bytea
   // columns appear in hex (\\x...), so search for the hex form of a secret too.
   std::string DumpSchema(const std::string& schema) const;
+
+  // A pool of one connection on `schema` that gives up waiting after 100 ms: hold its only lease
+  // and every store call made through it answers UNAVAILABLE at once, as in a database outage;
+  // release it and the same calls work again.
+  std::unique_ptr<PgPool> OutagePool(const std::string& schema) const;
 
   // The server URL from SERTEL_TEST_DATABASE_URL; aborts the test binary with a clear message
   // when it is not set.

@@ -198,17 +198,12 @@ TEST_F(CertificateDownloadTest, TheDatabaseDownIs503AndTheLinkStaysGood) {
   v1::Enrollment e;
   ASSERT_TRUE(HandOver("app-1", v1::CHANNEL_WHATSAPP, &e).ok());
   std::string token = TokenOf(DeliveredLink("app-1"));
-  auto one = PgPool::Create({.url = db_.url(),
-                             .schema = "certificate",
-                             .size = 1,
-                             .acquire_timeout = absl::Milliseconds(100),
-                             .on_connect = nullptr});
-  ASSERT_TRUE(one.ok()) << one.status();
-  CertificateStore store(one->get(), audit_.get());
+  std::unique_ptr<PgPool> one = db_.OutagePool("certificate");
+  CertificateStore store(one.get(), audit_.get());
   HandoverManager handover(&store, ca_.get(), codes_.get(), settings_, &clock_);
   StartListener({.path_prefix = "/unduh"}, &handover);
   {
-    absl::StatusOr<PgPool::Lease> held = (*one)->Acquire();
+    absl::StatusOr<PgPool::Lease> held = one->Acquire();
     ASSERT_TRUE(held.ok()) << held.status();
     EXPECT_EQ(Fetch("/unduh/" + token, dir_.File("down")), "503");
   }

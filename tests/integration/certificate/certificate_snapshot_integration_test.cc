@@ -104,7 +104,7 @@ TEST_F(SnapshotTest, ARevocationWrittenBehindTheServicesBackIsSeen) {
   EXPECT_TRUE(SeenWithin(*b, c.certificate_pem(), is_revoked, absl::Seconds(2)).has_value());
 }
 
-TEST_F(SnapshotTest, AChecksNeedsNoDatabaseConnection) {
+TEST_F(SnapshotTest, ACheckNeedsNoDatabaseConnection) {
   v1::Certificate c = Issue("app-1");
   // Every pooled connection taken: a check that touched the database would wait for one and
   // fail UNAVAILABLE.
@@ -139,6 +139,18 @@ TEST_F(SnapshotTest, AStaleReplicaIsUnavailableAndItsLostNoticesAreRepairedOnRec
   absl::StatusOr<CheckOutcome> now = b->checks->CheckCertificate(c.certificate_pem(), "");
   ASSERT_TRUE(now.ok()) << now.status();
   EXPECT_TRUE(Has(*now, FindingCode::kRevoked));
+}
+
+// A replica whose database cannot be reached at start does not start: Start fails with the
+// reason, and no snapshot answers.
+TEST_F(SnapshotTest, AListenerThatCannotReachTheDatabaseFailsToStart) {
+  CertificateSnapshot snapshot(kMaxStaleness);
+  SnapshotListener listener(
+      {.url = "postgresql://sertel@127.0.0.1:1/none", .schema = "certificate"}, store_.get(),
+      &snapshot);
+  absl::Status s = listener.Start();
+  EXPECT_TRUE(absl::IsUnavailable(s)) << s;
+  EXPECT_TRUE(absl::IsUnavailable(snapshot.Current().status()));
 }
 
 TEST_F(SnapshotTest, ANoticeThatIsNotANikIsIgnored) {

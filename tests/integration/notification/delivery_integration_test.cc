@@ -547,17 +547,12 @@ TEST_F(DeliveryIntegrationTest, AWebhookWhileTheDatabaseIsDownIs500AndIsTakenAga
   post.header = [&](absl::string_view name) {
     return name == "X-Hub-Signature-256" ? signature : std::string();
   };
-  auto one = PgPool::Create({.url = db_.url(),
-                             .schema = "notification",
-                             .size = 1,
-                             .acquire_timeout = absl::Milliseconds(100),
-                             .on_connect = nullptr});
-  ASSERT_TRUE(one.ok()) << one.status();
-  NotificationStore store(one->get(), &audit_);
+  std::unique_ptr<PgPool> one = db_.OutagePool("notification");
+  NotificationStore store(one.get(), &audit_);
   WhatsAppWebhook down(&store, manager_.get(),
                        {.verify_token = kVerifyToken, .app_secret = kAppSecret});
   {
-    absl::StatusOr<PgPool::Lease> held = (*one)->Acquire();
+    absl::StatusOr<PgPool::Lease> held = one->Acquire();
     ASSERT_TRUE(held.ok()) << held.status();
     EXPECT_EQ(down.Receive(post).status, 500);
   }

@@ -170,6 +170,8 @@ TEST(CertificateConfigTest, DefaultsWhenOnlyTheRequiredFilesAreGiven) {
   EXPECT_EQ(c.organization, "Pemerintah Kota");
   EXPECT_EQ(c.pkcs12_iterations, 600000);
   EXPECT_FALSE(c.pkcs12_legacy);
+  EXPECT_EQ(c.snapshot_max_staleness, absl::Seconds(10));
+  EXPECT_EQ(c.snapshot_reload, absl::Minutes(5));
 }
 
 // Issue 18: the download links' settings go together, and a keystore is served over TLS (plain
@@ -233,14 +235,18 @@ TEST(CertificateConfigTest, DownloadLinksNeedTheirListenerAndTls) {
 TEST(CertificateConfigTest, ReportsEveryBadVariableAtOnce) {
   EnvReader env = FakeEnv({{"SERTEL_CERTIFICATE_VALIDITY", "two years"},
                            {"SERTEL_CERTIFICATE_KEY_ALGORITHM", "DSA-1024"},
-                           {"SERTEL_CERTIFICATE_ACTIVATION_TTL", "-5h"}});
+                           {"SERTEL_CERTIFICATE_ACTIVATION_TTL", "-5h"},
+                           // Below the listener's 1 s heartbeat a replica would refuse checks.
+                           {"SERTEL_CERTIFICATE_SNAPSHOT_MAX_STALENESS", "1s"},
+                           {"SERTEL_CERTIFICATE_SNAPSHOT_RELOAD", "often"}});
   CertificateConfig::FromEnv(env);
   absl::Status s = env.Finish();
   ASSERT_FALSE(s.ok());
   for (const char* name :
        {"SERTEL_CERTIFICATE_CA_KEY", "SERTEL_CERTIFICATE_CA_CERT",
         "SERTEL_CERTIFICATE_ACTIVATION_KEY_FILE", "SERTEL_CERTIFICATE_VALIDITY",
-        "SERTEL_CERTIFICATE_KEY_ALGORITHM", "SERTEL_CERTIFICATE_ACTIVATION_TTL"}) {
+        "SERTEL_CERTIFICATE_KEY_ALGORITHM", "SERTEL_CERTIFICATE_ACTIVATION_TTL",
+        "SERTEL_CERTIFICATE_SNAPSHOT_MAX_STALENESS", "SERTEL_CERTIFICATE_SNAPSHOT_RELOAD"}) {
     EXPECT_TRUE(absl::StrContains(s.message(), name)) << name << " missing in " << s;
   }
 }
