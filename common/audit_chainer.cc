@@ -21,7 +21,12 @@ absl::StatusOr<int> AuditChainer::RunOnce() {
   int total = 0;
   while (*waiting > 0) {
     absl::StatusOr<int> linked =
-        pool_->InTransaction<int>([&](pqxx::work& tx) { return audit_->ChainPending(tx, kBatch); });
+        pool_->InTransaction<int>([&](pqxx::work& tx) -> absl::StatusOr<int> {
+          // A head held elsewhere (another replica's round is short; an operator's open
+          // transaction may not be) costs a skipped round, never a connection held indefinitely.
+          RunQuery(tx, common::queries::kSetLocalLockTimeout, std::string(kLockTimeout));
+          return audit_->ChainPending(tx, kBatch);
+        });
     if (!linked.ok()) return linked.status();
     total += *linked;
     if (*linked < kBatch) break;

@@ -23,6 +23,8 @@ namespace sertel {
 class AuditChainer {
  public:
   static constexpr int kBatch = 1000;
+  // A round gives up when the chain head stays locked this long (SQL interval text).
+  static constexpr char kLockTimeout[] = "2s";
 
   AuditChainer(PgPool* pool, const AuditLog* audit,
                absl::Duration interval = absl::Milliseconds(50))

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
@@ -25,6 +26,21 @@ class SystemClock final : public Clock {
   // One process-wide instance for code that has no clock injected.
   static const Clock* Default() {
     static const SystemClock kClock;
+    return &kClock;
+  }
+};
+
+// The steady clock as absl::Time: it never jumps when the wall clock is set (NTP, an operator),
+// so only differences between its readings mean anything. For timeouts and freshness bounds, never
+// for a time that is stored or shown.
+class MonotonicClock final : public Clock {
+ public:
+  absl::Time Now() const override {
+    return absl::UnixEpoch() +
+           absl::FromChrono(std::chrono::steady_clock::now().time_since_epoch());
+  }
+  static const Clock* Default() {
+    static const MonotonicClock kClock;
     return &kClock;
   }
 };

@@ -165,6 +165,7 @@ CommonConfig CommonConfig::FromEnv(const std::string& service, int default_port,
   OutboxConfig& o = c.outbox;
   o.poll_interval = env.Duration("SERTEL_OUTBOX_POLL_INTERVAL", o.poll_interval);
   o.batch_size = env.Int("SERTEL_OUTBOX_BATCH_SIZE", o.batch_size, 1, 1000);
+  o.parallelism = env.Int("SERTEL_OUTBOX_PARALLELISM", o.parallelism, 1, 64);
   o.max_attempts = env.Int("SERTEL_OUTBOX_MAX_ATTEMPTS", o.max_attempts, 1, 1000);
   o.base_backoff = env.Duration("SERTEL_OUTBOX_BASE_BACKOFF", o.base_backoff);
   o.max_backoff = env.Duration("SERTEL_OUTBOX_MAX_BACKOFF", o.max_backoff);

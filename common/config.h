@@ -79,7 +79,8 @@ struct DatabaseConfig {
 
 struct OutboxConfig {
   absl::Duration poll_interval = absl::Milliseconds(200);  // SERTEL_OUTBOX_POLL_INTERVAL
-  int64_t batch_size = 16;                                 // SERTEL_OUTBOX_BATCH_SIZE
+  int64_t batch_size = 64;                                 // SERTEL_OUTBOX_BATCH_SIZE
+  int64_t parallelism = 8;                                 // SERTEL_OUTBOX_PARALLELISM
   int64_t max_attempts = 25;                               // SERTEL_OUTBOX_MAX_ATTEMPTS
   absl::Duration base_backoff = absl::Milliseconds(500);   // SERTEL_OUTBOX_BASE_BACKOFF
   absl::Duration max_backoff = absl::Minutes(5);           // SERTEL_OUTBOX_MAX_BACKOFF

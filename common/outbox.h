@@ -2,7 +2,10 @@
 // owes a downstream service into the same transaction; OutboxDispatcher delivers pending rows
 // later, claiming them with FOR UPDATE SKIP LOCKED so several replicas never deliver one row
 // at once, retrying with exponential backoff and jitter, and after max_attempts marking the row
-// DEAD (kept, logged, counted in /metrics), never dropping it silently. A DEAD row marks the
+// DEAD (kept, logged, counted in /metrics), never dropping it silently. The calls of a batch run
+// side by side (SERTEL_OUTBOX_PARALLELISM), the rows of one application one after the other in
+// the order they were written, so that a backlog of one kind (a bulk of progress reports) does
+// not hold every other message back for minutes. A DEAD row marks the
 // application it is about (common/outbox_attention.h) and shows in the gauge
 // sertel_outbox_dead_rows{service} until an operator retries it (OutboxAdminService).
 //
@@ -18,6 +21,7 @@
 #include <pqxx/transaction>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/random/random.h"
@@ -83,6 +87,11 @@ class OutboxDispatcher {
   absl::Duration Backoff(int attempts);
 
  private:
+  // One row's call: its topic's handler (a throw and an unknown topic are errors).
+  absl::Status Deliver(const OutboxMessage& m) const;
+  // Every row's call, the rows of one application in order, applications in parallel.
+  std::vector<absl::Status> DeliverAll(const std::vector<OutboxMessage>& batch) const;
+
   PgPool* pool_;
   OutboxConfig config_;
   absl::flat_hash_map<std::string, Handler> handlers_;

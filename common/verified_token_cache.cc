@@ -14,12 +14,17 @@ void VerifiedTokenCache::Insert(const std::string& digest, VerifiedToken token, 
   if (capacity_ == 0) return;
   absl::MutexLock lock(&mu_);
   if (entries_.size() >= capacity_ && !entries_.contains(digest)) {
-    const int64_t now_s = absl::ToUnixSeconds(now);
-    for (auto it = entries_.begin(); it != entries_.end();) {
-      if (it->second.claims.exp < now_s) {
-        entries_.erase(it++);
-      } else {
-        ++it;
+    // A sweep walks every entry: at most once a second, so that a full cache of live tokens does
+    // not make each new token pay for a walk.
+    if (now >= next_sweep_) {
+      next_sweep_ = now + kSweepInterval;
+      const int64_t now_s = absl::ToUnixSeconds(now);
+      for (auto it = entries_.begin(); it != entries_.end();) {
+        if (it->second.claims.exp < now_s) {
+          entries_.erase(it++);
+        } else {
+          ++it;
+        }
       }
     }
     if (entries_.size() >= capacity_) entries_.erase(entries_.begin());

@@ -4,8 +4,8 @@
 // An entry is only good while the key source still answers the same key set for the token's
 // kid (a JWKS refresh or rotation makes every entry verify again) and while the claims' exp and
 // nbf still pass (JwtVerifier checks them on every hit): never beyond the token's exp, never
-// beyond the key set's validity. Only verified tokens go in; bounded by `capacity` (expired
-// entries are swept first, then an arbitrary one makes room).
+// beyond the key set's validity. Only verified tokens go in; bounded by `capacity` (when full,
+// expired entries are swept, at most once a second, then an arbitrary one makes room).
 //
 //   VerifiedTokenCache cache(4096);
 //   if (std::optional<VerifiedToken> hit = cache.Find(digest)) ...
@@ -43,10 +43,13 @@ class VerifiedTokenCache {
   uint64_t hits() const { return hits_.load(std::memory_order_relaxed); }
 
  private:
+  static constexpr absl::Duration kSweepInterval = absl::Seconds(1);
+
   const size_t capacity_;
   mutable std::atomic<uint64_t> hits_{0};
   mutable absl::Mutex mu_;
   absl::flat_hash_map<std::string, VerifiedToken> entries_ ABSL_GUARDED_BY(mu_);
+  absl::Time next_sweep_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
 };
 
 }  // namespace sertel

@@ -9,7 +9,9 @@
 #   scripts/bench.sh --quick    # smoke run: short scenarios, 100k instead of 1M cases
 #
 # Environment: SERTEL_BENCH_BUILD_DIR (default ./build-bench), SERTEL_BENCH_DURATION /
-# SERTEL_BENCH_WARMUP (seconds per scenario), SERTEL_BENCH_KEEP=1 keeps the suite's folder.
+# SERTEL_BENCH_WARMUP (seconds per scenario), SERTEL_BENCH_KEEP=1 keeps the suite's folder,
+# SERTEL_BENCH_PROFILE=1 samples the whole machine with perf during each scenario and writes
+# where the cycles went (by process, library and function) to bench/results/<date>-profile/.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -17,7 +19,7 @@ QUICK=0
 for arg in "$@"; do
   case "$arg" in
     --quick) QUICK=1 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) die "unknown argument $arg (try --help)" ;;
   esac
 done
@@ -42,6 +44,11 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 command -v cfssl >/dev/null || die "cfssl not found after installing golang-cfssl"
+PROFILE=${SERTEL_BENCH_PROFILE:-0}
+if [ "$PROFILE" = 1 ] && ! command -v perf >/dev/null; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends linux-perf >/dev/null
+fi
 
 # ---- build --------------------------------------------------------------------------------------
 BUILD=${SERTEL_BENCH_BUILD_DIR:-$SERTEL_ROOT/build-bench}
@@ -82,12 +89,13 @@ STAMP=$(date -u +%Y-%m-%dT%H-%M-%SZ)
 JSONL=$HOME_DIR/results.jsonl
 WORK=$HOME_DIR/bench
 mkdir -p "$WORK"
-ECHO_PID="" CFSSL_PID=""
+ECHO_PID="" CFSSL_PID="" PERF_PID=""
 
 cleanup() {
   local rc=$?
   [ -n "$ECHO_PID" ] && kill "$ECHO_PID" 2>/dev/null || true
   [ -n "$CFSSL_PID" ] && kill "$CFSSL_PID" 2>/dev/null || true
+  [ -n "$PERF_PID" ] && kill -INT "$PERF_PID" 2>/dev/null || true
   "$SERTEL_ROOT/scripts/down.sh" >/dev/null 2>&1 || true
   if [ $rc -ne 0 ]; then
     for f in "$HOME_DIR"/logs/*.out; do [ -f "$f" ] && { echo "---- $f"; tail -n 5 "$f"; }; done >&2
@@ -114,10 +122,32 @@ log "starting a private suite in $HOME_DIR (ports $BASE-$((BASE + 3)), PostgreSQ
 DB="postgresql://postgres@127.0.0.1:$SERTEL_PG_PORT/postgres"
 psql_q() { psql -X -q -v ON_ERROR_STOP=1 "$DB" "$@"; }
 COMMON=(--ca "$HOME_DIR/tls/ca.pem" --jwt-key "$HOME_DIR/jwt/signing-key.pem" --warmup "$WARM" --duration "$DUR")
+PROFILE_DIR=$RESULTS_DIR/$STAMP-profile
+profile_start() {  # profile_start LABEL: perf samples every CPU (who is busy, and who is idle)
+  [ "$PROFILE" = 1 ] || return 0
+  mkdir -p "$PROFILE_DIR"
+  perf record -a -F 499 -o "$WORK/$1.perf" >/dev/null 2>&1 &
+  PERF_PID=$!
+}
+profile_stop() {  # profile_stop LABEL: the share of cycles by process, library and function
+  [ "$PROFILE" = 1 ] && [ -n "${PERF_PID:-}" ] || return 0
+  kill -INT "$PERF_PID"; wait "$PERF_PID" 2>/dev/null || true; PERF_PID=""
+  {
+    echo "# $1: share of all sampled cycles on $(nproc) CPUs (swapper = idle)"
+    perf report -i "$WORK/$1.perf" --stdio --sort comm --percent-limit 0.5 2>/dev/null | grep -v '^#' | grep -v '^$'
+    echo "# by process and library"
+    perf report -i "$WORK/$1.perf" --stdio --sort comm,dso --percent-limit 0.5 2>/dev/null | grep -v '^#' | grep -v '^$'
+    echo "# by function (libraries without symbols show addresses)"
+    perf report -i "$WORK/$1.perf" --stdio --sort comm,dso,sym --percent-limit 0.4 2>/dev/null | grep -v '^#' | grep -v '^$' | head -60
+  } >"$PROFILE_DIR/$1.txt"
+  rm -f "$WORK/$1.perf"
+}
 run() {  # run LABEL sertel-bench-args...: one JSON line into $JSONL
   local label=$1; shift
   log "scenario $label"
+  profile_start "$label"
   "$BENCH" "$@" "${COMMON[@]}" --label "$label" | tee -a "$JSONL" | cut -c1-220 >&2
+  profile_stop "$label"
 }
 rss_snapshot() {  # rss_snapshot PHASE: VmRSS of each service
   for svc in intake disposition certificate notification; do
@@ -189,7 +219,9 @@ log "baseline pgbench -N -c 8 on the same cluster"
 psql_q -c "DROP DATABASE IF EXISTS pgbench" -c "CREATE DATABASE pgbench"
 PGB="postgresql://postgres@127.0.0.1:$SERTEL_PG_PORT/pgbench"
 pgbench -q -i -s 10 "$PGB" >/dev/null 2>&1
+profile_start pgbench_N_c8
 tps=$(pgbench -N -c 8 -j 2 -T "$DUR" "$PGB" 2>/dev/null | awk '/^tps/ {print $3; exit}')
+profile_stop pgbench_N_c8
 lat=$(pgbench -N -c 8 -j 2 -T 3 -r "$PGB" 2>/dev/null | awk '/latency average/ {print $4; exit}')
 echo "{\"scenario\":\"pgbench\",\"label\":\"pgbench_N_c8\",\"concurrency\":8,\"rate\":${tps:-0},\"mean_ms\":${lat:-0},\"unit\":\"transaction\"}" >>"$JSONL"
 psql_q -c "DROP DATABASE pgbench"
@@ -297,8 +329,10 @@ cfssl serve -address 127.0.0.1 -port "$CFSSL_PORT" -ca "$HOME_DIR/ca/cert.pem" \
 CFSSL_PID=$!
 wait_for_port "$CFSSL_PORT" 20 || die "cfssl serve did not start (see $WORK/cfssl.log)"
 log "scenario cfssl_newcert"
+profile_start cfssl_newcert
 "$BENCH" cfssl --url "http://127.0.0.1:$CFSSL_PORT/api/v1/cfssl/newcert" \
   --concurrency $ISS_CONC "${COMMON[@]}" --label cfssl_newcert | tee -a "$JSONL" | cut -c1-220 >&2
+profile_stop cfssl_newcert
 kill "$CFSSL_PID"; wait "$CFSSL_PID" 2>/dev/null || true; CFSSL_PID=""
 # ---- ListInbox with 1M closed cases (last: the bulk load must not disturb the rest) ----------
 log "seeding closed cases up to $BIG (COPY-free INSERT ... SELECT generate_series)"

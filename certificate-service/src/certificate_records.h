@@ -205,7 +205,7 @@ struct EnrollmentChange {
   EnrollmentRecord after{};      // the enrollment as it stands afterwards
   int64_t expected_version = 0;  // kUpdate: the version the row must still have
   std::optional<TimelineRecord> entry{};
-  std::optional<AuditEntry> audit{};
+  std::vector<AuditEntry> audits{};  // in this order
   std::vector<OutboxItem> outbox{};
   std::optional<Issuance> issuance{};
   std::optional<Revocation> revocation{};  // also ends the enrollment's open download links

@@ -55,8 +55,7 @@ void CertificateSnapshot::ReplaceAll(SnapshotRows rows, absl::Time as_of) {
   absl::MutexLock lock(&mu_);
   Publish(std::move(next));
   fresh_as_of_ = std::max(fresh_as_of_, as_of);
-  Metrics::Global().SetGauge("sertel_certificate_snapshot_fresh_as_of_seconds", {},
-                             absl::ToDoubleSeconds(as_of - absl::UnixEpoch()));
+  ReportFreshness(as_of);
 }
 
 void CertificateSnapshot::ReplaceNiks(const std::vector<std::string>& niks, SnapshotRows rows) {
@@ -78,8 +77,14 @@ void CertificateSnapshot::ConfirmFresh(absl::Time as_of) {
   absl::MutexLock lock(&mu_);
   if (current_ == nullptr || as_of <= fresh_as_of_) return;
   fresh_as_of_ = as_of;
+  ReportFreshness(as_of);
+}
+
+void CertificateSnapshot::ReportFreshness(absl::Time as_of) const {
+  // The gauge is wall time (what a dashboard subtracts from now); as_of is on the freshness clock.
+  absl::Time wall = absl::Now() - (clock_->Now() - as_of);
   Metrics::Global().SetGauge("sertel_certificate_snapshot_fresh_as_of_seconds", {},
-                             absl::ToDoubleSeconds(as_of - absl::UnixEpoch()));
+                             absl::ToDoubleSeconds(wall - absl::UnixEpoch()));
 }
 
 absl::Time CertificateSnapshot::fresh_as_of() const {

@@ -7,8 +7,9 @@
 // Bounded staleness: a version is "fresh as of" the moment the listener last confirmed that
 // every change committed before it was applied. A reader asks Current(now): when that moment is
 // older than `max_staleness` (the database or the listener is gone), the answer is UNAVAILABLE
-// rather than a revocation missed. Freshness is wall time of its own clock, not the domain
-// clock that decides validity (tests move that one by years).
+// rather than a revocation missed. Freshness is measured on the steady clock (MonotonicClock: a
+// wall-clock step can neither make an old version look fresh nor a fresh one stale), not on the
+// domain clock that decides validity (tests move that one by years).
 //
 //   CertificateSnapshot snapshot(absl::Seconds(10));
 //   absl::StatusOr<CertificateSnapshot::Version> v = snapshot.Current();
@@ -63,7 +64,7 @@ class CertificateSnapshot {
   using Version = std::shared_ptr<const SnapshotData>;
 
   explicit CertificateSnapshot(absl::Duration max_staleness,
-                               const Clock* clock = SystemClock::Default())
+                               const Clock* clock = MonotonicClock::Default())
       : max_staleness_(max_staleness), clock_(clock) {}
 
   // The current version; UNAVAILABLE before the first load or when it was not confirmed fresh
@@ -88,6 +89,8 @@ class CertificateSnapshot {
  private:
   // Publishes `next` (copy-on-write: readers keep the version they took).
   void Publish(std::shared_ptr<SnapshotData> next) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Sets the freshness gauge (wall-clock seconds) for a confirmation at `as_of`.
+  void ReportFreshness(absl::Time as_of) const;
 
   const absl::Duration max_staleness_;
   const Clock* clock_;

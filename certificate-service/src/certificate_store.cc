@@ -232,7 +232,7 @@ absl::Status WriteChange(pqxx::work& tx, const AuditLog& audit, const Enrollment
                                                  "\" was used for another request"));
   }
   for (const OutboxItem& item : change.outbox) Outbox::Enqueue(tx, item);
-  if (change.audit.has_value()) audit.Append(tx, *change.audit);
+  for (const AuditEntry& entry : change.audits) audit.Append(tx, entry);
   return absl::OkStatus();
 }
 

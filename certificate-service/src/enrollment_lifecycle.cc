@@ -50,6 +50,17 @@ AuditEntry EnrollmentAudit(const Actor& actor, std::string action, const std::st
           .details = std::move(details)};
 }
 
+AuditEntry RevocationAudit(const Actor& actor, const std::string& serial, int reason,
+                           nlohmann::json details = nlohmann::json::object()) {
+  details["reason"] = RevocationReasonName(reason).value_or("");
+  return {.actor_sub = actor.sub,
+          .actor_role = actor.role,
+          .action = "CERTIFICATE_REVOKED",
+          .entity_type = "certificate",
+          .entity_id = serial,
+          .details = std::move(details)};
+}
+
 // The remedy for a code that can no longer be used (issue 15: a dead end no more).
 constexpr char kResendRemedy[] =
     "ask the verifier to resend the code (ResendActivationCode) and use the new one";
@@ -173,9 +184,9 @@ absl::StatusOr<EnrollmentChange> EnrollmentLifecycle::Start(const EnrollmentReco
                                 "registered with the CA; activation code sent",
                                 now,
                                 absl::ZeroDuration()};
-  change.audit = EnrollmentAudit(
+  change.audits.push_back(EnrollmentAudit(
       actor, "ENROLLMENT_STARTED", e.application_id,
-      {{"request_id", e.request_id}, {"activation_expires_at", Rfc3339(e.activation_expires_at)}});
+      {{"request_id", e.request_id}, {"activation_expires_at", Rfc3339(e.activation_expires_at)}}));
   change.outbox.push_back(ActivationCodeItem(e, in.sealed_code));
   if (!in.sealed_code_whatsapp.empty()) {
     change.outbox.push_back(
@@ -210,8 +221,8 @@ absl::StatusOr<EnrollmentChange> EnrollmentLifecycle::TryActivationCode(
   EnrollmentChange change = UpdateOf(*current);
   int tries = ++change.after.activation_attempts;
   if (!code_matches) {
-    change.audit = EnrollmentAudit(actor, "ACTIVATION_CODE_WRONG", current->application_id,
-                                   {{"tries_used", tries}});
+    change.audits.push_back(EnrollmentAudit(actor, "ACTIVATION_CODE_WRONG", current->application_id,
+                                            {{"tries_used", tries}}));
     int left = max_attempts_ - tries;
     change.answer = InvalidField(
         "activation_code",
@@ -277,9 +288,10 @@ absl::StatusOr<EnrollmentChange> EnrollmentLifecycle::ResendActivationCode(
       6,   kCodeResent,         actor.sub, actor.role, "a new activation code was sent",
       now, absl::ZeroDuration()};
   // No code in the audit details, only which one it is and until when it holds.
-  change.audit = EnrollmentAudit(actor, kCodeResent, e.application_id,
-                                 {{"codes_sent", e.activation_codes_sent},
-                                  {"activation_expires_at", Rfc3339(e.activation_expires_at)}});
+  change.audits.push_back(
+      EnrollmentAudit(actor, kCodeResent, e.application_id,
+                      {{"codes_sent", e.activation_codes_sent},
+                       {"activation_expires_at", Rfc3339(e.activation_expires_at)}}));
   change.outbox.push_back(ActivationCodeItem(e, code.sealed_code));
   if (!code.sealed_code_whatsapp.empty()) {
     change.outbox.push_back(
@@ -313,15 +325,17 @@ absl::StatusOr<EnrollmentChange> EnrollmentLifecycle::Issue(const EnrollmentReco
       proof.ok() ? "" : absl::StrCat(proof.message(), "; the certificate was revoked at once");
   change.entry =
       TimelineRecord{6, "ISSUED", actor.sub, actor.role, note, now, now - current->created_at};
-  change.audit = EnrollmentAudit(actor, "CERTIFICATE_ISSUED", current->application_id,
-                                 {{"serial", c.serial},
-                                  {"sha256_fingerprint", c.sha256_fingerprint},
-                                  {"key_algorithm", c.key_algorithm},
-                                  {"pkcs12_legacy", pkcs12_legacy},
-                                  {"proof_of_use", proof.ok() ? "PASSED" : "FAILED"}});
+  change.audits.push_back(EnrollmentAudit(actor, "CERTIFICATE_ISSUED", current->application_id,
+                                          {{"serial", c.serial},
+                                           {"sha256_fingerprint", c.sha256_fingerprint},
+                                           {"key_algorithm", c.key_algorithm},
+                                           {"pkcs12_legacy", pkcs12_legacy},
+                                           {"proof_of_use", proof.ok() ? "PASSED" : "FAILED"}}));
   if (!proof.ok()) {
     change.revocation =
         Revocation{.serial = c.serial, .reason = kUnspecifiedRevocationReason, .at = now};
+    change.audits.push_back(RevocationAudit(actor, c.serial, kUnspecifiedRevocationReason,
+                                            {{"cause", "proof of use failed"}}));
     OPENSSL_cleanse(issuance.pkcs12.data(), issuance.pkcs12.size());
     issuance.pkcs12.clear();
   }
@@ -362,10 +376,10 @@ absl::StatusOr<EnrollmentChange> EnrollmentLifecycle::HandOver(
       absl::StrCat("by ", ChannelName(channel), link != nullptr ? " (one-time link)" : ""),
       now,
       now - current->issued_at.value_or(now)};
-  change.audit = EnrollmentAudit(actor, "CERTIFICATE_HANDED_OVER", current->application_id,
-                                 {{"serial", certificate.serial},
-                                  {"channel", ChannelName(channel)},
-                                  {"by_link", link != nullptr}});
+  change.audits.push_back(EnrollmentAudit(actor, "CERTIFICATE_HANDED_OVER", current->application_id,
+                                          {{"serial", certificate.serial},
+                                           {"channel", ChannelName(channel)},
+                                           {"by_link", link != nullptr}}));
   if (link != nullptr) change.download_link = link->write;
   change.outbox.push_back(HandoverItem(*current, channel, certificate, link));
   change.outbox.push_back(ProgressItem(change.after, ApplicationStatus::kHandedOver, now));
@@ -410,12 +424,7 @@ absl::StatusOr<EnrollmentChange> EnrollmentLifecycle::Revoke(const EnrollmentRec
   EnrollmentChange change = StepOf(*current, EnrollmentState::kRevoked, now);
   change.entry =
       TimelineRecord{7, "REVOKED", actor.sub, actor.role, reason_name, now, absl::ZeroDuration()};
-  change.audit = AuditEntry{.actor_sub = actor.sub,
-                            .actor_role = actor.role,
-                            .action = "CERTIFICATE_REVOKED",
-                            .entity_type = "certificate",
-                            .entity_id = serial,
-                            .details = {{"reason", reason_name}}};
+  change.audits.push_back(RevocationAudit(actor, serial, reason));
   change.revocation = Revocation{.serial = serial, .reason = reason, .at = now};
   change.outbox.push_back(ProgressItem(change.after, ApplicationStatus::kRevoked, now));
   return change;

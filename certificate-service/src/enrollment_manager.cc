@@ -346,8 +346,12 @@ absl::StatusOr<Issuance> EnrollmentManager::IssueAndSeal(const EnrollmentRecord&
                 {"serial", issued->serial_hex},
                 {"detail", std::string(ProofOfUse::RequirePassed(proof).message())}});
   }
-  absl::StatusOr<std::string> p12 = sealer_.Seal(key->get(), issued->certificate.get(),
-                                                 ca_->chain(), passphrase, holder.full_name);
+  // A failed proof's keystore would be discarded (the certificate is revoked at once): the key
+  // is never sealed, so it exists nowhere but in this function's memory.
+  absl::StatusOr<std::string> p12 = proof.passed
+                                        ? sealer_.Seal(key->get(), issued->certificate.get(),
+                                                       ca_->chain(), passphrase, holder.full_name)
+                                        : absl::StatusOr<std::string>(std::string());
   key->reset();  // EVP_PKEY_free clears the private key material
   if (!p12.ok()) return p12.status();
   return Issuance{.certificate = {.serial = issued->serial_hex,

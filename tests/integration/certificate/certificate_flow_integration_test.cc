@@ -424,6 +424,11 @@ TEST_F(CertificateIntegrationTest, AFailedProofOfUseIsStoredRevokedWithoutAKeyst
   EXPECT_EQ(after->state, EnrollmentState::kRevoked);
   EXPECT_EQ(Scalar("SELECT count(*) FROM keystores"), "0");
   EXPECT_EQ(Scalar("SELECT revocation_reason FROM certificates"), "1");
+  // Audited as an issuance and as a revocation, each on its own row.
+  EXPECT_EQ(Scalar("SELECT count(*) FROM audit_log WHERE action = 'CERTIFICATE_REVOKED' AND "
+                   "entity_id = '" +
+                   issued->serial_hex + "'"),
+            "1");
   EXPECT_EQ(Stats(now + absl::Seconds(1)).holders_with_valid_certificate(), 0);
 
   v1::Enrollment handed;

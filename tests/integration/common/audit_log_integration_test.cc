@@ -415,6 +415,29 @@ TEST_F(AuditLogIntegrationTest, VerifyRaisesNoFalseAlarmWhileAppendsCommit) {
   EXPECT_EQ(after.unlinked_rows, 0);
 }
 
+// A transaction that keeps the chain head locked (an operator's session left open) costs the
+// chainer a round, never a pool connection held until that session ends.
+TEST_F(AuditLogIntegrationTest, AChainerGivesUpARoundWhileTheHeadIsHeldElsewhere) {
+  AppendUnlinked(*conn_, "waiting");
+  pqxx::connection holder(db_.url());
+  pqxx::work held(holder);
+  held.exec("SELECT 1 FROM audittest.audit_head WHERE id = 1 FOR UPDATE");
+  auto pool =
+      PgPool::Create({.url = db_.url(), .schema = "audittest", .size = 1, .on_connect = nullptr});
+  ASSERT_TRUE(pool.ok()) << pool.status();
+  AuditChainer chainer(pool->get(), &audit_);
+  absl::StatusOr<int> blocked = chainer.RunOnce();
+  EXPECT_FALSE(blocked.ok());
+  EXPECT_EQ(Scalar("SELECT count(*) FROM audittest.audit_log WHERE seq IS NULL"), "1");
+  held.abort();
+  absl::StatusOr<int> after = chainer.RunOnce();
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(*after, 1);
+  AuditVerification v = Verify();
+  EXPECT_TRUE(v.ok) << v.problem;
+  EXPECT_EQ(v.unlinked_rows, 0);
+}
+
 // A database from before issue 16: the rows carry SHA-256 links and the head is unkeyed.
 class LegacyChainTest : public AuditLogIntegrationTest {
  protected:

@@ -1,12 +1,15 @@
 // The outbox against real PostgreSQL: a failed delivery leaves the row and it is retried; a
 // permanent error or too many attempts make it DEAD (kept, with the error); two dispatchers
-// running at once never deliver the same row twice.
+// running at once never deliver the same row twice; the calls of a batch run side by side, each
+// application's in order.
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <pqxx/pqxx>
 #include <set>
 #include <thread>
 
+#include "absl/synchronization/notification.h"
 #include "common/migrations.h"
 #include "common/outbox.h"
 #include "gtest/gtest.h"
@@ -28,10 +31,11 @@ class OutboxIntegrationTest : public ::testing::Test {
     config_.poll_interval = absl::Milliseconds(5);
   }
 
-  void Enqueue(const std::string& topic, const std::string& key, const std::string& payload) {
+  void Enqueue(const std::string& topic, const std::string& key, const std::string& payload,
+               const std::string& application_id = "") {
     ASSERT_TRUE(pool_
                     ->InTransaction([&](pqxx::work& tx) {
-                      Outbox::Enqueue(tx, topic, key, payload);
+                      Outbox::Enqueue(tx, topic, key, payload, application_id);
                       return absl::OkStatus();
                     })
                     .ok());
@@ -154,6 +158,55 @@ TEST_F(OutboxIntegrationTest, TwoDispatchersNeverDeliverTheSameRowTwice) {
   tb.join();
   EXPECT_EQ(delivered.size(), static_cast<size_t>(kRows));
   for (const auto& key : delivered) EXPECT_EQ(delivered.count(key), 1u) << key;
+}
+
+// A batch's calls run side by side across applications, and one application's rows are called
+// one after the other in the order they were written.
+TEST_F(OutboxIntegrationTest, ApplicationsAreDeliveredSideBySideEachInItsOwnOrder) {
+  const std::vector<std::string> apps = {"app-a", "app-b", "app-c"};
+  for (int i = 0; i < 4; ++i) {
+    for (const std::string& app : apps) {
+      Enqueue("t", app + "-" + std::to_string(i), std::to_string(i), app);
+    }
+  }
+  Enqueue("t", "no-app-1", "x");
+  Enqueue("t", "no-app-2", "x");
+  std::mutex mu;
+  std::map<std::string, std::vector<std::string>> order;
+  std::atomic<int> in_flight{0};
+  std::atomic<int> most_in_flight{0};
+  absl::Notification b_started;
+  std::atomic<bool> a_saw_b{false};
+  config_.batch_size = 64;
+  config_.parallelism = 4;
+  OutboxDispatcher dispatcher(pool_.get(), config_);
+  dispatcher.Register("t", [&](const OutboxMessage& m) {
+    int now = ++in_flight;
+    for (int seen = most_in_flight.load();
+         now > seen && !most_in_flight.compare_exchange_weak(seen, now);) {
+    }
+    if (m.application_id == "app-b") b_started.Notify();
+    // app-a's first call waits for app-b's first one: a dispatcher that called one row at a
+    // time would never get there.
+    if (m.idempotency_key == "app-a-0") {
+      a_saw_b = b_started.WaitForNotificationWithTimeout(absl::Seconds(10));
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      order[m.application_id].push_back(m.payload);
+    }
+    --in_flight;
+    return absl::OkStatus();
+  });
+  ASSERT_EQ(dispatcher.RunOnce().value_or(-1), 14);
+  EXPECT_TRUE(a_saw_b) << "the calls of the batch ran one at a time";
+  EXPECT_GE(most_in_flight.load(), 2);
+  EXPECT_LE(most_in_flight.load(), 4);
+  for (const std::string& app : apps) {
+    EXPECT_EQ(order[app], (std::vector<std::string>{"0", "1", "2", "3"})) << app;
+  }
+  EXPECT_EQ(order[""].size(), 2u);
+  for (const std::string& app : apps) EXPECT_EQ(StatusOf(app + "-3"), "DELIVERED");
 }
 
 }  // namespace

@@ -67,6 +67,20 @@ TEST_F(SqlQueryIntegrationTest, TimeFunctionsAreExactToTheMicrosecond) {
   EXPECT_EQ(r[0]["us"].as<int64_t>(), 1732600000000001);
 }
 
+// Both functions inline (C008): the plan holds their bodies, not a call that PostgreSQL would
+// parse and plan again on every execution.
+TEST_F(SqlQueryIntegrationTest, TheTimeFunctionsInline) {
+  pqxx::connection conn(db_.url());
+  pqxx::work tx(conn);
+  tx.exec("SET LOCAL search_path TO sqltest");
+  for (const char* call : {"to_micros(now())", "from_micros(5)"}) {
+    pqxx::result plan = tx.exec(std::string("EXPLAIN (VERBOSE) SELECT ") + call);
+    std::string text;
+    for (const auto& row : plan) text += row[0].as<std::string>() + "\n";
+    EXPECT_EQ(text.find("_micros("), std::string::npos) << call << " is not inlined:\n" << text;
+  }
+}
+
 TEST_F(SqlQueryIntegrationTest, FromMicrosKeepsAnIndexUsable) {
   pqxx::connection conn(db_.url());
   pqxx::work tx(conn);

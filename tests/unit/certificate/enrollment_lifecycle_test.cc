@@ -86,9 +86,9 @@ TEST(EnrollmentLifecycleTest, StartInsertsAnAwaitingEnrollmentAndQueuesTheSealed
   ASSERT_TRUE(c->entry.has_value());
   EXPECT_EQ(c->entry->step, 5);
   EXPECT_EQ(c->entry->action, "SENT_TO_CA");
-  ASSERT_TRUE(c->audit.has_value());
-  EXPECT_EQ(c->audit->action, "ENROLLMENT_STARTED");
-  EXPECT_EQ(c->audit->entity_type, "enrollment");
+  ASSERT_EQ(c->audits.size(), 1u);
+  EXPECT_EQ(c->audits.at(0).action, "ENROLLMENT_STARTED");
+  EXPECT_EQ(c->audits.at(0).entity_type, "enrollment");
   ASSERT_EQ(c->outbox.size(), 2u);
   EXPECT_EQ(c->outbox[0].topic, "notification.SendNotification");
   EXPECT_EQ(c->outbox[0].key, "certificate:activation:app-1:1");
@@ -150,9 +150,9 @@ TEST(EnrollmentLifecycleTest, AWrongCodeCostsATryIsAuditedAndRefusedWithoutANewV
   EXPECT_EQ(c->after.activation_attempts, 1);
   EXPECT_EQ(c->after.version, e.version);
   EXPECT_EQ(c->expected_version, e.version);
-  ASSERT_TRUE(c->audit.has_value());
-  EXPECT_EQ(c->audit->action, "ACTIVATION_CODE_WRONG");
-  EXPECT_EQ(c->audit->details["tries_used"], 1);
+  ASSERT_EQ(c->audits.size(), 1u);
+  EXPECT_EQ(c->audits.at(0).action, "ACTIVATION_CODE_WRONG");
+  EXPECT_EQ(c->audits.at(0).details["tries_used"], 1);
   EXPECT_EQ(c->answer.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(absl::StrContains(c->answer.message(), "4 tries left")) << c->answer;
   EXPECT_EQ(FieldViolations::FromStatus(c->answer)[0].field, "activation_code");
@@ -170,7 +170,7 @@ TEST(EnrollmentLifecycleTest, ARightCodeIsCountedWithoutAuditOrRefusal) {
   absl::StatusOr<EnrollmentChange> c = lifecycle.TryActivationCode(&e, true, kVerifier, kNow);
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->after.activation_attempts, 1);
-  EXPECT_FALSE(c->audit.has_value());
+  EXPECT_TRUE(c->audits.empty());
   EXPECT_TRUE(c->answer.ok());
 }
 
@@ -217,9 +217,10 @@ TEST(EnrollmentLifecycleTest, ResendReplacesTheCodeAndResetsItsTriesAndExpiry) {
   ASSERT_TRUE(c->entry.has_value());
   EXPECT_EQ(c->entry->step, 6);
   EXPECT_EQ(c->entry->action, "ACTIVATION_CODE_RESENT");
-  ASSERT_TRUE(c->audit.has_value());
-  EXPECT_EQ(c->audit->action, "ACTIVATION_CODE_RESENT");
-  EXPECT_FALSE(absl::StrContains(c->audit->details.dump(), "sealed")) << c->audit->details;
+  ASSERT_EQ(c->audits.size(), 1u);
+  EXPECT_EQ(c->audits.at(0).action, "ACTIVATION_CODE_RESENT");
+  EXPECT_FALSE(absl::StrContains(c->audits.at(0).details.dump(), "sealed"))
+      << c->audits.at(0).details;
   ASSERT_EQ(c->outbox.size(), 1u);  // no progress report: still AWAITING_PASSPHRASE
   EXPECT_EQ(c->outbox[0].key, "certificate:activation:app-1:2");
   ExpectEveryItemNamesItsApplication(*c);
@@ -311,7 +312,8 @@ TEST(EnrollmentLifecycleTest, IssueMovesToIssuedOrAbortsWhenTheEnrollmentChanged
   EXPECT_EQ(c->entry->step, 6);
   EXPECT_EQ(c->entry->action, "ISSUED");
   EXPECT_EQ(c->entry->duration, absl::Minutes(12));
-  EXPECT_EQ(c->audit->action, "CERTIFICATE_ISSUED");
+  ASSERT_EQ(c->audits.size(), 1u);
+  EXPECT_EQ(c->audits.at(0).action, "CERTIFICATE_ISSUED");
   ExpectEveryItemNamesItsApplication(*c);
   v1::RecordProgressRequest p = Progress(*c);
   EXPECT_EQ(p.status(), v1::APPLICATION_STATUS_ISSUED);
@@ -341,7 +343,11 @@ TEST(EnrollmentLifecycleTest, AFailedProofOfUseRevokesAtOnceAndKeepsNoKeystore) 
     EXPECT_EQ(c->revocation->serial, "ab12");
     EXPECT_EQ(c->revocation->reason, kUnspecifiedRevocationReason);
     EXPECT_TRUE(absl::StrContains(c->entry->note, "revoked at once")) << c->entry->note;
-    EXPECT_EQ(c->audit->details["proof_of_use"], "FAILED");
+    ASSERT_EQ(c->audits.size(), 2u);
+    EXPECT_EQ(c->audits[0].details["proof_of_use"], "FAILED");
+    EXPECT_EQ(c->audits[1].action, "CERTIFICATE_REVOKED");
+    EXPECT_EQ(c->audits[1].entity_id, "ab12");
+    EXPECT_EQ(c->audits[1].details["reason"], "REVOCATION_REASON_UNSPECIFIED_REASON");
     EXPECT_EQ(Progress(*c).status(), v1::APPLICATION_STATUS_REVOKED);
   }
 }
@@ -412,7 +418,7 @@ TEST(EnrollmentLifecycleTest, HandOverByLinkCarriesTheSealedLinkAndStoresTheHash
   EXPECT_EQ(r.attachments_size(), 0);
   EXPECT_EQ(r.params().at("download_url"), "sealed:v2:abc");
   EXPECT_EQ(r.params().at("download_expires_at"), Rfc3339(kNow + absl::Hours(24)));
-  EXPECT_EQ(c->audit->details["by_link"], true);
+  EXPECT_EQ(c->audits.at(0).details["by_link"], true);
 }
 
 TEST(EnrollmentLifecycleTest, RevokeEndsTheEnrollmentOnceAndAuditsTheCertificate) {
@@ -424,8 +430,8 @@ TEST(EnrollmentLifecycleTest, RevokeEndsTheEnrollmentOnceAndAuditsTheCertificate
   ASSERT_TRUE(c->revocation.has_value());
   EXPECT_EQ(c->revocation->serial, "ab12");
   EXPECT_EQ(c->entry->note, "REVOCATION_REASON_AFFILIATION_CHANGED");
-  EXPECT_EQ(c->audit->entity_type, "certificate");
-  EXPECT_EQ(c->audit->entity_id, "ab12");
+  EXPECT_EQ(c->audits.at(0).entity_type, "certificate");
+  EXPECT_EQ(c->audits.at(0).entity_id, "ab12");
   ExpectEveryItemNamesItsApplication(*c);
   v1::RecordProgressRequest p = Progress(*c);
   EXPECT_EQ(p.status(), v1::APPLICATION_STATUS_REVOKED);

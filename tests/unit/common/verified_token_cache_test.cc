@@ -134,5 +134,29 @@ TEST_F(VerifiedTokenCacheTest, TheCacheStaysWithinItsCapacity) {
   EXPECT_EQ(none->cache().hits(), 0u);
 }
 
+TEST_F(VerifiedTokenCacheTest, AFullCacheMakesRoomWithTheExpiredEntriesFirst) {
+  VerifiedTokenCache cache(3);
+  auto entry = [](int64_t exp) {
+    VerifiedToken t;
+    t.claims.exp = exp;
+    return t;
+  };
+  const absl::Time now = absl::FromUnixSeconds(kNow);
+  cache.Insert("live-1", entry(kNow + 300), now);
+  cache.Insert("expired", entry(kNow + 10), now);
+  cache.Insert("live-2", entry(kNow + 300), now);
+  // Twenty seconds on, a new token finds the cache full: the expired entry goes, the live stay.
+  cache.Insert("new", entry(kNow + 300), now + absl::Seconds(20));
+  EXPECT_EQ(cache.size(), 3u);
+  EXPECT_FALSE(cache.Find("expired").has_value());
+  EXPECT_TRUE(cache.Find("live-1").has_value());
+  EXPECT_TRUE(cache.Find("live-2").has_value());
+  EXPECT_TRUE(cache.Find("new").has_value());
+  // Full of live entries: one of them makes room, the bound holds.
+  cache.Insert("newer", entry(kNow + 300), now + absl::Seconds(20));
+  EXPECT_EQ(cache.size(), 3u);
+  EXPECT_TRUE(cache.Find("newer").has_value());
+}
+
 }  // namespace
 }  // namespace sertel
