@@ -185,7 +185,7 @@ TEST_F(OutboxIntegrationTest, ApplicationsAreDeliveredSideBySideEachInItsOwnOrde
     for (int seen = most_in_flight.load();
          now > seen && !most_in_flight.compare_exchange_weak(seen, now);) {
     }
-    if (m.application_id == "app-b") b_started.Notify();
+    if (m.idempotency_key == "app-b-0") b_started.Notify();
     // app-a's first call waits for app-b's first one: a dispatcher that called one row at a
     // time would never get there.
     if (m.idempotency_key == "app-a-0") {
