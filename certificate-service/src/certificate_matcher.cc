@@ -135,8 +135,11 @@ bool CertificateMatcher::IssuedByOurs(X509* cert, X509* current,
 }
 
 std::vector<Finding> CertificateMatcher::CheckItself(X509* cert, absl::Time now) {
+  return CheckFacts(ReadFacts(cert), now);
+}
+
+std::vector<Finding> CertificateMatcher::CheckFacts(const CertificateFacts& f, absl::Time now) {
   std::vector<Finding> out;
-  CertificateFacts f = ReadFacts(cert);
   if (now >= f.not_after) {
     out.push_back({FindingCode::kExpired,
                    absl::StrCat("expired at ", absl::FormatTime(absl::RFC3339_sec, f.not_after,

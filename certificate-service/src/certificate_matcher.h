@@ -68,6 +68,8 @@ class CertificateMatcher {
   // Valid at `now`; key usage digitalSignature + nonRepudiation; extended key usage
   // emailProtection + documentSigning (the contract's profile).
   static std::vector<Finding> CheckItself(X509* cert, absl::Time now);
+  // The same, from the facts already read (ReadFacts).
+  static std::vector<Finding> CheckFacts(const CertificateFacts& facts, absl::Time now);
   // Name, NIK and email against the holder record (names compared with runs of whitespace
   // collapsed, emails case-insensitively).
   static std::vector<Finding> CompareHolder(const CertificateFacts& facts,

@@ -8,13 +8,11 @@
 namespace sertel::certificate {
 
 const SnapshotCertificate* SnapshotData::Find(const std::string& serial) const {
-  auto it = by_serial_.find(serial);
-  return it == by_serial_.end() ? nullptr : it->second.get();
+  return by_serial_.Find(serial);
 }
 
 const HolderRecord* SnapshotData::LatestHolder(const std::string& nik) const {
-  auto it = latest_by_nik_.find(nik);
-  return it == latest_by_nik_.end() ? nullptr : it->second.get();
+  return latest_by_nik_.Find(nik);
 }
 
 absl::StatusOr<CertificateSnapshot::Version> CertificateSnapshot::Current() const {
@@ -40,17 +38,16 @@ absl::StatusOr<CertificateSnapshot::Version> CertificateSnapshot::Current() cons
 void SnapshotData::Upsert(SnapshotRows rows) {
   for (SnapshotCertificate& c : rows.certificates) {
     std::string serial = c.certificate.serial;
-    by_serial_[serial] = std::make_shared<const SnapshotCertificate>(std::move(c));
+    by_serial_.Put(serial, std::make_shared<const SnapshotCertificate>(std::move(c)));
   }
   for (HolderRecord& h : rows.latest_holders) {
     std::string nik = h.nik;
-    latest_by_nik_[nik] = std::make_shared<const HolderRecord>(std::move(h));
+    latest_by_nik_.Put(nik, std::make_shared<const HolderRecord>(std::move(h)));
   }
 }
 
 void CertificateSnapshot::ReplaceAll(SnapshotRows rows, absl::Time as_of) {
   auto next = std::make_shared<SnapshotData>();
-  next->by_serial_.reserve(rows.certificates.size());
   next->Upsert(std::move(rows));
   absl::MutexLock lock(&mu_);
   Publish(std::move(next));
@@ -64,10 +61,11 @@ void CertificateSnapshot::ReplaceNiks(const std::vector<std::string>& niks, Snap
     absl::MutexLock lock(&mu_);
     base = current_;
   }
-  // The copy is made without the readers' lock (writers are serialized by the caller).
+  // The copy is made without the readers' lock (writers are serialized by the caller). It
+  // shares every shard with `base` and clones only those the NIKs' rows fall in.
   auto next =
       base == nullptr ? std::make_shared<SnapshotData>() : std::make_shared<SnapshotData>(*base);
-  for (const std::string& nik : niks) next->latest_by_nik_.erase(nik);
+  for (const std::string& nik : niks) next->latest_by_nik_.Erase(nik);
   next->Upsert(std::move(rows));
   absl::MutexLock lock(&mu_);
   Publish(std::move(next));

@@ -27,6 +27,7 @@
 #include "absl/time/time.h"
 #include "certificate_records.h"
 #include "common/clock.h"
+#include "sharded_index.h"
 
 namespace sertel::certificate {
 
@@ -55,8 +56,8 @@ class SnapshotData {
   friend class CertificateSnapshot;
   // The rows read, replacing what is held under the same serial or NIK.
   void Upsert(SnapshotRows rows);
-  absl::flat_hash_map<std::string, std::shared_ptr<const SnapshotCertificate>> by_serial_;
-  absl::flat_hash_map<std::string, std::shared_ptr<const HolderRecord>> latest_by_nik_;
+  ShardedIndex<SnapshotCertificate> by_serial_;
+  ShardedIndex<HolderRecord> latest_by_nik_;
 };
 
 class CertificateSnapshot {

@@ -74,10 +74,33 @@ absl::StatusOr<CheckOutcome> CheckManager::CheckCertificate(const std::string& c
   }
   if (!v.empty()) return v.ToStatus("the check request is invalid");
   CheckOutcome out;
+  std::shared_ptr<const VerifiedCertificate> verified = verified_.Find(certificate_pem);
+  if (verified == nullptr) {
+    absl::StatusOr<VerifiedCertificate> fresh = VerifyIssuedByOurs(certificate_pem, out);
+    if (!fresh.ok()) return out;  // the findings say why
+    verified = std::make_shared<const VerifiedCertificate>(*fresh);
+    verified_.Insert(certificate_pem, *std::move(fresh));
+  }
+  absl::StatusOr<CertificateSnapshot::Version> records = snapshot_->Current();
+  if (!records.ok()) return records.status();
+  absl::Time now = clock_->Now();
+  const CertificateFacts& facts = verified->facts;
+  AddFindings(out, CertificateMatcher::CheckFacts(facts, now));
+  CompareWithRecords(**records, *verified, now, out);
+  if (!expected_nik.empty() && facts.nik != expected_nik) {
+    AddFinding(out, FindingCode::kNikMismatch,
+               "the subject's serialNumber differs from expected_nik");
+  }
+  return out;
+}
+
+absl::StatusOr<VerifiedCertificate> CheckManager::VerifyIssuedByOurs(
+    const std::string& certificate_pem, CheckOutcome& out) const {
+  const absl::Status refused = absl::FailedPreconditionError("see the findings");
   absl::StatusOr<std::vector<X509Ptr>> certs = LoadCertificateChainPem(certificate_pem);
   if (!certs.ok()) {
     AddFinding(out, FindingCode::kMalformed, "not a parsable PEM X.509 certificate");
-    return out;
+    return refused;
   }
   // One certificate, and no other PEM block after it that a reader might take for part of it.
   size_t blocks = 0;
@@ -87,13 +110,13 @@ absl::StatusOr<CheckOutcome> CheckManager::CheckCertificate(const std::string& c
   }
   if (certs->size() != 1 || blocks != 1) {
     AddFinding(out, FindingCode::kMalformed, "the PEM must hold exactly one certificate");
-    return out;
+    return refused;
   }
   X509* cert = (*certs)[0].get();
   if (!BlockIsExactlyTheCertificate(certificate_pem, cert)) {
     AddFinding(out, FindingCode::kMalformed,
                "the PEM block holds more than the certificate (trailing bytes)");
-    return out;
+    return refused;
   }
   std::vector<X509*> retired;
   for (const X509Ptr& r : retired_) retired.push_back(r.get());
@@ -101,29 +124,21 @@ absl::StatusOr<CheckOutcome> CheckManager::CheckCertificate(const std::string& c
   if (!CertificateMatcher::IssuedByOurs(cert, current, retired)) {
     AddFinding(out, FindingCode::kNotIssuedByCa,
                "the certificate's signature does not chain to an issuing CA of the agency");
-    return out;
+    return refused;
   }
-  absl::StatusOr<CertificateSnapshot::Version> records = snapshot_->Current();
-  if (!records.ok()) return records.status();
-  absl::Time now = clock_->Now();
-  AddFindings(out, CertificateMatcher::CheckItself(cert, now));
-  CertificateFacts facts = CertificateMatcher::ReadFacts(cert);
-  CompareWithRecords(**records, cert, facts, now, out);
-  if (!expected_nik.empty() && facts.nik != expected_nik) {
-    AddFinding(out, FindingCode::kNikMismatch,
-               "the subject's serialNumber differs from expected_nik");
-  }
-  return out;
+  return VerifiedCertificate{.facts = CertificateMatcher::ReadFacts(cert),
+                             .canonical_pem = CertificateToPem(cert)};
 }
 
-void CheckManager::CompareWithRecords(const SnapshotData& records, X509* cert,
-                                      const CertificateFacts& facts, absl::Time now,
+void CheckManager::CompareWithRecords(const SnapshotData& records,
+                                      const VerifiedCertificate& verified, absl::Time now,
                                       CheckOutcome& out) {
+  const CertificateFacts& facts = verified.facts;
   const HolderRecord* holder = nullptr;
   const SnapshotCertificate* ours = records.Find(facts.serial_hex);
   if (ours != nullptr && ours->certificate.sha256_fingerprint == facts.sha256_fingerprint) {
     CertificateRecord record = ours->certificate;
-    record.certificate_pem = CertificateToPem(cert);  // the same DER as the one we stored
+    record.certificate_pem = verified.canonical_pem;  // the same DER as the one we stored
     out.certificate = CertificateView{record, EnrollmentLifecycle::StatusAt(record, now)};
     if (record.revoked_at.has_value() && *record.revoked_at <= now) {
       AddFinding(out, FindingCode::kRevoked,

@@ -174,6 +174,41 @@ TEST_F(CertificateIntegrationTest, CheckFindsExpiryOfAnIssuedCertificate) {
   EXPECT_EQ(r.certificate().status(), v1::CERTIFICATE_STATUS_EXPIRED);
 }
 
+// Issue 22: a certificate of ours is parsed and verified once (verified_certificate_cache.h),
+// and what changes is still judged on every call: a revocation after the first check, then the
+// clock past its notAfter. A certificate of another CA is never remembered.
+TEST_F(CertificateIntegrationTest, OursIsVerifiedOnceAndStillJudgedOnEveryCall) {
+  v1::Certificate c = Issue("app-1");
+  const VerifiedCertificateCache& cache = managers_->checks.verified_cache();
+  v1::CheckResult r;
+  ASSERT_TRUE(Check(c.certificate_pem(), &r).ok());
+  EXPECT_TRUE(r.ok());
+  ASSERT_TRUE(Check(c.certificate_pem(), &r).ok());
+  EXPECT_TRUE(r.ok());
+  EXPECT_EQ(r.certificate().certificate_pem(), c.certificate_pem());
+  EXPECT_EQ(cache.size(), 1u);
+  EXPECT_EQ(cache.hits(), 1u);
+  v1::Certificate revoked;
+  ASSERT_TRUE(Revoke(c.serial(), v1::REVOCATION_REASON_KEY_COMPROMISE, &revoked).ok());
+  ASSERT_TRUE(Check(c.certificate_pem(), &r).ok());
+  EXPECT_EQ(Codes(r), std::vector<v1::FindingCode>{v1::FINDING_CODE_REVOKED});
+  clock_.Advance(absl::Hours(24 * 731));
+  ASSERT_TRUE(Check(c.certificate_pem(), &r).ok());
+  EXPECT_TRUE(HasCode(r, v1::FINDING_CODE_EXPIRED));
+  EXPECT_TRUE(HasCode(r, v1::FINDING_CODE_REVOKED));
+  EXPECT_EQ(cache.hits(), 3u);
+
+  TempDir other;
+  TestCa foreign = TestCa::Create(other.path(), "ec-p256", "Sertel Test Issuing CA");
+  const std::string forged = CertificateToPem(foreign.Craft(Holder()).get());
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(Check(forged, &r).ok());
+    EXPECT_EQ(Codes(r), std::vector<v1::FindingCode>{v1::FINDING_CODE_NOT_ISSUED_BY_CA});
+  }
+  EXPECT_EQ(cache.size(), 1u);
+  EXPECT_EQ(cache.hits(), 3u);
+}
+
 TEST_F(CertificateIntegrationTest, CheckFindsANotYetValidCertificate) {
   Issue("app-1");
   CraftOptions o = Holder();
