@@ -106,20 +106,18 @@ def main():
 
     # GetCase / ListInbox / CheckCertificate vs echo.
     for label, echo_label, name, target in (
-            ("getcase", "echo_getcase", "GetCase, 64 in flight", 0.4),
-            ("listinbox_10k", "echo_listinbox", "ListInbox (10k closed), 64 in flight", 0.4),
-            ("checkcert", "echo_checkcert", "CheckCertificate, 64 in flight", 0.3)):
+            ("getcase", "echo_getcase", "GetCase, 64 in flight", 0.5),
+            ("listinbox_10k", "echo_listinbox", "ListInbox (10k closed), 64 in flight", 0.5),
+            ("checkcert", "echo_checkcert", "CheckCertificate, 64 in flight", 0.8)):
         m, e = get(label), get(echo_label)
         if not (m and e):
             continue
         ratio = div(m["rate"], e["rate"])
         p99_ratio = div(m.get("p99_ms", 0), e.get("p99_ms", 0))
-        if label == "checkcert":
-            met = ratio is not None and ratio >= target
-            tgt = ">= %.1fx RPS" % target
-        else:
-            met = ratio is not None and ratio >= target and p99_ratio is not None and p99_ratio <= 2
-            tgt = ">= %.1fx RPS, p99 <= 2x" % target
+        # Issue 22's targets: every read path at least half the echo (CheckCertificate, served from
+        # memory, 0.8x), and its p99 within twice the echo's.
+        met = ratio is not None and ratio >= target and p99_ratio is not None and p99_ratio <= 2
+        tgt = ">= %.1fx RPS, p99 <= 2x" % target
         row(name, "%s, %s" % (fmt_rate(m["rate"], "rpc"), lat(m)),
             "echo over TLS: %s, %s" % (fmt_rate(e["rate"], "rpc"), lat(e)), ratio, tgt, met,
             "p99 ratio %.2fx" % p99_ratio if p99_ratio is not None else "")
