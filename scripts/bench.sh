@@ -121,6 +121,37 @@ log "starting a private suite in $HOME_DIR (ports $BASE-$((BASE + 3)), PostgreSQ
 "$SERTEL_ROOT/scripts/up.sh" 2>&1 | sed 's/^/[up] /' >&2
 DB="postgresql://postgres@127.0.0.1:$SERTEL_PG_PORT/postgres"
 psql_q() { psql -X -q -v ON_ERROR_STOP=1 "$DB" "$@"; }
+# In production every case and enrollment comes from an application in intake, which takes their
+# progress reports (IntakeService.RecordProgress). Rows seeded downstream get one too, or each
+# report is refused (NOT_FOUND), retried 25 times and dead-lettered, and those retries load the
+# machine during the scenarios and baselines that follow (218 347 retries in the run of
+# 2026-12-04T13-05-08Z). mirror_complete = false: the seeded people share NIKs, and the
+# one-open-application rule does not count such rows.
+seed_intake_from() {  # seed_intake_from "SELECT id, nik, nip, full_name, email, phone, unit, position FROM ..."
+  psql_q <<SQL
+INSERT INTO intake.applications (id, request_id, request_hash, nik, nip, full_name, email, phone,
+  unit, position, status, sop_status, mirror_complete, created_at, updated_at)
+SELECT s.id::uuid, 'bench-seed-' || s.id, '', s.nik, s.nip, s.full_name, s.email, s.phone, s.unit,
+  s.position, 'SUBMITTED', 'SUBMITTED', false, now(), now()
+FROM ($1) AS s (id, nik, nip, full_name, email, phone, unit, position)
+ON CONFLICT (id) DO NOTHING;
+ANALYZE intake.applications;
+SQL
+}
+# Waits (at most 180 s) until no outbox holds a PENDING row and no notification is waiting to be
+# sent, so a scenario or baseline does not pay for the deliveries the previous one caused.
+drain_outboxes() {
+  local left="" i
+  for i in $(seq 1 360); do
+    left=$(psql -X -At "$DB" -c "SELECT (SELECT count(*) FROM intake.outbox WHERE status = 'PENDING')
+      + (SELECT count(*) FROM disposition.outbox WHERE status = 'PENDING')
+      + (SELECT count(*) FROM certificate.outbox WHERE status = 'PENDING')
+      + (SELECT count(*) FROM notification.notifications WHERE status IN ('QUEUED', 'SENDING'))")
+    [ "$left" = 0 ] && return 0
+    sleep 0.5
+  done
+  log "outboxes still hold $left undelivered rows after 180 s; measuring anyway"
+}
 COMMON=(--ca "$HOME_DIR/tls/ca.pem" --jwt-key "$HOME_DIR/jwt/signing-key.pem" --warmup "$WARM" --duration "$DUR")
 PROFILE_DIR=$RESULTS_DIR/$STAMP-profile
 profile_start() {  # profile_start LABEL: perf samples every CPU (who is busy, and who is idle)
@@ -144,6 +175,7 @@ profile_stop() {  # profile_stop LABEL: the share of cycles by process, library 
 }
 run() {  # run LABEL sertel-bench-args...: one JSON line into $JSONL
   local label=$1; shift
+  drain_outboxes
   log "scenario $label"
   profile_start "$label"
   "$BENCH" "$@" "${COMMON[@]}" --label "$label" | tee -a "$JSONL" | cut -c1-220 >&2
@@ -214,7 +246,11 @@ SELECT '$P_FW' || lpad(i::text, 7, '0'), 'IN_REVIEW', 2, 1, now(), now(), now(),
 FROM generate_series(0, $((FWD - 1))) AS i;
 ANALYZE disposition.cases;
 SQL
+seed_intake_from "SELECT application_id, applicant_nik, applicant_nip, applicant_full_name,
+  applicant_email, applicant_phone, applicant_unit, applicant_position FROM disposition.cases
+  WHERE current_step = 2 AND status = 'IN_REVIEW'"
 run forward forward --target "$DISPOSITION" --concurrency 8 --id-prefix "$P_FW" --count $FWD
+drain_outboxes
 log "baseline pgbench -N -c 8 on the same cluster"
 psql_q -c "DROP DATABASE IF EXISTS pgbench" -c "CREATE DATABASE pgbench"
 PGB="postgresql://postgres@127.0.0.1:$SERTEL_PG_PORT/pgbench"
@@ -269,6 +305,8 @@ SELECT '$1' || lpad(i::text, 7, '0'), 'bench-$1' || i,
 FROM generate_series(0, $(($2 - 1))) AS i;
 ANALYZE certificate.enrollments;
 SQL
+  seed_intake_from "SELECT application_id, nik, nip, full_name, email, phone, unit, position
+    FROM certificate.enrollments WHERE request_id LIKE 'bench-$1%'"
 }
 ITERS_DEFAULT=$(grep -o 'pkcs12_iterations = [0-9]*' "$SERTEL_ROOT/certificate-service/src/certificate_config.h" | grep -o '[0-9]*$' || echo 100000)
 CORES=$(nproc)
@@ -282,6 +320,7 @@ issuance_phase() {  # issuance_phase TAG ITERATIONS ALG COUNT [certificate env..
 }
 log "issuance at the service's default count ($ITERS_DEFAULT), key RSA-2048"
 issuance_phase default "$ITERS_DEFAULT" rsa-2048 $((QUICK == 1 ? 200 : 1500))
+drain_outboxes
 log "baseline: naive libcrypto issuance, $CORES threads"
 "$NAIVE" --ca-key "$HOME_DIR/ca/key.pem" --ca-cert "$HOME_DIR/ca/cert.pem" --alg rsa-2048 \
   --iterations "$ITERS_DEFAULT" --threads "$CORES" --warmup "$WARM" --duration "$DUR" \
@@ -328,6 +367,7 @@ cfssl serve -address 127.0.0.1 -port "$CFSSL_PORT" -ca "$HOME_DIR/ca/cert.pem" \
   -ca-key "$HOME_DIR/ca/key.pem" >"$WORK/cfssl.log" 2>&1 &
 CFSSL_PID=$!
 wait_for_port "$CFSSL_PORT" 20 || die "cfssl serve did not start (see $WORK/cfssl.log)"
+drain_outboxes
 log "scenario cfssl_newcert"
 profile_start cfssl_newcert
 "$BENCH" cfssl --url "http://127.0.0.1:$CFSSL_PORT/api/v1/cfssl/newcert" \
