@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
+#include "common/pg_connection_probe.h"
 
 namespace sertel {
 
@@ -91,34 +92,38 @@ void PgPool::DiscardIdle() {
 }
 
 absl::StatusOr<PgPool::Lease> PgPool::Acquire() {
-  bool open_new = false;
-  {
-    absl::MutexLock lock(&mu_);
-    auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-      return !idle_.empty() || open_ < options_.size;
-    };
-    if (!mu_.AwaitWithTimeout(absl::Condition(&ready), options_.acquire_timeout)) {
-      return absl::UnavailableError(
-          absl::StrCat("all ", options_.size, " database connections are busy; try again shortly"));
-    }
-    if (!idle_.empty()) {
-      std::unique_ptr<pqxx::connection> conn = std::move(idle_.front());
-      idle_.pop_front();
-      return Lease(this, std::move(conn));
-    }
-    ++open_;
-    open_new = true;
-  }
-  if (open_new) {
-    absl::StatusOr<std::unique_ptr<pqxx::connection>> conn = Connect();
-    if (!conn.ok()) {
+  // Each round lends an idle connection, discards one the server dropped while it was idle, or
+  // opens a new one: it ends within pool-size rounds.
+  while (true) {
+    std::unique_ptr<pqxx::connection> idle;
+    {
       absl::MutexLock lock(&mu_);
-      --open_;
-      return conn.status();
+      auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return !idle_.empty() || open_ < options_.size;
+      };
+      if (!mu_.AwaitWithTimeout(absl::Condition(&ready), options_.acquire_timeout)) {
+        return absl::UnavailableError(absl::StrCat(
+            "all ", options_.size, " database connections are busy; try again shortly"));
+      }
+      if (!idle_.empty()) {
+        idle = std::move(idle_.front());
+        idle_.pop_front();
+      } else {
+        ++open_;
+      }
     }
-    return Lease(this, std::move(*conn));
+    if (idle == nullptr) break;
+    if (ServerStillHolds(*idle)) return Lease(this, std::move(idle));
+    Log::Warn("db_idle_connection_dropped", {});
+    Release(std::move(idle), /*discard=*/true);
   }
-  return absl::InternalError("unreachable");
+  absl::StatusOr<std::unique_ptr<pqxx::connection>> conn = Connect();
+  if (!conn.ok()) {
+    absl::MutexLock lock(&mu_);
+    --open_;
+    return conn.status();
+  }
+  return Lease(this, std::move(*conn));
 }
 
 void PgPool::Release(std::unique_ptr<pqxx::connection> conn, bool discard) {

@@ -3,7 +3,8 @@
 # PostgreSQL cluster that this script starts (and removes afterwards), the proto lint, the
 # Kubernetes manifest checks and the end-to-end tests across processes. The exit code is the
 # tests' verdict. Extra arguments go to ctest (e.g. -R Outbox).
-# SERTEL_SANITIZE=address,undefined builds with sanitizers into build-asan/.
+# SERTEL_SANITIZE=address,undefined builds with sanitizers into build-sanitize/ and runs the same
+# tests there: any sanitizer report fails the test that caused it (docs/reliability.md).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -11,6 +12,10 @@ cmake_args=()
 if [ -n "${SERTEL_SANITIZE:-}" ]; then
   export SERTEL_BUILD_DIR="$SERTEL_ROOT/build-sanitize"
   cmake_args+=("-DSERTEL_SANITIZE=$SERTEL_SANITIZE")
+  # Every process a test starts inherits these: a report stops it with a non-zero exit.
+  export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1:strict_string_checks=1"
+  export LSAN_OPTIONS="suppressions=$SERTEL_ROOT/tests/sanitizers/lsan.supp:print_suppressions=0"
+  export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 fi
 "$SERTEL_ROOT/scripts/build.sh" "${cmake_args[@]}"
 

@@ -9,6 +9,7 @@
 #include "common/database_watch.h"
 #include "common/log.h"
 #include "common/metrics.h"
+#include "common/pg_connection_probe.h"
 #include "common/pg_pool.h"
 
 namespace sertel::certificate {
@@ -99,6 +100,10 @@ absl::Status SnapshotListener::Round() {
     absl::Duration wait = options_.heartbeat;
     conn_->await_notification(absl::ToInt64Seconds(wait),
                               absl::ToInt64Microseconds(wait % absl::Seconds(1)));
+    // A server that ended the connection while we waited is caught before a statement runs.
+    if (!ServerStillHolds(*conn_)) {
+      return absl::UnavailableError("the database closed the listener's connection");
+    }
     // Every notice committed before this statement is delivered by the time it returns.
     absl::Time as_of = snapshot_->Now();
     {

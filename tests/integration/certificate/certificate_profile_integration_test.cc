@@ -5,6 +5,8 @@
 // the certificate; the OU is the unit registry's certificate_ou (the unit for older callers) and
 // the unit is its code, which statistics group by while counting distinct people; and every
 // enrollment change reports its progress to intake with the enrollment's version.
+#include <optional>
+
 #include "absl/strings/match.h"
 #include "certificate_matcher.h"
 #include "common/field_rules.h"
@@ -27,11 +29,12 @@ std::vector<FieldViolation> Violations(const grpc::Status& s) {
   return FieldViolations::FromStatus(FromGrpcStatus(s));
 }
 
-const FieldViolation* Find(const std::vector<FieldViolation>& v, const std::string& field) {
+// A copy, so that it outlives the vector (often a temporary) it was found in.
+std::optional<FieldViolation> Find(const std::vector<FieldViolation>& v, const std::string& field) {
   for (const FieldViolation& x : v) {
-    if (x.field == field) return &x;
+    if (x.field == field) return x;
   }
-  return nullptr;
+  return std::nullopt;
 }
 
 class ProfileTest : public CertificateIntegrationTest {
@@ -48,8 +51,8 @@ TEST_F(ProfileTest, AnOuLongerThan64CharactersIsRefusedWithTheBilingualViolation
   grpc::Status s = Start("app-1", TestApplicant("3171014101900001", "DP3AP2KB", kLongUnitName), &e);
   ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << s.error_message();
   std::vector<FieldViolation> v = Violations(s);
-  const FieldViolation* ou = Find(v, "applicant.certificate_ou");
-  ASSERT_NE(ou, nullptr) << s.error_message();
+  std::optional<FieldViolation> ou = Find(v, "applicant.certificate_ou");
+  ASSERT_TRUE(ou.has_value()) << s.error_message();
   EXPECT_EQ(ou->reason, "TOO_LONG");
   EXPECT_TRUE(absl::StrContains(ou->description, "64")) << ou->description;
   EXPECT_TRUE(absl::StrContains(ou->description_id, "paling banyak 64")) << ou->description_id;
@@ -65,8 +68,8 @@ TEST_F(ProfileTest, AnOuLongerThan64CharactersIsRefusedWithTheBilingualViolation
   v1::Applicant old = TestApplicant("3171014101900001", kLongUnitName, "");
   s = Start("app-2", old, &e);
   ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  const FieldViolation* unit = Find(Violations(s), "applicant.unit");
-  ASSERT_NE(unit, nullptr) << s.error_message();
+  std::optional<FieldViolation> unit = Find(Violations(s), "applicant.unit");
+  ASSERT_TRUE(unit.has_value()) << s.error_message();
   EXPECT_EQ(unit->reason, "TOO_LONG");
   ExpectNothingStored("app-2");
 }
@@ -102,14 +105,14 @@ TEST_F(ProfileTest, ANameOneCharacterTooLongOrNotANameIsRefusedOnTheFullName) {
   v1::Enrollment e;
   grpc::Status s = Start("app-1", a, &e);
   ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  const FieldViolation* name = Find(Violations(s), "applicant.full_name");
-  ASSERT_NE(name, nullptr) << s.error_message();
+  std::optional<FieldViolation> name = Find(Violations(s), "applicant.full_name");
+  ASSERT_TRUE(name.has_value()) << s.error_message();
   EXPECT_EQ(name->reason, "TOO_LONG");
   EXPECT_FALSE(name->description_id.empty());
   a.set_full_name("Siti\nAminah");
   s = Start("app-1", a, &e);
   ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  ASSERT_NE(Find(Violations(s), "applicant.full_name"), nullptr);
+  ASSERT_TRUE(Find(Violations(s), "applicant.full_name").has_value());
   ExpectNothingStored("app-1");
 }
 
@@ -118,8 +121,8 @@ TEST_F(ProfileTest, WithTheRegistrysOuTheUnitMustBeACode) {
   grpc::Status s =
       Start("app-1", TestApplicant("3171014101900001", "Dinas Kominfo", "Dinas Kominfo"), &e);
   ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  const FieldViolation* unit = Find(Violations(s), "applicant.unit");
-  ASSERT_NE(unit, nullptr) << s.error_message();
+  std::optional<FieldViolation> unit = Find(Violations(s), "applicant.unit");
+  ASSERT_TRUE(unit.has_value()) << s.error_message();
   EXPECT_EQ(unit->reason, "NOT_A_CODE");
   ExpectNothingStored("app-1");
 }
