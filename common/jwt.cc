@@ -10,7 +10,9 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
@@ -102,12 +104,29 @@ std::string EcdsaDerToRaw(absl::string_view der) {
   return raw;
 }
 
-// A JSON object from base64url text, or nullopt.
+// A JSON object from base64url text, or nullopt. Member names must be unique in every object
+// (RFC 7515 section 4, RFC 7519 section 4): a gateway keeping the first "roles" and a parser
+// keeping the last would read two different tokens from the same bytes, so a duplicate is
+// refused rather than resolved.
 std::optional<Json> DecodeJsonObject(absl::string_view segment) {
   absl::StatusOr<std::string> bytes = Base64UrlDecode(segment);
   if (!bytes.ok()) return std::nullopt;
-  Json j = Json::parse(*bytes, /*cb=*/nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) return std::nullopt;
+  std::vector<std::set<std::string>> open_objects;
+  bool duplicate = false;
+  Json::parser_callback_t unique_names = [&](int /*depth*/, Json::parse_event_t event,
+                                             Json& parsed) {
+    if (event == Json::parse_event_t::object_start) {
+      open_objects.emplace_back();
+    } else if (event == Json::parse_event_t::object_end && !open_objects.empty()) {
+      open_objects.pop_back();
+    } else if (event == Json::parse_event_t::key && !open_objects.empty() &&
+               !open_objects.back().insert(parsed.get<std::string>()).second) {
+      duplicate = true;
+    }
+    return true;
+  };
+  Json j = Json::parse(*bytes, unique_names, /*allow_exceptions=*/false);
+  if (duplicate || j.is_discarded() || !j.is_object()) return std::nullopt;
   return j;
 }
 

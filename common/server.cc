@@ -41,6 +41,9 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
 
 namespace {
 
+// What the transport accepts of a request's metadata (headers), tokens included.
+constexpr int kMaxMetadataBytes = 32 * 1024;
+
 // The plaintext port serves health only: server reflection (registered for every builder by
 // InitProtoReflectionServerBuilderPlugin) is taken off its builder.
 class WithoutReflection final : public grpc::ServerBuilderOption {
@@ -84,6 +87,11 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(const ServerConfig
   builder.SetResourceQuota(quota);
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 1);
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 2);
+  // A request's metadata up to 32 KiB reaches the handlers: a token too large for the verifier
+  // (JwtVerifier's max_token_bytes, 8 KiB) is then refused UNAUTHENTICATED "token too large" like
+  // every other bad token, not by gRPC's 8 KiB default (RESOURCE_EXHAUSTED). Larger metadata is
+  // still refused by the transport before any handler runs.
+  builder.AddChannelArgument(GRPC_ARG_MAX_METADATA_SIZE, kMaxMetadataBytes);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
   out->server_ = builder.BuildAndStart();

@@ -81,6 +81,9 @@ struct EnrollmentRecord {
   int handover_channel = 0;  // sertel.v1.Channel number (common/notification_order.h)
   std::optional<absl::Time> handed_over_at;
   std::optional<absl::Time> issued_at;
+  // While set and in the future, a SetPassphrase whose code matched is calling the CA
+  // (EnrollmentLifecycle::TryActivationCode): no other issuance starts.
+  std::optional<absl::Time> issuing_until;
   bool keystore_available = false;
   absl::Time created_at;
   absl::Time updated_at;

@@ -65,6 +65,7 @@ EnrollmentRecord ReadEnrollment(const pqxx::row& r) {
   e.handover_channel = r["handover_channel"].as<int>();
   e.handed_over_at = OptionalTimeAt(r, "handed_over_at_us");
   e.issued_at = OptionalTimeAt(r, "issued_at_us");
+  e.issuing_until = OptionalTimeAt(r, "issuing_until_us");
   e.keystore_available = r["keystore_available"].as<bool>();
   e.created_at = TimeAt(r, "created_at_us");
   e.updated_at = TimeAt(r, "updated_at_us");
@@ -126,12 +127,12 @@ bool InsertEnrollment(pqxx::work& tx, const EnrollmentRecord& e) {
 bool UpdateEnrollment(pqxx::work& tx, const EnrollmentRecord& e, int64_t expected_version) {
   std::optional<absl::Time> expires;
   if (e.activation_expires_at != absl::InfinitePast()) expires = e.activation_expires_at;
-  pqxx::result r =
-      RunQuery(tx, queries::kUpdateEnrollment, e.application_id, EnrollmentStateName(e.state),
-               e.version, pqxx::binarystring(e.activation_hash), e.activation_attempts,
-               e.certificate_serial, e.handover_channel, OptionalMicros(e.handed_over_at).get(),
-               OptionalMicros(e.issued_at).get(), Micros(e.updated_at), expected_version,
-               OptionalMicros(expires).get(), e.activation_codes_sent);
+  pqxx::result r = RunQuery(
+      tx, queries::kUpdateEnrollment, e.application_id, EnrollmentStateName(e.state), e.version,
+      pqxx::binarystring(e.activation_hash), e.activation_attempts, e.certificate_serial,
+      e.handover_channel, OptionalMicros(e.handed_over_at).get(), OptionalMicros(e.issued_at).get(),
+      Micros(e.updated_at), expected_version, OptionalMicros(expires).get(),
+      e.activation_codes_sent, OptionalMicros(e.issuing_until).get());
   return r.affected_rows() == 1;
 }
 

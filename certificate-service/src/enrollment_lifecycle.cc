@@ -216,10 +216,12 @@ absl::StatusOr<EnrollmentChange> EnrollmentLifecycle::TryActivationCode(
     return absl::FailedPreconditionError(
         absl::StrCat("the activation code is locked after too many wrong tries; ", kResendRemedy));
   }
+  if (absl::Status s = CheckNotIssuing(*current, now); !s.ok()) return s;
   // A try is not a new version of the enrollment: a parallel wrong guess must not abort the
   // issuance of a right one.
   EnrollmentChange change = UpdateOf(*current);
   int tries = ++change.after.activation_attempts;
+  if (code_matches) change.after.issuing_until = now + kIssuingHold;
   if (!code_matches) {
     change.audits.push_back(EnrollmentAudit(actor, "ACTIVATION_CODE_WRONG", current->application_id,
                                             {{"tries_used", tries}}));
@@ -249,12 +251,31 @@ std::vector<absl::Time> ResendsInWindow(const EnrollmentRecord& e, absl::Time no
 
 }  // namespace
 
+absl::Status EnrollmentLifecycle::CheckNotIssuing(const EnrollmentRecord& e, absl::Time now) {
+  if (e.issuing_until.has_value() && *e.issuing_until > now) {
+    return absl::AbortedError(
+        "the certificate of this enrollment is being issued for another request; wait for its "
+        "answer, then look at the enrollment");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<EnrollmentChange> EnrollmentLifecycle::EndIssuingHold(
+    const EnrollmentRecord* current, absl::Time held_until) const {
+  if (current == nullptr) return absl::NotFoundError("no enrollment");
+  EnrollmentChange change = UpdateOf(*current);
+  if (current->issuing_until == held_until) change.after.issuing_until.reset();
+  return change;
+}
+
 absl::Status EnrollmentLifecycle::CheckCanResend(const EnrollmentRecord& e, absl::Time now) {
   if (e.state != EnrollmentState::kAwaitingPassphrase) {
     return absl::FailedPreconditionError(
         absl::StrCat("the enrollment is ", EnrollmentStateName(e.state),
                      "; an activation code is only resent while AWAITING_PASSPHRASE"));
   }
+  // The code an issuance under way was started with stays until it ends.
+  if (absl::Status s = CheckNotIssuing(e, now); !s.ok()) return s;
   std::vector<absl::Time> recent = ResendsInWindow(e, now);
   if (static_cast<int>(recent.size()) >= kMaxResends) {
     return absl::ResourceExhaustedError(
@@ -318,6 +339,7 @@ absl::StatusOr<EnrollmentChange> EnrollmentLifecycle::Issue(const EnrollmentReco
   EnrollmentChange change =
       StepOf(*current, proof.ok() ? EnrollmentState::kIssued : EnrollmentState::kRevoked, now);
   change.after.activation_hash.clear();  // single-use
+  change.after.issuing_until.reset();
   change.after.certificate_serial = c.serial;
   change.after.issued_at = now;
   change.after.keystore_available = proof.ok();

@@ -84,10 +84,21 @@ class EnrollmentLifecycle {
   static absl::Status CheckAwaitingPassphrase(const EnrollmentRecord& e);
   // One try of the activation code, counted whether it matches or not (so parallel guesses
   // cannot exceed the limit): FAILED_PRECONDITION when expired or locked; a wrong code is
-  // audited and answered INVALID_ARGUMENT with the tries left.
+  // audited and answered INVALID_ARGUMENT with the tries left. A matching code holds the
+  // enrollment for the CA call (issuing_until = now + kIssuingHold); while another request holds
+  // it, ABORTED before any try is counted, so the CA signs at most once per enrollment.
   absl::StatusOr<EnrollmentChange> TryActivationCode(const EnrollmentRecord* current,
                                                      bool code_matches, const Actor& actor,
                                                      absl::Time now) const;
+  // How long a matching code holds the enrollment: longer than any CA call and sealing takes,
+  // short enough that an owner whose request died with its process can soon try again.
+  static constexpr absl::Duration kIssuingHold = absl::Minutes(2);
+  // ABORTED while an issuance holds `e` at `now`.
+  static absl::Status CheckNotIssuing(const EnrollmentRecord& e, absl::Time now);
+  // The issuance that set `held_until` failed before its certificate was stored: the hold ends
+  // (nothing to change when another request's hold replaced it or it has ended).
+  absl::StatusOr<EnrollmentChange> EndIssuingHold(const EnrollmentRecord* current,
+                                                  absl::Time held_until) const;
   // ResendActivationCode: FAILED_PRECONDITION unless AWAITING_PASSPHRASE; RESOURCE_EXHAUSTED,
   // naming when the next is allowed, after kMaxResends in kResendWindow.
   static absl::Status CheckCanResend(const EnrollmentRecord& e, absl::Time now);

@@ -9,6 +9,7 @@
 #include "common/field_rules.h"
 #include "common/field_violations.h"
 #include "common/log.h"
+#include "common/metrics.h"
 #include "common/uuid.h"
 #include "proof_of_use.h"
 #include "revocation_manager.h"
@@ -232,7 +233,9 @@ absl::StatusOr<CertificateView> EnrollmentManager::SetPassphrase(const Principal
   if (replayed) return CertificateOf(application_id);
   bool stored = false;
   absl::Cleanup release = [&] {
-    if (key->has_value() && !stored) (void)store_->ReleaseRequest(**key, claim);
+    if (stored) return;
+    if (key->has_value()) (void)store_->ReleaseRequest(**key, claim);
+    if (tried->issuing_until.has_value()) EndIssuingHold(application_id, *tried->issuing_until);
   };
   absl::StatusOr<Issuance> issuance = IssueAndSeal(*tried, passphrase, now);
   if (!issuance.ok()) return issuance.status();
@@ -254,6 +257,18 @@ absl::StatusOr<CertificateView> EnrollmentManager::SetPassphrase(const Principal
             {{"application_id", application_id}, {"serial", issuance->certificate.serial}});
   // As stored (revoked at once when the proof of use failed).
   return CertificateOf(application_id);
+}
+
+void EnrollmentManager::EndIssuingHold(const std::string& application_id, absl::Time held_until) {
+  absl::StatusOr<EnrollmentRecord> ended =
+      store_->Apply(application_id, [&](const EnrollmentRecord* current) {
+        return lifecycle_.EndIssuingHold(current, held_until);
+      });
+  // Not ended now, it lapses at held_until by itself.
+  if (!ended.ok()) {
+    Log::Warn("issuing_hold_not_ended", {{"application_id", application_id},
+                                         {"detail", std::string(ended.status().message())}});
+  }
 }
 
 absl::StatusOr<EnrollmentRecord> EnrollmentManager::CheckPassphraseRequest(
@@ -326,6 +341,8 @@ absl::StatusOr<Issuance> EnrollmentManager::IssueAndSeal(const EnrollmentRecord&
                                                          .not_before = now,
                                                          .not_after = now + settings_.validity});
   if (!issued.ok()) return issued.status();
+  // What the races of issue 23 count: at most one per enrollment.
+  Metrics::Global().Increment("sertel_ca_certificates_signed_total", {});
   // SOP warning: nothing is stored unless the certificate carries the key just generated and
   // names its holder.
   if (absl::Status m = CertificateMatcher::VerifyMatches(issued->certificate.get(), key->get(),

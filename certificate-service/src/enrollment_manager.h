@@ -86,6 +86,9 @@ class EnrollmentManager {
   absl::StatusOr<CertificateView> CertificateOf(const std::string& application_id) const;
   // `e` with activation_resends_left at now.
   EnrollmentRecord WithResendsLeft(EnrollmentRecord e) const;
+  // Ends the hold a failed issuance set (EnrollmentLifecycle::EndIssuingHold); logged when it
+  // cannot, as the hold then lapses by itself.
+  void EndIssuingHold(const std::string& application_id, absl::Time held_until);
   // The key pair, the certificate, the match check, the seal.
   absl::StatusOr<Issuance> IssueAndSeal(const EnrollmentRecord& e, const std::string& passphrase,
                                         absl::Time now) const;

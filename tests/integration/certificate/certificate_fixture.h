@@ -116,6 +116,62 @@ inline v1::Applicant TestApplicant(const std::string& nik = "3171014101900001",
 
 constexpr const char* kPassphrase = "Kuda-Lari#2024x";
 
+// The fixture's CA as the managers see it: counts the certificates it signs and can hold the
+// next signature until the test lets it go, so that a second request races one that is calling
+// the CA (issue 23: the CA signs at most one certificate per enrollment).
+class CountingCa final : public CertificateAuthority {
+ public:
+  explicit CountingCa(CertificateAuthority* real) : real_(real) {}
+
+  absl::StatusOr<IssuedCertificate> Issue(const IssueRequest& request) override {
+    {
+      absl::MutexLock lock(&mu_);
+      ++signed_;
+      if (hold_next_) {
+        hold_next_ = false;
+        held_ = true;
+        // Bounded: a test that never lets go fails on its own assertions, not by hanging.
+        mu_.AwaitWithTimeout(absl::Condition(
+                                 +[](bool* held) { return !*held; }, &held_),
+                             absl::Seconds(30));
+        held_ = false;
+      }
+    }
+    return real_->Issue(request);
+  }
+  absl::StatusOr<std::string> MakeCrl(const std::vector<RevokedEntry>& revoked, int64_t number,
+                                      absl::Time this_update, absl::Time next_update) override {
+    return real_->MakeCrl(revoked, number, this_update, next_update);
+  }
+  const std::vector<X509Ptr>& chain() const override { return real_->chain(); }
+  std::string ChainPem() const override { return real_->ChainPem(); }
+
+  int signed_count() {
+    absl::MutexLock lock(&mu_);
+    return signed_;
+  }
+  void HoldNext() {
+    absl::MutexLock lock(&mu_);
+    hold_next_ = true;
+  }
+  // Whether a signature is held now, waiting up to `timeout` for one.
+  bool AwaitHeld(absl::Duration timeout) {
+    absl::MutexLock lock(&mu_);
+    return mu_.AwaitWithTimeout(absl::Condition(&held_), timeout);
+  }
+  void LetGo() {
+    absl::MutexLock lock(&mu_);
+    held_ = false;
+  }
+
+ private:
+  CertificateAuthority* real_;
+  absl::Mutex mu_;
+  int signed_ ABSL_GUARDED_BY(mu_) = 0;
+  bool hold_next_ ABSL_GUARDED_BY(mu_) = false;
+  bool held_ ABSL_GUARDED_BY(mu_) = false;
+};
+
 class CertificateIntegrationTest : public ::testing::Test {
  protected:
   void SetUp() override { Build(KeyAlgorithm::kEcP256); }
@@ -137,6 +193,7 @@ class CertificateIntegrationTest : public ::testing::Test {
                                 .crl_url = ""});
     ASSERT_TRUE(ca.ok()) << ca.status();
     ca_ = std::move(*ca);
+    counting_ca_ = std::make_unique<CountingCa>(ca_.get());
     codes_ = std::make_unique<ActivationCodes>(std::string(32, 'K'));
     audit_ = std::make_unique<AuditLog>(sertel::testing::TestAuditKey(), &clock_);
     snapshot_listener_.reset();
@@ -149,7 +206,7 @@ class CertificateIntegrationTest : public ::testing::Test {
     store_->SetOnHolderChange([this](const std::string& nik) { snapshot_listener_->Refresh(nik); });
     ASSERT_TRUE(snapshot_listener_->Start().ok());
     managers_ = std::make_unique<CertificateManagers>(
-        store_.get(), ca_.get(), codes_.get(), KeyGenerator(algorithm),
+        store_.get(), counting_ca_.get(), codes_.get(), KeyGenerator(algorithm),
         Pkcs12Sealer({.iterations = 2048}), settings_, &clock_, snapshot_.get());
     authn_ = sertel::testing::MakeTestAuthenticator(pki_);
     impl_ = std::make_unique<CertificateServiceImpl>(managers_.get(), authn_.get());
@@ -356,6 +413,7 @@ class CertificateIntegrationTest : public ::testing::Test {
   std::unique_ptr<PgPool> pool_;
   std::unique_ptr<TestCa> test_ca_;
   std::unique_ptr<EmbeddedCa> ca_;
+  std::unique_ptr<CountingCa> counting_ca_;  // what the managers sign with (wraps ca_)
   std::unique_ptr<ActivationCodes> codes_;
   std::unique_ptr<AuditLog> audit_;
   std::unique_ptr<CertificateStore> store_;

@@ -314,6 +314,26 @@ TEST_F(JwtTest, Hs256SignedWithPublicKeyPemIsRejected) {
   EXPECT_TRUE(absl::StrContains(c.status().message(), "alg")) << c.status();
 }
 
+// Attack: a validly signed token whose claims (or header) name a member twice, e.g. a second
+// "roles" that a parser keeping the last member would read as the token's roles.
+TEST_F(JwtTest, DuplicateMemberNamesAreRejectedEvenWhenSigned) {
+  const std::string payload = ValidPayload().dump();
+  const std::string twice_roles =
+      payload.substr(0, payload.size() - 1) + R"(,"roles":["HEAD_OF_AGENCY"]})";
+  absl::StatusOr<JwtClaims> c = Verify(RawSign(rsa_key_, kRs256Header, twice_roles));
+  EXPECT_FALSE(c.ok());
+  EXPECT_FALSE(Verify(RawSign(ec_key_, kEs256Header, twice_roles)).ok());
+  const std::string twice_sub = payload.substr(0, payload.size() - 1) + R"(,"sub":"other"})";
+  EXPECT_FALSE(Verify(RawSign(rsa_key_, kRs256Header, twice_sub)).ok());
+  EXPECT_FALSE(Verify(RawSign(rsa_key_, R"({"alg":"RS256","alg":"RS256"})", payload)).ok());
+  // A nested object may reuse a name of its parent; only a repeat in one object is refused.
+  Json nested = ValidPayload();
+  nested["address"] = Json{{"sub", "x"}, {"aud", "y"}};
+  EXPECT_TRUE(Verify(RawSign(rsa_key_, kRs256Header, nested.dump())).ok());
+  // The same claims once each: accepted (the refusal above is the duplicate, nothing else).
+  EXPECT_TRUE(Verify(RawSign(rsa_key_, kRs256Header, payload)).ok());
+}
+
 TEST_F(JwtTest, UnknownAlgorithmsAreRejected) {
   for (const char* alg : {"RS384", "RS512", "PS256", "ES384", "EdDSA", "rs256", ""}) {
     std::string header = Json{{"alg", alg}}.dump();
