@@ -8,8 +8,8 @@
 // chainer links every committed row once, and a forged, copied or edited unlinked row, or a
 // chainer that stopped, is found.
 #include <atomic>
-#include <pqxx/pqxx>
 #include <chrono>
+#include <pqxx/pqxx>
 #include <thread>
 
 #include "common/audit_chainer.h"
