@@ -25,8 +25,10 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "e2e", "python"))
+import scenario_secrets  # noqa: E402
 import sertel_client as sc  # noqa: E402
 from provider_tokens import Provider, ProviderSuite  # noqa: E402
+from scenario_matrix import Matrix  # noqa: E402
 from scenario_races import Races  # noqa: E402
 from scenario_serials import check as check_serials, survey  # noqa: E402
 from scenario_tokens import TokenAttacks  # noqa: E402
@@ -39,7 +41,7 @@ def parse_args():
     p.add_argument("--survey", required=True, help="the sertel_serial_survey program")
     p.add_argument("--results", default="", help="write the figures as JSON here")
     p.add_argument("--googleapis", default="")
-    p.add_argument("--only", default="", help="comma-separated: races,tokens,serials")
+    p.add_argument("--only", default="", help="comma-separated: races,matrix,tokens,secrets,serials")
     return p.parse_args()
 
 
@@ -69,7 +71,7 @@ class Table:
 
 def main():
     opts = parse_args()
-    only = set(filter(None, opts.only.split(","))) or {"races", "tokens", "serials"}
+    only = set(filter(None, opts.only.split(","))) or {"races", "matrix", "tokens", "secrets", "serials"}
     started = time.monotonic()
     work = tempfile.mkdtemp(prefix="sertel-chaos.")
     suite = ProviderSuite(opts.googleapis or sc.parse_args([])[0].googleapis, Provider(work))
@@ -89,6 +91,19 @@ def main():
                           "wrong = 0", r["wrong"] == 0)
                 for e in r["examples"]:
                     print("  %s: %s" % (r["pair"], e))
+        if "matrix" in only:
+            matrix = Matrix(suite, TokenAttacks.foreign_key_in(work))
+            try:
+                f = matrix.run(os.path.join(HERE, "..", "..", "docs", "api.md"))
+            finally:
+                matrix.close()
+            figures["matrix"] = f
+            table.add("3 who may do what: %d callers" % len(f["callers"]),
+                      "cells / wrong / RPCs not in docs/api.md",
+                      "%d / %d / %d" % (f["cells"], len(f["wrong"]), len(f["undocumented"])),
+                      "- / 0 / 0", not f["wrong"] and not f["undocumented"])
+            for w in f["wrong"][:10] + f["undocumented"][:5]:
+                print("  " + w)
         if "tokens" in only:
             control, rows, changed = TokenAttacks(walker, work).run()
             figures["tokens"] = {"control": control, "attacks": rows, "tables_changed": changed}
@@ -105,6 +120,16 @@ def main():
                       not changed)
             for c in changed[:5]:
                 print("  changed: " + c)
+        if "secrets" in only:
+            f = scenario_secrets.run(walker, sc.STRONG_PASSPHRASE)
+            figures["secrets"] = f
+            table.add("6 secrets: the passphrase and %d private keys" % f["private_keys"],
+                      "places / MiB searched / hits",
+                      "%d / %.1f / %d" % (len(f["places"]), f["bytes_searched"] / 2**20,
+                                          len(f["hits"])),
+                      "hits = 0 (keys >= 1)", not f["hits"] and f["private_keys"] >= 1)
+            for h in f["hits"][:5]:
+                print("  found: " + h)
         if "serials" in only:
             count = 10000
             serials = survey(opts.survey, count)
@@ -131,8 +156,8 @@ def main():
             datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M"), platform.node(),
             os.cpu_count() or 0, elapsed)
         table.print(title)
-        print("\nnot measured yet (issue 23): 1 crash anywhere, 3 who may do what, 5 fuzzing, "
-              "6 secrets in every place")
+        print("\nnot measured yet (issue 23): 1 crash anywhere, 5 fuzzing; "
+              "6 without core dumps")
         if opts.results:
             os.makedirs(os.path.dirname(os.path.abspath(opts.results)), exist_ok=True)
             with open(opts.results, "w") as out:

@@ -97,10 +97,17 @@ class TokenAttacks:
         self.w = walker
         self.s = walker.s
         self.m = walker.m
-        self.foreign_key = os.path.join(work_dir, "foreign-key.pem")
-        subprocess.run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt",
-                        "rsa_keygen_bits:2048", "-out", self.foreign_key],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        self.foreign_key = self.foreign_key_in(work_dir)
+
+    @staticmethod
+    def foreign_key_in(work_dir):
+        """An RSA key nobody published (made once per run in `work_dir`)."""
+        path = os.path.join(work_dir, "foreign-key.pem")
+        if not os.path.exists(path):
+            subprocess.run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt",
+                            "rsa_keygen_bits:2048", "-out", path],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        return path
 
     def targets(self, case, issued):
         """(name, role a valid token would need, call(metadata)) per RPC."""
