@@ -41,6 +41,8 @@ def parse_args():
     p.add_argument("--survey", required=True, help="the sertel_serial_survey program")
     p.add_argument("--results", default="", help="write the figures as JSON here")
     p.add_argument("--googleapis", default="")
+    p.add_argument("--api-md", default=os.path.join(HERE, "..", "..", "docs", "api.md"),
+                   help="the API page whose role tables the matrix checks")
     p.add_argument("--only", default="", help="comma-separated: races,matrix,tokens,secrets,serials")
     return p.parse_args()
 
@@ -94,7 +96,7 @@ def main():
         if "matrix" in only:
             matrix = Matrix(suite, TokenAttacks.foreign_key_in(work))
             try:
-                f = matrix.run(os.path.join(HERE, "..", "..", "docs", "api.md"))
+                f = matrix.run(opts.api_md)
             finally:
                 matrix.close()
             figures["matrix"] = f
