@@ -26,7 +26,9 @@ done
 "$SERTEL_ROOT/scripts/build.sh"
 survey="$SERTEL_BUILD_DIR/tests/chaos/sertel_serial_survey"
 [ -x "$survey" ] || die "the serial survey did not build ($survey)"
-results="$SERTEL_ROOT/bench/results/chaos-$(date -u +%Y-%m-%d)$([ ${#args[@]} -gt 0 ] && echo -quick).json"
+suffix=""
+[ ${#args[@]} -eq 0 ] || suffix="-quick"
+results="$SERTEL_ROOT/bench/results/chaos-$(date -u +%Y-%m-%d)$suffix.json"
 # At most an hour for the whole run, whatever happens to the suite.
 timeout 3600 bash "$SERTEL_ROOT/tests/e2e/with_oidc.sh" 31660 \
   bash "$SERTEL_ROOT/tests/e2e/with_suite.sh" "$SERTEL_BUILD_DIR" 31151 \

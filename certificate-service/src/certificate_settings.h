@@ -11,6 +11,12 @@
 
 namespace sertel::certificate {
 
+// The longest one issuance takes (the key pair, the CA call, the sealing: seconds with the
+// embedded CA). A SetPassphrase's claim on its request_id and its hold on the enrollment that are
+// older than this belong to a request whose process died: they are taken over, so a crash
+// delays the owner by at most this long.
+inline constexpr absl::Duration kIssuanceLifetime = absl::Minutes(2);
+
 struct ManagerSettings {
   absl::Duration validity = absl::Hours(24 * 730);
   absl::Duration activation_ttl = absl::Hours(72);

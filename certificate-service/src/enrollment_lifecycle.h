@@ -90,9 +90,9 @@ class EnrollmentLifecycle {
   absl::StatusOr<EnrollmentChange> TryActivationCode(const EnrollmentRecord* current,
                                                      bool code_matches, const Actor& actor,
                                                      absl::Time now) const;
-  // How long a matching code holds the enrollment: longer than any CA call and sealing takes,
-  // short enough that an owner whose request died with its process can soon try again.
-  static constexpr absl::Duration kIssuingHold = absl::Minutes(2);
+  // How long a matching code holds the enrollment: as long as an issuance may take, so that an
+  // owner whose request died with its process can try again soon after.
+  static constexpr absl::Duration kIssuingHold = kIssuanceLifetime;
   // ABORTED while an issuance holds `e` at `now`.
   static absl::Status CheckNotIssuing(const EnrollmentRecord& e, absl::Time now);
   // The issuance that set `held_until` failed before its certificate was stored: the hold ends

@@ -20,14 +20,15 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "certificate_records.h"
+#include "certificate_settings.h"
 #include "certificate_store.h"
 
 namespace sertel::certificate {
 
-// How long a SetPassphrase's claim on its key holds (the key pair, the CA call and the sealing
-// take seconds); a claim older than this is taken over by the same request again, so that a
-// crash between the claim and the issue does not block the key for good.
-inline constexpr absl::Duration kRequestClaimLifetime = absl::Minutes(5);
+// How long a SetPassphrase's claim on its key holds; a claim older than this is taken over by
+// the same request again, so that a crash between the claim and the issue does not block the
+// key for good.
+inline constexpr absl::Duration kRequestClaimLifetime = kIssuanceLifetime;
 
 // A request_id: 1-128 characters of [A-Za-z0-9._:-] (the contract's idempotency key); empty is
 // INVALID_ARGUMENT only when `required`.

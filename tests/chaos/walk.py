@@ -13,8 +13,8 @@ class Walker:
     """Makes applications and walks them: submitted (in the head of agency's inbox), at the
     verifier (step 5), awaiting the passphrase (step 6, the code received), issued (step 7)."""
 
-    # make_applicant's NIP has three digits of serial: 100 to 999 are this runner's.
-    FIRST_SERIAL, LAST_SERIAL = 100, 999
+    # make_nik and the phone number take four digits of serial.
+    FIRST_SERIAL, LAST_SERIAL = 100, 9999
 
     def __init__(self, suite):
         self.s = suite
@@ -27,7 +27,14 @@ class Walker:
             raise RuntimeError("more applications than this runner has applicants for")
         # A name takes letters only: the serial's digits as letters (100 -> "baa").
         tag = "".join(chr(ord("a") + int(d)) for d in str(self.next_serial))
-        a = sc.make_applicant(self.m, self.next_serial, label + tag)
+        a = sc.make_applicant(self.m, self.next_serial % 1000, label + tag)
+        # make_applicant's NIP holds three digits of serial; the appointment's month (digits
+        # 13-14 of the 18) holds the thousands, so every NIP stays valid and unique.
+        a.nik = sc.make_nik(self.next_serial)
+        a.nip = "19900101201%d%02d2%03d" % (self.next_serial // 12000, 1 + self.next_serial // 1000
+                                            % 12, self.next_serial % 1000)
+        a.email = "pemohon.%s.%d@kota.go.id" % ((label + tag).lower(), self.next_serial)
+        a.phone = "+628123456%04d" % self.next_serial
         self.next_serial += 1
         return a
 
