@@ -83,7 +83,8 @@ class OutboxDispatcher {
   void Start();  // a background thread polling every poll_interval
   void Stop();   // finishes the batch in flight
 
-  // The delay before attempt `attempts + 1`: full jitter over min(max, base * 2^attempts).
+  // The delay before attempt `attempts + 1`: uniformly in [cap / 2, cap], cap = min(max,
+  // base * 2^attempts).
   absl::Duration Backoff(int attempts);
 
  private:

@@ -15,6 +15,8 @@ PACKAGES=(
   yamllint python3-yaml
   # Issue 21: PDF structure (qpdf), and the real signers the tests sign with (NSS, poppler).
   libqpdf-dev libnss3-tools poppler-utils
+  # Issue 23: clang with its libFuzzer and sanitizer runtimes (fuzz/, scripts/fuzz.sh).
+  clang libclang-rt-14-dev
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

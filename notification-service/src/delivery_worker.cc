@@ -57,7 +57,9 @@ DeliveryWorker::~DeliveryWorker() { Stop(); }
 absl::Duration DeliveryWorker::Backoff(int attempts) {
   absl::Duration cap = lifecycle_.BackoffCap(attempts);
   absl::MutexLock lock(&rng_mu_);
-  return cap * absl::Uniform(rng_, 0.0, 1.0);
+  // Never less than half the cap (as common/outbox.cc): a run of short draws must not spend
+  // every attempt within a short outage of the SMTP server or the Cloud API.
+  return cap * absl::Uniform(rng_, 0.5, 1.0);
 }
 
 absl::StatusOr<int> DeliveryWorker::RunOnce() {

@@ -1,7 +1,7 @@
 // Delivers queued messages: claims due rows (FOR UPDATE SKIP LOCKED, then a lease so the send
 // happens outside any transaction and a crashed worker's rows come back), sends each through its
 // channel, and lets NotificationLifecycle decide what follows - DELIVERED (attachment bytes
-// deleted), a retry with exponential backoff and full jitter, or FAILED (permanent error or
+// deleted), a retry with exponential backoff and jitter, or FAILED (permanent error or
 // max_attempts reached) with last_error and an audit record - which NotificationStore::Apply
 // writes while the claim still holds. Several workers, in one process or many, never send one
 // message twice at once.
@@ -50,7 +50,9 @@ class DeliveryWorker {
   void Start();
   void Stop();
 
-  // Full jitter (uniformly in [0, min(max_backoff, base_backoff * 2^attempts)]).
+  // Jitter over the upper half: uniformly in [cap / 2, cap], cap = min(max_backoff,
+  // base_backoff * 2^attempts). So the attempts span at least half the sum of the caps (about
+  // 10 minutes with the defaults) before a message is FAILED.
   absl::Duration Backoff(int attempts);
 
  private:

@@ -50,7 +50,7 @@ class NotificationLifecycle {
   static absl::Status CheckRepeat(absl::string_view stored_hash, absl::string_view payload_hash);
 
   // The upper bound of the retry wait after `attempts` failed attempts:
-  // min(max_backoff, base_backoff * 2^attempts); the worker draws uniformly below it (full jitter).
+  // min(max_backoff, base_backoff * 2^attempts); the worker draws uniformly in its upper half.
   absl::Duration BackoffCap(int attempts) const;
 
   // The outcome of one attempt on `claimed` (its attempts before this one): SENT when the
