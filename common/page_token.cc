@@ -20,7 +20,6 @@ namespace {
 constexpr char kVersion = 1;
 constexpr size_t kTagBytes = 16;
 constexpr size_t kMaxFieldBytes = 0xFFFF;
-constexpr size_t kMaxTokenChars = 2048;
 
 absl::Status Invalid(absl::string_view why) {
   return absl::InvalidArgumentError(absl::StrCat("page_token is not valid (", why,

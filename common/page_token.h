@@ -21,6 +21,10 @@ namespace sertel {
 class PageTokenCodec {
  public:
   static constexpr size_t kMinKeyBytes = 32;
+  // The longest token Decode reads. The lists' keyset fields (a time and an id) make tokens of
+  // well under 100 characters; a token Encode made longer than this is refused like any other
+  // bad token (the fuzzer checks both halves: fuzz/page_token_fuzzer.cc).
+  static constexpr size_t kMaxTokenChars = 2048;
 
   // `key` of at least kMinKeyBytes bytes (a shorter one is stretched by SHA-256 but refused by
   // FromKeyChecked); for tests and for ServiceRuntime after it read the schema's key.

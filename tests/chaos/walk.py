@@ -23,6 +23,8 @@ class Walker:
         self.serials = []  # of every certificate issued through set_passphrase
 
     def applicant(self, label):
+        if self.next_serial % 1000 == 0:
+            self.next_serial += 1  # a NIP's last three digits are never 000
         if self.next_serial > self.LAST_SERIAL:
             raise RuntimeError("more applications than this runner has applicants for")
         # A name takes letters only: the serial's digits as letters (100 -> "baa").

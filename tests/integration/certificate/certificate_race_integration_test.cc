@@ -3,6 +3,7 @@
 // two requests) arrive while the first is calling the CA: the second is ABORTED before a key
 // pair is made or a try is counted, and the CA's signatures are counted. A resent code cannot
 // replace the one an issuance is using, and a hold left by a request that died lapses by itself.
+#include <memory>
 #include <thread>
 
 #include "enrollment_lifecycle.h"
@@ -20,23 +21,34 @@ class RaceTest : public CertificateIntegrationTest {
     EXPECT_TRUE(s.ok()) << s.error_message();
     return DeliveredCode(app);
   }
-  // The first SetPassphrase, in its own thread, held inside the CA until LetGo().
-  std::thread HeldSetPassphrase(const std::string& app, const std::string& code,
-                                grpc::Status* status, v1::Certificate* out) {
+  // The owner's first SetPassphrase, in its own thread, held inside the CA until Finish().
+  struct HeldIssuance {
+    std::thread thread;
+    grpc::Status status;
+    v1::Certificate certificate;
+  };
+  std::unique_ptr<HeldIssuance> HoldFirstIssuance(const std::string& app, const std::string& code) {
+    auto held = std::make_unique<HeldIssuance>();
     counting_ca_->HoldNext();
-    std::thread first(
-        [=, this] { *status = SetPassphrase(ApplicantToken(), app, code, kPassphrase, out); });
+    HeldIssuance* h = held.get();
+    held->thread = std::thread([=, this] {
+      h->status = SetPassphrase(ApplicantToken(), app, code, kPassphrase, &h->certificate);
+    });
     EXPECT_TRUE(counting_ca_->AwaitHeld(absl::Seconds(20)))
         << "the first request never reached the CA";
-    return first;
+    return held;
+  }
+  // Lets the held issuance go on; its answer.
+  grpc::Status Finish(HeldIssuance& held) {
+    counting_ca_->LetGo();
+    held.thread.join();
+    return held.status;
   }
 };
 
 TEST_F(RaceTest, ASecondSetPassphraseWhileTheFirstIsAtTheCaIsAbortedAndTheCaSignsOnce) {
   std::string code = Started("app-1");
-  grpc::Status first_status;
-  v1::Certificate first;
-  std::thread t = HeldSetPassphrase("app-1", code, &first_status, &first);
+  std::unique_ptr<HeldIssuance> first = HoldFirstIssuance("app-1", code);
 
   // Attack: the same owner's second device, the right code, another request.
   v1::Certificate second;
@@ -45,9 +57,8 @@ TEST_F(RaceTest, ASecondSetPassphraseWhileTheFirstIsAtTheCaIsAbortedAndTheCaSign
   EXPECT_EQ(counting_ca_->signed_count(), 1);
   EXPECT_EQ(Scalar("SELECT activation_attempts FROM enrollments"), "1");  // no try spent
 
-  counting_ca_->LetGo();
-  t.join();
-  ASSERT_TRUE(first_status.ok()) << first_status.error_message();
+  grpc::Status answer = Finish(*first);
+  ASSERT_TRUE(answer.ok()) << answer.error_message();
   EXPECT_EQ(counting_ca_->signed_count(), 1);
   EXPECT_EQ(Scalar("SELECT count(*) FROM certificates"), "1");
   EXPECT_EQ(Scalar("SELECT count(*) FROM enrollments WHERE issuing_until IS NULL"), "1");
@@ -59,16 +70,13 @@ TEST_F(RaceTest, ASecondSetPassphraseWhileTheFirstIsAtTheCaIsAbortedAndTheCaSign
 
 TEST_F(RaceTest, ACodeCannotBeResentWhileAnIssuanceUsesIt) {
   std::string code = Started("app-1");
-  grpc::Status first_status;
-  v1::Certificate first;
-  std::thread t = HeldSetPassphrase("app-1", code, &first_status, &first);
+  std::unique_ptr<HeldIssuance> first = HoldFirstIssuance("app-1", code);
   v1::Enrollment e;
   grpc::Status s = Resend(Token("VERIFIER"), "app-1", "resend-1", &e);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::ABORTED) << s.error_message();
-  counting_ca_->LetGo();
-  t.join();
   // The issuance that was under way is the one stored.
-  ASSERT_TRUE(first_status.ok()) << first_status.error_message();
+  grpc::Status answer = Finish(*first);
+  ASSERT_TRUE(answer.ok()) << answer.error_message();
   EXPECT_EQ(Scalar("SELECT activation_codes_sent FROM enrollments"), "1");
   EXPECT_EQ(counting_ca_->signed_count(), 1);
 }
