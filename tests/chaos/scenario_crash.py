@@ -17,6 +17,7 @@ import threading
 import time
 
 import sertel_client as sc
+from scenario_tokens import psql
 
 SERVICES = ("intake", "disposition", "certificate", "notification")
 TRANSIENT = ("UNAVAILABLE", "DEADLINE_EXCEEDED", "ABORTED", "INTERNAL", "UNKNOWN",
@@ -97,11 +98,9 @@ class Driver:
                                      note="diteruskan"),
                     metadata=self.md(STEP_ROLE[step]), timeout=20)
                 return "forwarded"
-            checklist = d.Checklist(request_letter_ok=True, bsre_form_ok=True, ktp_copy_ok=True,
-                                    sk_copy_ok=True, identity_matches_documents=True)
             self.s.disposition.Verify(
                 d.VerifyRequest(application_id=self.app_id, expected_version=case.version,
-                                checklist=checklist, note="lengkap"),
+                                checklist=sc.complete_checklist(m), note="lengkap"),
                 metadata=self.md("VERIFIER"), timeout=20)
             return "verified"
         if case.status != d.CASE_STATUS_SENT_TO_CA:
@@ -207,13 +206,13 @@ def drain(pg_port, timeout):
            "(SELECT count(*) FROM certificate.outbox WHERE status = 'PENDING') + "
            "(SELECT count(*) FROM notification.notifications "
            "WHERE status IN ('QUEUED', 'SENDING'))")
-    url = "postgresql://postgres@127.0.0.1:%s/postgres" % pg_port
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        r = subprocess.run(["psql", url, "-X", "-At", "-c", sql], stdout=subprocess.PIPE,
-                           text=True)
-        if r.returncode == 0 and r.stdout.strip() == "0":
-            return
+        try:
+            if psql(pg_port, sql).strip() == "0":
+                return
+        except subprocess.CalledProcessError:
+            pass  # the database is still coming back
         time.sleep(1)
 
 

@@ -7,6 +7,8 @@ import os
 import threading
 import urllib.request
 
+import sertel_client as sc
+
 LOSER_CODES = ("ABORTED", "FAILED_PRECONDITION")
 
 
@@ -63,11 +65,9 @@ class Races:
 
     def verify(self, x, version):
         d = self.m.disposition_pb2
-        checklist = d.Checklist(request_letter_ok=True, bsre_form_ok=True, ktp_copy_ok=True,
-                                sk_copy_ok=True, identity_matches_documents=True)
         return lambda: self.s.disposition.Verify(
             d.VerifyRequest(application_id=x["app_id"], expected_version=version,
-                            checklist=checklist, note="lengkap"),
+                            checklist=sc.complete_checklist(self.m), note="lengkap"),
             metadata=self.s.md("VERIFIER"), timeout=30)
 
     def withdraw(self, x):

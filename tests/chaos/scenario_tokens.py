@@ -59,14 +59,16 @@ def attack_tokens(provider, foreign_key_path, role):
     }
 
 
+def psql(pg_port, sql):
+    """The output (-At) of `sql` as the suite's PostgreSQL superuser; raises when it fails."""
+    url = "postgresql://postgres@127.0.0.1:%s/postgres" % pg_port
+    return subprocess.run(["psql", url, "-X", "-At", "-v", "ON_ERROR_STOP=1", "-c", sql],
+                          stdout=subprocess.PIPE, check=True, text=True).stdout
+
+
 def fingerprint(pg_port):
     """Row counts of every table and sums of every version column, in the four schemas."""
-    url = "postgresql://postgres@127.0.0.1:%s/postgres" % pg_port
-
-    def psql(sql):
-        return subprocess.run(["psql", url, "-X", "-At", "-v", "ON_ERROR_STOP=1", "-c", sql],
-                              stdout=subprocess.PIPE, check=True, text=True).stdout
-    tables = psql("SELECT table_schema || '.' || table_name, "
+    tables = psql(pg_port, "SELECT table_schema || '.' || table_name, "
                   "bool_or(column_name = 'version') FROM information_schema.columns "
                   "WHERE table_schema IN (%s) GROUP BY 1 ORDER BY 1"
                   % ",".join("'%s'" % s for s in SCHEMAS)).split()
@@ -75,7 +77,7 @@ def fingerprint(pg_port):
         name, has_version = line.split("|")
         version = "coalesce(sum(version), 0)" if has_version == "t" else "0"
         parts.append("SELECT '%s', count(*), %s FROM %s" % (name, version, name))
-    return psql(" UNION ALL ".join(parts))
+    return psql(pg_port, " UNION ALL ".join(parts))
 
 
 def quiet_fingerprint(pg_port, timeout=60):

@@ -197,6 +197,13 @@ def four_documents(m, tag="v1"):
     ]
 
 
+def complete_checklist(m):
+    """The verifier's checklist of SOP step 5 with every item found complete."""
+    return m.disposition_pb2.Checklist(request_letter_ok=True, bsre_form_ok=True,
+                                       ktp_copy_ok=True, sk_copy_ok=True,
+                                       identity_matches_documents=True)
+
+
 # A passphrase that meets the policy (10+ chars, 3 classes, no NIK/NIP/name/birth date).
 STRONG_PASSPHRASE = "Kupu-kupu Terbang#Tinggi 7392"
 
@@ -432,9 +439,7 @@ class Suite:
         m = self.m
         self.wait_in_inbox("VERIFIER", app_id)
         version = self.get_case(app_id, role="VERIFIER").version
-        checklist = m.disposition_pb2.Checklist(
-            request_letter_ok=True, bsre_form_ok=True, ktp_copy_ok=True, sk_copy_ok=True,
-            identity_matches_documents=True)
+        checklist = complete_checklist(m)
         return self.disposition.Verify(
             m.disposition_pb2.VerifyRequest(application_id=app_id, expected_version=version,
                                             checklist=checklist, note="lengkap"),

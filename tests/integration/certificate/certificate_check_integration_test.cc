@@ -356,21 +356,13 @@ TEST_F(CertificateIntegrationTest, RevocationUpdatesStatusEnrollmentAndTheCrlSer
 }
 
 // A CA that cannot sign a CRL (an external CA that is down, say): there is no CRL to serve.
-class NoCrlCa final : public CertificateAuthority {
+class NoCrlCa final : public ForwardingCa {
  public:
-  explicit NoCrlCa(CertificateAuthority* real) : real_(real) {}
-  absl::StatusOr<IssuedCertificate> Issue(const IssueRequest& request) override {
-    return real_->Issue(request);
-  }
+  using ForwardingCa::ForwardingCa;
   absl::StatusOr<std::string> MakeCrl(const std::vector<RevokedEntry>&, int64_t, absl::Time,
                                       absl::Time) override {
     return absl::UnavailableError("the CA is unreachable");
   }
-  const std::vector<X509Ptr>& chain() const override { return real_->chain(); }
-  std::string ChainPem() const override { return real_->ChainPem(); }
-
- private:
-  CertificateAuthority* real_;
 };
 
 // Issue 15: /crl.der answers 503 with a short text, not 200 with an empty body, while there is no

@@ -116,12 +116,31 @@ inline v1::Applicant TestApplicant(const std::string& nik = "3171014101900001",
 
 constexpr const char* kPassphrase = "Kuda-Lari#2024x";
 
+// A CA that passes every call on to a real one: a test's CA overrides only what it changes
+// (DownCa: Issue fails; NoCrlCa: MakeCrl fails; CountingCa: Issue is counted and can be held).
+class ForwardingCa : public CertificateAuthority {
+ public:
+  explicit ForwardingCa(CertificateAuthority* real) : real_(real) {}
+  absl::StatusOr<IssuedCertificate> Issue(const IssueRequest& request) override {
+    return real_->Issue(request);
+  }
+  absl::StatusOr<std::string> MakeCrl(const std::vector<RevokedEntry>& revoked, int64_t number,
+                                      absl::Time this_update, absl::Time next_update) override {
+    return real_->MakeCrl(revoked, number, this_update, next_update);
+  }
+  const std::vector<X509Ptr>& chain() const override { return real_->chain(); }
+  std::string ChainPem() const override { return real_->ChainPem(); }
+
+ private:
+  CertificateAuthority* real_;
+};
+
 // The fixture's CA as the managers see it: counts the certificates it signs and can hold the
 // next signature until the test lets it go, so that a second request races one that is calling
 // the CA (issue 23: the CA signs at most one certificate per enrollment).
-class CountingCa final : public CertificateAuthority {
+class CountingCa final : public ForwardingCa {
  public:
-  explicit CountingCa(CertificateAuthority* real) : real_(real) {}
+  using ForwardingCa::ForwardingCa;
 
   absl::StatusOr<IssuedCertificate> Issue(const IssueRequest& request) override {
     {
@@ -137,14 +156,8 @@ class CountingCa final : public CertificateAuthority {
         held_ = false;
       }
     }
-    return real_->Issue(request);
+    return ForwardingCa::Issue(request);
   }
-  absl::StatusOr<std::string> MakeCrl(const std::vector<RevokedEntry>& revoked, int64_t number,
-                                      absl::Time this_update, absl::Time next_update) override {
-    return real_->MakeCrl(revoked, number, this_update, next_update);
-  }
-  const std::vector<X509Ptr>& chain() const override { return real_->chain(); }
-  std::string ChainPem() const override { return real_->ChainPem(); }
 
   int signed_count() {
     absl::MutexLock lock(&mu_);
@@ -165,7 +178,6 @@ class CountingCa final : public CertificateAuthority {
   }
 
  private:
-  CertificateAuthority* real_;
   absl::Mutex mu_;
   int signed_ ABSL_GUARDED_BY(mu_) = 0;
   bool hold_next_ ABSL_GUARDED_BY(mu_) = false;
@@ -256,6 +268,13 @@ class CertificateIntegrationTest : public ::testing::Test {
     *req.mutable_applicant() = a;
     auto ctx = Ctx("");
     return service_stub_->StartEnrollment(ctx.get(), req, out);
+  }
+  // Started, with the owner's code delivered.
+  std::string Started(const std::string& app, const v1::Applicant& a = TestApplicant()) {
+    v1::Enrollment e;
+    grpc::Status s = Start(app, a, &e);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return DeliveredCode(app);
   }
 
   // Delivers the outbox and returns the activation code the owner received for `app`.

@@ -20,13 +20,6 @@ namespace {
 
 class IdempotencyTest : public CertificateIntegrationTest {
  protected:
-  // Started, with the owner's code delivered.
-  std::string Started(const std::string& app, const v1::Applicant& a = TestApplicant()) {
-    v1::Enrollment e;
-    grpc::Status s = Start(app, a, &e);
-    EXPECT_TRUE(s.ok()) << s.error_message();
-    return DeliveredCode(app);
-  }
   int Handovers(const std::string& app) {
     DeliverOutbox();
     int n = 0;
@@ -265,21 +258,12 @@ TEST_F(IdempotencyTest, AClaimLeftBehindBlocksOnlyUntilItIsStale) {
 }
 
 // A CA that is down: the key pair is made, the certificate is not.
-class DownCa final : public CertificateAuthority {
+class DownCa final : public ForwardingCa {
  public:
-  explicit DownCa(CertificateAuthority* real) : real_(real) {}
+  using ForwardingCa::ForwardingCa;
   absl::StatusOr<IssuedCertificate> Issue(const IssueRequest&) override {
     return absl::UnavailableError("the CA is unreachable");
   }
-  absl::StatusOr<std::string> MakeCrl(const std::vector<RevokedEntry>& revoked, int64_t n,
-                                      absl::Time from, absl::Time to) override {
-    return real_->MakeCrl(revoked, n, from, to);
-  }
-  const std::vector<X509Ptr>& chain() const override { return real_->chain(); }
-  std::string ChainPem() const override { return real_->ChainPem(); }
-
- private:
-  CertificateAuthority* real_;
 };
 
 TEST_F(IdempotencyTest, AFailedIssuanceGivesItsClaimUpSoTheSameRequestCanBeRetried) {

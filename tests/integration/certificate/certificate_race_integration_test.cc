@@ -14,13 +14,6 @@ namespace {
 
 class RaceTest : public CertificateIntegrationTest {
  protected:
-  // Started, with the owner's code delivered.
-  std::string Started(const std::string& app) {
-    v1::Enrollment e;
-    grpc::Status s = Start(app, TestApplicant(), &e);
-    EXPECT_TRUE(s.ok()) << s.error_message();
-    return DeliveredCode(app);
-  }
   // The owner's first SetPassphrase, in its own thread, held inside the CA until Finish().
   struct HeldIssuance {
     std::thread thread;
@@ -56,6 +49,10 @@ TEST_F(RaceTest, ASecondSetPassphraseWhileTheFirstIsAtTheCaIsAbortedAndTheCaSign
   EXPECT_EQ(s.error_code(), grpc::StatusCode::ABORTED) << s.error_message();
   EXPECT_EQ(counting_ca_->signed_count(), 1);
   EXPECT_EQ(Scalar("SELECT activation_attempts FROM enrollments"), "1");  // no try spent
+  // A guess meanwhile is refused the same way and spends no try either.
+  s = SetPassphrase(ApplicantToken(), "app-1", "000-000", kPassphrase, &second);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::ABORTED) << s.error_message();
+  EXPECT_EQ(Scalar("SELECT activation_attempts FROM enrollments"), "1");
 
   grpc::Status answer = Finish(*first);
   ASSERT_TRUE(answer.ok()) << answer.error_message();
