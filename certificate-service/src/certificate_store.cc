@@ -1,5 +1,6 @@
 #include "certificate_store.h"
 
+#include <algorithm>
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
@@ -177,15 +178,19 @@ void InsertTimeline(pqxx::work& tx, const std::string& app, const TimelineRecord
 absl::Status RebuildCrlIn(pqxx::work& tx, const CrlSigner& crl) {
   pqxx::result lock = RunQuery(tx, queries::kLockCrl);
   int64_t number = lock.empty() ? 1 : lock[0]["crl_number"].as<int64_t>() + 1;
+  absl::Time this_update = crl.this_update;
+  if (!lock.empty()) this_update = std::max(this_update, TimeAt(lock[0], "this_update_us"));
   std::vector<RevokedEntry> entries;
   for (const pqxx::row& r : RunQuery(tx, queries::kListRevokedCertificates)) {
     entries.push_back({r["serial"].as<std::string>(), TimeAt(r, "revoked_at_us"),
                        RfcReasonCode(r["revocation_reason"].as<int>())});
+    this_update = std::max(this_update, entries.back().revoked_at);
   }
-  absl::StatusOr<std::string> der = crl.sign(entries, number);
+  absl::Time next_update = this_update + crl.validity;
+  absl::StatusOr<std::string> der = crl.sign(entries, number, this_update, next_update);
   if (!der.ok()) return der.status();
-  RunQuery(tx, queries::kUpsertCrl, number, pqxx::binarystring(*der), Micros(crl.this_update),
-           Micros(crl.next_update));
+  RunQuery(tx, queries::kUpsertCrl, number, pqxx::binarystring(*der), Micros(this_update),
+           Micros(next_update));
   return absl::OkStatus();
 }
 

@@ -32,10 +32,15 @@ namespace sertel::certificate {
 
 // How a CRL is made inside the store's transaction: the window it is valid for and the CA's
 // signature over the revoked entries with the next CRL number (CertificateAuthority::MakeCrl).
+// `this_update` is the earliest the CRL is dated: the store dates it no earlier than the CRL it
+// replaces nor than any revocation it lists (two revocations, or a revocation and the CRL
+// refresh, may read the clock in one order and take the CRL's lock in the other).
 struct CrlSigner {
   absl::Time this_update;
-  absl::Time next_update;
-  std::function<absl::StatusOr<std::string>(const std::vector<RevokedEntry>&, int64_t number)> sign;
+  absl::Duration validity;
+  std::function<absl::StatusOr<std::string>(const std::vector<RevokedEntry>&, int64_t number,
+                                            absl::Time this_update, absl::Time next_update)>
+      sign;
 };
 
 class CertificateStore {

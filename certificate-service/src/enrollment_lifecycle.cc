@@ -218,11 +218,14 @@ absl::StatusOr<EnrollmentChange> EnrollmentLifecycle::TryActivationCode(
   }
   if (absl::Status s = CheckNotIssuing(*current, now); !s.ok()) return s;
   // A try is not a new version of the enrollment: a parallel wrong guess must not abort the
-  // issuance of a right one.
+  // issuance of a right one. Only a wrong code spends a try (the code "locks after 5 wrong
+  // tries"): a right one whose issuance then failed (the CA down, the service killed, the
+  // database restarted) must not lock its owner out; one issuance at a time is the hold's job.
   EnrollmentChange change = UpdateOf(*current);
-  int tries = ++change.after.activation_attempts;
-  if (code_matches) change.after.issuing_until = now + kIssuingHold;
-  if (!code_matches) {
+  if (code_matches) {
+    change.after.issuing_until = now + kIssuingHold;
+  } else {
+    int tries = ++change.after.activation_attempts;
     change.audits.push_back(EnrollmentAudit(actor, "ACTIVATION_CODE_WRONG", current->application_id,
                                             {{"tries_used", tries}}));
     int left = max_attempts_ - tries;
@@ -442,6 +445,10 @@ absl::StatusOr<EnrollmentChange> EnrollmentLifecycle::Revoke(const EnrollmentRec
   if (current->state == EnrollmentState::kAwaitingPassphrase) {
     return absl::FailedPreconditionError("no certificate yet: the passphrase is not set");
   }
+  // A revocation checks no version (it may follow any step), so the step it follows may have
+  // committed after this call read the clock (a HandOver won the lock): it is dated no earlier,
+  // and the timeline stays in the order the steps happened.
+  now = std::max(now, current->updated_at);
   std::string reason_name = RevocationReasonName(reason).value_or("");
   EnrollmentChange change = StepOf(*current, EnrollmentState::kRevoked, now);
   change.entry =

@@ -82,11 +82,12 @@ class EnrollmentLifecycle {
 
   // SOP step 6. FAILED_PRECONDITION unless the enrollment awaits its passphrase.
   static absl::Status CheckAwaitingPassphrase(const EnrollmentRecord& e);
-  // One try of the activation code, counted whether it matches or not (so parallel guesses
-  // cannot exceed the limit): FAILED_PRECONDITION when expired or locked; a wrong code is
-  // audited and answered INVALID_ARGUMENT with the tries left. A matching code holds the
-  // enrollment for the CA call (issuing_until = now + kIssuingHold); while another request holds
-  // it, ABORTED before any try is counted, so the CA signs at most once per enrollment.
+  // One try of the activation code, under the enrollment's lock (so parallel guesses cannot
+  // exceed the limit): FAILED_PRECONDITION when expired or locked; a wrong code spends a try, is
+  // audited and answered INVALID_ARGUMENT with the tries left. A matching code spends none (an
+  // issuance that then fails must not lock the owner out) and holds the enrollment for the CA
+  // call (issuing_until = now + kIssuingHold); while another request holds it, ABORTED before
+  // any try is counted, so the CA signs at most once per enrollment at a time.
   absl::StatusOr<EnrollmentChange> TryActivationCode(const EnrollmentRecord* current,
                                                      bool code_matches, const Actor& actor,
                                                      absl::Time now) const;

@@ -57,13 +57,13 @@ absl::StatusOr<std::string> RevocationManager::CurrentCrl() {
 }
 
 CrlSigner CrlSignerAt(CertificateAuthority* ca, absl::Time this_update, absl::Duration validity) {
-  absl::Time next_update = this_update + validity;
-  return {.this_update = this_update,
-          .next_update = next_update,
-          .sign = [ca, this_update, next_update](const std::vector<RevokedEntry>& entries,
-                                                 int64_t number) -> absl::StatusOr<std::string> {
-            return ca->MakeCrl(entries, number, this_update, next_update);
-          }};
+  return {
+      .this_update = this_update,
+      .validity = validity,
+      .sign = [ca](const std::vector<RevokedEntry>& entries, int64_t number, absl::Time this_update,
+                   absl::Time next_update) -> absl::StatusOr<std::string> {
+        return ca->MakeCrl(entries, number, this_update, next_update);
+      }};
 }
 
 CrlSigner RevocationManager::SignerAt(absl::Time this_update) const {

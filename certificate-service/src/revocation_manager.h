@@ -21,8 +21,8 @@
 namespace sertel::certificate {
 
 // How a change that revokes rebuilds the CRL in its transaction: signed by `ca`, valid from
-// `this_update` for `validity`. Every revocation uses it (RevokeCertificate, and issuance when the
-// proof of use failed).
+// `this_update` (at the earliest, CrlSigner) for `validity`. Every revocation uses it
+// (RevokeCertificate, and issuance when the proof of use failed).
 CrlSigner CrlSignerAt(CertificateAuthority* ca, absl::Time this_update, absl::Duration validity);
 
 class RevocationManager {

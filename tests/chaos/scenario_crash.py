@@ -61,6 +61,7 @@ class Driver:
         self.n, self.a, self.channel = n, applicant, channel
         self.app_id = None
         self.done = False
+        self.last = ""  # what its latest step did, or the error it met (for a stuck one)
 
     def md(self, role):
         if role == "APPLICANT":
@@ -216,6 +217,38 @@ def drain(pg_port, timeout):
         time.sleep(1)
 
 
+def where_it_stands(pg_port, d):
+    """For an application that did not reach its end: what its client last met, and every row
+    the four services hold about it that could say why (case, enrollment, outbox rows,
+    notifications)."""
+    out = {"client": d.n, "application_id": d.app_id, "last": d.last}
+    if d.app_id is None:
+        return out
+    app = d.app_id.replace("'", "")
+    queries = {
+        "case": "SELECT status || ' step ' || current_step || ' v' || version "
+                "FROM disposition.cases WHERE application_id = '%s'" % app,
+        "enrollment": "SELECT status || ' v' || version || ' tries ' || activation_attempts || "
+                      "' codes ' || activation_codes_sent || ' issuing_until ' || "
+                      "coalesce(issuing_until::text, '-') "
+                      "FROM certificate.enrollments WHERE application_id = '%s'" % app,
+        "outbox": " UNION ALL ".join(
+            "SELECT '%s ' || topic || ' ' || status || ' attempts ' || attempts || ' ' || "
+            "coalesce(last_error, '') FROM %s.outbox WHERE application_id = '%s'"
+            % (schema, schema, app) for schema in ("intake", "disposition", "certificate")),
+        "notifications": "SELECT channel || ' ' || template || ' ' || status || ' attempts ' || "
+                         "attempts || ' ' || coalesce(last_error, '') "
+                         "FROM notification.notifications WHERE application_id = '%s' "
+                         "ORDER BY seq" % app,
+    }
+    for name, sql in queries.items():
+        try:
+            out[name] = psql(pg_port, sql).strip().splitlines()
+        except subprocess.CalledProcessError as e:
+            out[name] = "unreadable: %s" % e
+    return out
+
+
 def whatsapp_handovers(home):
     """{digits: count} of the handover template messages the stub accepted."""
     out = {}
@@ -276,8 +309,10 @@ def run(walker, applications, clients, kills, outage_s, budget_s, seed=23):
                 continue
             try:
                 did = d.step()
+                d.last = did
             except s.grpc.RpcError as e:
                 did = "error"
+                d.last = "%s: %s" % (e.code().name, e.details())
                 with lock:
                     errors[e.code().name] = errors.get(e.code().name, 0) + 1
                 if e.code().name not in TRANSIENT:
@@ -287,6 +322,7 @@ def run(walker, applications, clients, kills, outage_s, budget_s, seed=23):
                 with lock:
                     errors[type(e).__name__] = errors.get(type(e).__name__, 0) + 1
                 did = "error"
+                d.last = "%s: %s" % (type(e).__name__, e)
             if not d.done:
                 if did in ("wait", "error"):
                     time.sleep(0.3)
@@ -336,6 +372,8 @@ def run(walker, applications, clients, kills, outage_s, budget_s, seed=23):
         "kills": sum(1 for f in faults.log if f.startswith("SIGKILL")),
         "reached_end": handed_over,
         "stuck": ["%s (%s)" % (d.app_id, d.n) for d in drivers if not d.done],
+        "stuck_detail": [where_it_stands(os.environ["SERTEL_PG_PORT"], d)
+                         for d in drivers if not d.done][:5],
         "lost": lost, "duplicated": duplicated, "resent_same_message_id": resent,
         "audit_chains": chains,
         "holders_added": holders(s) - holders_before, "handed_over": handed_over,

@@ -1,15 +1,24 @@
 """Issue 23, 6: secrets stay secret. After the other scenarios, the passphrase every owner set
 and the private key of every keystore handed over by email (opened here with that passphrase:
 the owner's copy is the only place it may be) are searched for in every place the suite writes:
-each service's log and output, a full pg_dumpall, the SMTP sink's mail and the WhatsApp stub's
-records. Each secret in the forms it could leak in: as is, hex (what pg_dump writes for bytea)
-and base64 (PEM bodies, JSON); for a key also its PKCS#8 DER and its private number."""
+each service's log and output, a full pg_dumpall, the SMTP sink's mail, the WhatsApp stub's
+records and a core dump forced from each service. Each secret in the forms it could leak in: as
+is, hex (what pg_dump writes for bytea) and base64 (PEM bodies, JSON); for a key also its PKCS#8
+DER and its private number.
+
+The cores: each service's core limit is raised as an operator's `ulimit -c unlimited` would
+(prlimit), then it is sent SIGSEGV; the kernel writes its core where core_pattern says (here
+`core`, in the process's working directory). The certificate service holds the CA key and sees
+every passphrase: it must write none (process_hygiene.h: not dumpable). Each core is searched,
+then deleted at once, and the suite is started again."""
 import base64
 import glob
 import os
 import re
+import signal
 import subprocess
 import tempfile
+import time
 
 import sertel_client as sc
 from scenario_tokens import quiet_fingerprint
@@ -83,6 +92,93 @@ def places(home, pg_port):
     return out
 
 
+SERVICES = ("intake", "disposition", "certificate", "notification")
+
+
+def search(places, needles):
+    """Sorted 'what in place' for every needle found in a place. Thousands of needles over
+    hundreds of MiB of cores: GNU grep's fixed-string matcher (one pass over each place for all
+    needles) finds the candidates - each needle's longest run without a newline or NUL, which a
+    line-based pattern cannot hold - and each candidate is confirmed whole."""
+    by_run = {}
+    exact = []  # needles without such a run of 8 bytes: searched for one by one
+    for what, needle in needles:
+        run = max(re.split(b"[\n\x00]", needle), key=len)
+        if len(run) >= 8:
+            by_run.setdefault(run, []).append((what, needle))
+        else:
+            exact.append((what, needle))
+    hits = set()
+    with tempfile.TemporaryDirectory() as d:
+        patterns = os.path.join(d, "patterns")
+        with open(patterns, "wb") as f:
+            f.write(b"\n".join(by_run) + b"\n")
+        for place, data in places.items():
+            found = subprocess.run(["grep", "-a", "-F", "-o", "-f", patterns],
+                                   input=data, stdout=subprocess.PIPE,
+                                   env=dict(os.environ, LC_ALL="C"))
+            if found.returncode > 1:
+                raise AssertionError("grep failed on %s" % place)
+            for run in set(found.stdout.split(b"\n")):
+                for what, needle in by_run.get(run, []):
+                    if needle in data:
+                        hits.add("%s in %s" % (what, place))
+            hits.update("%s in %s" % (what, place) for what, needle in exact if needle in data)
+    return sorted(hits)
+
+
+def core_pattern():
+    with open("/proc/sys/kernel/core_pattern") as f:
+        return f.read().strip()
+
+
+def force_core(home, name):
+    """The core `name` wrote when it crashed with SIGSEGV (bytes), or None when it wrote none.
+    Raises when the kernel cannot write cores where this can read them."""
+    pattern = core_pattern()
+    if pattern.startswith("|") or "%" in pattern:
+        raise AssertionError("core_pattern is %r: cores are not plain files here" % pattern)
+    with open(os.path.join(home, "run", name + ".pid")) as f:
+        pid = int(f.read().strip())
+    where = os.path.join(os.readlink("/proc/%d/cwd" % pid), pattern)
+    if os.path.exists(where):
+        os.unlink(where)  # an earlier crash's core: not this one's
+    # The soft limit, up to the hard one: what `ulimit -c unlimited` in its shell would have
+    # given it. The certificate service lowered its hard limit to 0 itself, and only a
+    # privileged process may raise a hard limit: then it cannot be raised at all.
+    raised = subprocess.run(["prlimit", "--pid", str(pid), "--core=unlimited:"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
+    if not raised:
+        with open("/proc/%d/limits" % pid) as f:
+            limit = [line for line in f if line.startswith("Max core file size")]
+        print("  %s: its core limit stays %s" % (name, " ".join(limit[0].split()[4:6])))
+    os.kill(pid, signal.SIGSEGV)
+    deadline = time.monotonic() + 120  # the kernel writes the core before the process is gone
+    while time.monotonic() < deadline and os.path.exists("/proc/%d" % pid):
+        time.sleep(0.1)
+    if not os.path.exists(where):
+        return None
+    try:
+        with open(where, "rb") as f:
+            return f.read()
+    finally:
+        os.unlink(where)  # a core holds a process's memory: it never stays on disk
+
+
+def forced_cores(suite):
+    """{service: core bytes or None}; the suite runs again afterwards."""
+    cores = {}
+    try:
+        for name in SERVICES:
+            cores[name] = force_core(suite.home, name)
+    finally:
+        subprocess.run(["bash", os.path.join(suite.root, "scripts", "up.sh")],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300,
+                       check=True)
+        suite.wait_ready(timeout=60)
+    return cores
+
+
 def run(walker, passphrase):
     """Figures: secrets searched for, places searched, hits (each as 'secret in place'). One
     more application is handed over by email first, so that at least one key is searched for."""
@@ -103,8 +199,14 @@ def run(walker, passphrase):
         needles += [("private key %d (PKCS#8)" % (i + 1), f) for f in forms(der)]
         needles += [("private key %d (private number)" % (i + 1), f) for f in forms(number)]
     where = places(suite.home, os.environ["SERTEL_PG_PORT"])
-    hits = sorted({"%s in %s" % (what, place) for place, data in where.items()
-                   for what, needle in needles if needle in data})
+    cores = forced_cores(suite)
+    for name, core in cores.items():
+        if core is not None:
+            where["core of %s" % name] = core
+    hits = search(where, needles)
+    if cores.get("certificate") is not None:
+        hits.append("the certificate service wrote a core (it must not be dumpable)")
     return {"passphrases": 1, "private_keys": len(keys), "places": sorted(where),
-            "needles": len(needles),
+            "needles": len(needles), "cores": {n: (len(c) if c is not None else None)
+                                               for n, c in cores.items()},
             "bytes_searched": sum(len(d) for d in where.values()), "hits": hits}

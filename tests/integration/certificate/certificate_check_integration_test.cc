@@ -402,6 +402,48 @@ TEST_F(CertificateIntegrationTest, CrlRouteAnswers503WithoutACrlAnd200WithOne) {
   EXPECT_TRUE(absl::StrContains(out, "verify OK")) << out;
 }
 
+// Issue 23's races: a CRL refresh (or another revocation) that read the clock before a
+// revocation and took the CRL's lock after it. CRL numbers and dates both only go forward: the
+// new CRL is dated no earlier than the one it replaces nor than any revocation it lists.
+TEST_F(CertificateIntegrationTest, ACrlIsNeverDatedBeforeTheCrlItReplacesNorItsRevocations) {
+  v1::Certificate c = Issue("app-1");
+  clock_.Advance(absl::Minutes(5));
+  absl::Time revoked_at = clock_.Now();
+  v1::Certificate revoked;
+  ASSERT_TRUE(Revoke(c.serial(), v1::REVOCATION_REASON_KEY_COMPROMISE, &revoked).ok());
+  std::string first = Scalar("SELECT to_micros(this_update) FROM crl");
+  EXPECT_EQ(first, std::to_string(absl::ToUnixMicros(revoked_at)));
+
+  ASSERT_TRUE(
+      store_->RebuildCrl(CrlSignerAt(ca_.get(), revoked_at - absl::Minutes(1), absl::Hours(24)))
+          .ok());
+  EXPECT_EQ(Scalar("SELECT crl_number FROM crl"), "2");
+  EXPECT_EQ(Scalar("SELECT to_micros(this_update) FROM crl"), first);
+  EXPECT_EQ(Scalar("SELECT to_micros(next_update) FROM crl"),
+            std::to_string(absl::ToUnixMicros(revoked_at + absl::Hours(24))));
+  // The signed CRL says so too, not only its row.
+  absl::StatusOr<std::string> der = managers_->revocation.CurrentCrl();
+  ASSERT_TRUE(der.ok()) << der.status();
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(der->data());
+  X509_CRL* parsed = d2i_X509_CRL(nullptr, &p, static_cast<long>(der->size()));
+  ASSERT_NE(parsed, nullptr);
+  int days = 0;
+  int seconds = 0;
+  ASN1_TIME* at = ASN1_TIME_set(nullptr, absl::ToTimeT(revoked_at));
+  ASSERT_NE(at, nullptr);
+  EXPECT_EQ(ASN1_TIME_diff(&days, &seconds, at, X509_CRL_get0_lastUpdate(parsed)), 1);
+  EXPECT_EQ(days * 86400 + seconds, 0);
+  ASN1_TIME_free(at);
+  X509_CRL_free(parsed);
+
+  // A refresh that read the clock later dates the CRL later.
+  ASSERT_TRUE(
+      store_->RebuildCrl(CrlSignerAt(ca_.get(), revoked_at + absl::Hours(1), absl::Hours(24)))
+          .ok());
+  EXPECT_EQ(Scalar("SELECT to_micros(this_update) FROM crl"),
+            std::to_string(absl::ToUnixMicros(revoked_at + absl::Hours(1))));
+}
+
 TEST_F(CertificateIntegrationTest, StatisticsCountHoldersBeforeAndAfterIssueRevokeAndExpiry) {
   absl::Time t0 = clock_.Now();
   v1::Statistics st = Stats(t0);

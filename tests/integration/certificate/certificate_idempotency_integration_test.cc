@@ -53,10 +53,11 @@ TEST_F(IdempotencyTest, SetPassphraseRepeatedWithItsKeyAnswersTheSameCertificate
   EXPECT_EQ(again.sha256_fingerprint(), first.sha256_fingerprint());
   EXPECT_EQ(again.certificate_pem(), first.certificate_pem());
   EXPECT_EQ(again.status(), v1::CERTIFICATE_STATUS_VALID);
-  // Nothing was done again: one certificate, one issue in the audit, no second try, one report.
+  // Nothing was done again: one certificate, one issue in the audit, no try (the code was
+  // right), one report.
   EXPECT_EQ(Scalar("SELECT count(*) FROM certificates"), "1");
   EXPECT_EQ(Audits("CERTIFICATE_ISSUED"), "1");
-  EXPECT_EQ(Scalar("SELECT activation_attempts FROM enrollments"), "1");
+  EXPECT_EQ(Scalar("SELECT activation_attempts FROM enrollments"), "0");
   EXPECT_EQ(ProgressReports("app-1", v1::APPLICATION_STATUS_ISSUED), 1);
   EXPECT_EQ(Scalar("SELECT state FROM request_keys WHERE request_id = 'sp-1'"), "DONE");
 
@@ -283,6 +284,29 @@ TEST_F(IdempotencyTest, AFailedIssuanceGivesItsClaimUpSoTheSameRequestCanBeRetri
   grpc::Status s = SetPassphrase(Token("VERIFIER"), "app-1", code, kPassphrase, &c, "sp-retry");
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(Scalar("SELECT count(*) FROM certificates"), "1");
+}
+
+// Issue 23's crash run: an issuance that fails with the right code (here the CA is down; in the
+// run, the service killed or the database restarted mid-issuance) spends no try, so however
+// often it fails the owner is never told the right code is "locked after too many wrong tries".
+TEST_F(IdempotencyTest, FailedIssuancesWithTheRightCodeNeverLockTheCode) {
+  std::string code = Started("app-1");
+  DownCa down(ca_.get());
+  EnrollmentManager failing(store_.get(), &down, codes_.get(), KeyGenerator(KeyAlgorithm::kEcP256),
+                            Pkcs12Sealer({.iterations = 2048}), ManagerSettings{}, &clock_);
+  Principal owner{.sub = "applicant-1", .nik = TestApplicant().nik(), .roles = {Role::kApplicant}};
+  for (int i = 0; i < ManagerSettings{}.activation_max_attempts + 2; ++i) {
+    std::string passphrase = kPassphrase;
+    absl::StatusOr<CertificateView> failed =
+        failing.SetPassphrase(owner, "app-1", code, passphrase, absl::StrCat("sp-", i));
+    ASSERT_EQ(failed.status().code(), absl::StatusCode::kUnavailable) << i << failed.status();
+  }
+  EXPECT_EQ(Scalar("SELECT activation_attempts FROM enrollments"), "0");
+  EXPECT_EQ(Audits("ACTIVATION_CODE_WRONG"), "0");
+  v1::Certificate c;
+  grpc::Status s = SetPassphrase(ApplicantToken(), "app-1", code, kPassphrase, &c, "sp-last");
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(Scalar("SELECT status FROM enrollments"), "ISSUED");
 }
 
 }  // namespace

@@ -164,12 +164,14 @@ TEST(EnrollmentLifecycleTest, AWrongCodeCostsATryIsAuditedAndRefusedWithoutANewV
   EXPECT_TRUE(absl::StrContains(c->answer.message(), "ResendActivationCode")) << c->answer;
 }
 
-TEST(EnrollmentLifecycleTest, ARightCodeIsCountedWithoutAuditOrRefusal) {
+TEST(EnrollmentLifecycleTest, ARightCodeSpendsNoTryAndHoldsTheEnrollmentForItsIssuance) {
   EnrollmentLifecycle lifecycle{ManagerSettings{}};
   EnrollmentRecord e = Awaiting();
+  e.activation_attempts = 4;  // one wrong try left
   absl::StatusOr<EnrollmentChange> c = lifecycle.TryActivationCode(&e, true, kVerifier, kNow);
   ASSERT_TRUE(c.ok());
-  EXPECT_EQ(c->after.activation_attempts, 1);
+  EXPECT_EQ(c->after.activation_attempts, 4);
+  EXPECT_EQ(c->after.issuing_until, kNow + EnrollmentLifecycle::kIssuingHold);
   EXPECT_TRUE(c->audits.empty());
   EXPECT_TRUE(c->answer.ok());
 }
@@ -439,6 +441,24 @@ TEST(EnrollmentLifecycleTest, RevokeEndsTheEnrollmentOnceAndAuditsTheCertificate
   EXPECT_EQ(p.version(), e.version + 1);
   EXPECT_EQ(lifecycle.Revoke(&c->after, "ab12", 4, kVerifier, kNow).status().code(),
             absl::StatusCode::kFailedPrecondition);
+}
+
+// Issue 23's HandOver/Revoke race: the revocation read the clock, the handover took the lock
+// first and committed later; the revocation is dated no earlier than the step it follows.
+TEST(EnrollmentLifecycleTest, ARevocationThatLostTheLockIsDatedAfterTheStepItFollows) {
+  EnrollmentLifecycle lifecycle{ManagerSettings{}};
+  EnrollmentRecord handed = Issued();
+  handed.state = EnrollmentState::kHandedOver;
+  handed.updated_at = kNow + absl::Milliseconds(40);
+  absl::StatusOr<EnrollmentChange> c = lifecycle.Revoke(&handed, "ab12", 1, kVerifier, kNow);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->entry->at, handed.updated_at);
+  EXPECT_EQ(c->revocation->at, handed.updated_at);
+  EXPECT_EQ(c->after.updated_at, handed.updated_at);
+  absl::Time later = kNow + absl::Seconds(5);
+  c = lifecycle.Revoke(&handed, "ab12", 1, kVerifier, later);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->entry->at, later);
 }
 
 TEST(EnrollmentLifecycleTest, TheExpiryReminderNamesItsApplication) {
