@@ -1,6 +1,5 @@
 #include "certificate_store.h"
 
-#include <algorithm>
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
@@ -178,14 +177,12 @@ void InsertTimeline(pqxx::work& tx, const std::string& app, const TimelineRecord
 absl::Status RebuildCrlIn(pqxx::work& tx, const CrlSigner& crl) {
   pqxx::result lock = RunQuery(tx, queries::kLockCrl);
   int64_t number = lock.empty() ? 1 : lock[0]["crl_number"].as<int64_t>() + 1;
-  absl::Time this_update = crl.this_update;
-  if (!lock.empty()) this_update = std::max(this_update, TimeAt(lock[0], "this_update_us"));
   std::vector<RevokedEntry> entries;
   for (const pqxx::row& r : RunQuery(tx, queries::kListRevokedCertificates)) {
     entries.push_back({r["serial"].as<std::string>(), TimeAt(r, "revoked_at_us"),
                        RfcReasonCode(r["revocation_reason"].as<int>())});
-    this_update = std::max(this_update, entries.back().revoked_at);
   }
+  absl::Time this_update = crl.clock->Now();  // under the lock: dates follow the numbers
   absl::Time next_update = this_update + crl.validity;
   absl::StatusOr<std::string> der = crl.sign(entries, number, this_update, next_update);
   if (!der.ok()) return der.status();

@@ -22,6 +22,7 @@
 #include "certificate_records.h"
 #include "certificate_snapshot.h"
 #include "common/change_records.h"
+#include "common/clock.h"
 
 namespace sertel {
 class PgPool;
@@ -32,11 +33,11 @@ namespace sertel::certificate {
 
 // How a CRL is made inside the store's transaction: the window it is valid for and the CA's
 // signature over the revoked entries with the next CRL number (CertificateAuthority::MakeCrl).
-// `this_update` is the earliest the CRL is dated: the store dates it no earlier than the CRL it
-// replaces nor than any revocation it lists (two revocations, or a revocation and the CRL
-// refresh, may read the clock in one order and take the CRL's lock in the other).
+// The CRL is dated when it is signed, by `clock` read under the CRL's lock: two revocations, or a
+// revocation and the refresh, that read the clock in one order and took the lock in the other
+// would otherwise give a higher CRL number an earlier date.
 struct CrlSigner {
-  absl::Time this_update;
+  const Clock* clock;
   absl::Duration validity;
   std::function<absl::StatusOr<std::string>(const std::vector<RevokedEntry>&, int64_t number,
                                             absl::Time this_update, absl::Time next_update)>

@@ -445,10 +445,6 @@ absl::StatusOr<EnrollmentChange> EnrollmentLifecycle::Revoke(const EnrollmentRec
   if (current->state == EnrollmentState::kAwaitingPassphrase) {
     return absl::FailedPreconditionError("no certificate yet: the passphrase is not set");
   }
-  // A revocation checks no version (it may follow any step), so the step it follows may have
-  // committed after this call read the clock (a HandOver won the lock): it is dated no earlier,
-  // and the timeline stays in the order the steps happened.
-  now = std::max(now, current->updated_at);
   std::string reason_name = RevocationReasonName(reason).value_or("");
   EnrollmentChange change = StepOf(*current, EnrollmentState::kRevoked, now);
   change.entry =

@@ -241,7 +241,7 @@ absl::StatusOr<CertificateView> EnrollmentManager::SetPassphrase(const Principal
   if (!issuance.ok()) return issuance.status();
 
   // Used only when the proof of use failed: the certificate is revoked in the same change.
-  CrlSigner crl = CrlSignerAt(ca_, now, settings_.crl_validity);
+  CrlSigner crl = CrlSignerOf(ca_, clock_, settings_.crl_validity);
   absl::StatusOr<EnrollmentRecord> done = ApplyWithKey(
       store_, application_id, *key, claim, /*mark_done=*/true, now, &replayed,
       [&](const EnrollmentRecord* current) -> absl::StatusOr<EnrollmentChange> {

@@ -28,14 +28,16 @@ absl::StatusOr<CertificateView> RevocationManager::RevokeCertificate(
   absl::StatusOr<CertificateRecord> c = store_->GetCertificateBySerial(normalized);
   if (!c.ok()) return c.status();
   Actor actor = ActorOf(caller);
-  CrlSigner crl = SignerAt(now);
+  CrlSigner crl = Signer();
   bool replayed = false;
   // A repeat of a done revocation (under the enrollment's lock) answers the certificate as it
   // is and revokes nothing again; without a key a second revocation is FAILED_PRECONDITION.
   absl::StatusOr<EnrollmentRecord> done = ApplyWithKey(
       store_, c->application_id, *key, "", /*mark_done=*/true, now, &replayed,
       [&](const EnrollmentRecord* current) -> absl::StatusOr<EnrollmentChange> {
-        return lifecycle_.Revoke(current, normalized, reason, actor, now);
+        // No version is checked (a revocation may follow any step): dated when it decides,
+        // under the lock, so a HandOver that held the lock meanwhile is earlier on the timeline.
+        return lifecycle_.Revoke(current, normalized, reason, actor, clock_->Now());
       },
       &crl);
   if (!done.ok()) return done.status();
@@ -45,7 +47,7 @@ absl::StatusOr<CertificateView> RevocationManager::RevokeCertificate(
   return CertificateView{*revoked, EnrollmentLifecycle::StatusAt(*revoked, clock_->Now())};
 }
 
-absl::Status RevocationManager::RefreshCrl() { return store_->RebuildCrl(SignerAt(clock_->Now())); }
+absl::Status RevocationManager::RefreshCrl() { return store_->RebuildCrl(Signer()); }
 
 absl::StatusOr<std::string> RevocationManager::CurrentCrl() {
   absl::StatusOr<std::string> crl = store_->CurrentCrl();
@@ -56,9 +58,9 @@ absl::StatusOr<std::string> RevocationManager::CurrentCrl() {
   return crl;
 }
 
-CrlSigner CrlSignerAt(CertificateAuthority* ca, absl::Time this_update, absl::Duration validity) {
+CrlSigner CrlSignerOf(CertificateAuthority* ca, const Clock* clock, absl::Duration validity) {
   return {
-      .this_update = this_update,
+      .clock = clock,
       .validity = validity,
       .sign = [ca](const std::vector<RevokedEntry>& entries, int64_t number, absl::Time this_update,
                    absl::Time next_update) -> absl::StatusOr<std::string> {
@@ -66,8 +68,6 @@ CrlSigner CrlSignerAt(CertificateAuthority* ca, absl::Time this_update, absl::Du
       }};
 }
 
-CrlSigner RevocationManager::SignerAt(absl::Time this_update) const {
-  return CrlSignerAt(ca_, this_update, crl_validity_);
-}
+CrlSigner RevocationManager::Signer() const { return CrlSignerOf(ca_, clock_, crl_validity_); }
 
 }  // namespace sertel::certificate

@@ -20,10 +20,10 @@
 
 namespace sertel::certificate {
 
-// How a change that revokes rebuilds the CRL in its transaction: signed by `ca`, valid from
-// `this_update` (at the earliest, CrlSigner) for `validity`. Every revocation uses it
+// How a change that revokes rebuilds the CRL in its transaction: signed by `ca`, valid from when
+// it is signed (`clock`, read under the CRL's lock) for `validity`. Every revocation uses it
 // (RevokeCertificate, and issuance when the proof of use failed).
-CrlSigner CrlSignerAt(CertificateAuthority* ca, absl::Time this_update, absl::Duration validity);
+CrlSigner CrlSignerOf(CertificateAuthority* ca, const Clock* clock, absl::Duration validity);
 
 class RevocationManager {
  public:
@@ -46,7 +46,7 @@ class RevocationManager {
   absl::StatusOr<std::string> CurrentCrl();
 
  private:
-  CrlSigner SignerAt(absl::Time this_update) const;
+  CrlSigner Signer() const;
 
   CertificateStore* store_;
   CertificateAuthority* ca_;

@@ -109,21 +109,24 @@ def search(places, needles):
         else:
             exact.append((what, needle))
     hits = set()
-    with tempfile.TemporaryDirectory() as d:
-        patterns = os.path.join(d, "patterns")
-        with open(patterns, "wb") as f:
-            f.write(b"\n".join(by_run) + b"\n")
+    # The patterns are the secrets themselves: in memory only (memfd), never in a file a killed
+    # run would leave behind.
+    fd = os.memfd_create("sertel-chaos-patterns")
+    try:
+        os.write(fd, b"\n".join(by_run) + b"\n")
         for place, data in places.items():
-            found = subprocess.run(["grep", "-a", "-F", "-o", "-f", patterns],
-                                   input=data, stdout=subprocess.PIPE,
+            os.lseek(fd, 0, os.SEEK_SET)
+            found = subprocess.run(["grep", "-a", "-F", "-c", "-f", "/dev/fd/%d" % fd],
+                                   input=data, stdout=subprocess.PIPE, pass_fds=(fd,),
                                    env=dict(os.environ, LC_ALL="C"))
             if found.returncode > 1:
                 raise AssertionError("grep failed on %s" % place)
-            for run in set(found.stdout.split(b"\n")):
-                for what, needle in by_run.get(run, []):
-                    if needle in data:
-                        hits.add("%s in %s" % (what, place))
-            hits.update("%s in %s" % (what, place) for what, needle in exact if needle in data)
+            # Any candidate: every needle is checked whole in that place (grep reports matches
+            # that do not overlap, and a fragment is not the secret).
+            suspects = needles if found.returncode == 0 else exact
+            hits.update("%s in %s" % (what, place) for what, needle in suspects if needle in data)
+    finally:
+        os.close(fd)
     return sorted(hits)
 
 
@@ -132,45 +135,64 @@ def core_pattern():
         return f.read().strip()
 
 
+def hard_core_limit(pid):
+    with open("/proc/%d/limits" % pid) as f:
+        line = [line for line in f if line.startswith("Max core file size")][0]
+    return line.split()[5]  # "Max core file size  <soft> <hard> bytes"
+
+
 def force_core(home, name):
-    """The core `name` wrote when it crashed with SIGSEGV (bytes), or None when it wrote none.
-    Raises when the kernel cannot write cores where this can read them."""
+    """(the core `name` wrote when it crashed with SIGSEGV as bytes, or None when it wrote none;
+    its hard core limit before). Raises when the kernel cannot write cores where this can read
+    them. No core is left on disk, whatever happens."""
     pattern = core_pattern()
     if pattern.startswith("|") or "%" in pattern:
         raise AssertionError("core_pattern is %r: cores are not plain files here" % pattern)
     with open(os.path.join(home, "run", name + ".pid")) as f:
         pid = int(f.read().strip())
-    where = os.path.join(os.readlink("/proc/%d/cwd" % pid), pattern)
-    if os.path.exists(where):
-        os.unlink(where)  # an earlier crash's core: not this one's
+    cwd = os.readlink("/proc/%d/cwd" % pid)
+    # core_uses_pid appends ".<pid>"; both names are looked for (and removed).
+    candidates = [os.path.join(cwd, pattern), os.path.join(cwd, "%s.%d" % (pattern, pid))]
+    for where in candidates:
+        if os.path.exists(where):
+            os.unlink(where)  # an earlier crash's core: not this one's
+    hard_limit = hard_core_limit(pid)
+    try:
+        return read_core(pid, name, candidates), hard_limit
+    finally:
+        for where in candidates:
+            if os.path.exists(where):
+                os.unlink(where)  # a core holds a process's memory: it never stays on disk
+
+
+def read_core(pid, name, candidates):
     # The soft limit, up to the hard one: what `ulimit -c unlimited` in its shell would have
     # given it. The certificate service lowered its hard limit to 0 itself, and only a
     # privileged process may raise a hard limit: then it cannot be raised at all.
     raised = subprocess.run(["prlimit", "--pid", str(pid), "--core=unlimited:"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
     if not raised:
-        with open("/proc/%d/limits" % pid) as f:
-            limit = [line for line in f if line.startswith("Max core file size")]
-        print("  %s: its core limit stays %s" % (name, " ".join(limit[0].split()[4:6])))
+        print("  %s: its core limit cannot be raised (hard limit %s)" % (name,
+                                                                     hard_core_limit(pid)))
     os.kill(pid, signal.SIGSEGV)
     deadline = time.monotonic() + 120  # the kernel writes the core before the process is gone
     while time.monotonic() < deadline and os.path.exists("/proc/%d" % pid):
         time.sleep(0.1)
-    if not os.path.exists(where):
-        return None
-    try:
-        with open(where, "rb") as f:
-            return f.read()
-    finally:
-        os.unlink(where)  # a core holds a process's memory: it never stays on disk
+    if os.path.exists("/proc/%d" % pid):
+        raise AssertionError("%s did not end within 120 s of SIGSEGV" % name)
+    for where in candidates:
+        if os.path.exists(where):
+            with open(where, "rb") as f:
+                return f.read()
+    return None
 
 
 def forced_cores(suite):
-    """{service: core bytes or None}; the suite runs again afterwards."""
+    """{service: (core bytes or None, its hard core limit)}; the suite runs again afterwards."""
     cores = {}
     try:
         for name in SERVICES:
-            cores[name] = force_core(suite.home, name)
+            cores[name] = force_core(suite.home, name)  # (core or None, hard limit)
     finally:
         subprocess.run(["bash", os.path.join(suite.root, "scripts", "up.sh")],
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300,
@@ -194,19 +216,28 @@ def run(walker, passphrase):
                     timeout=60, what="the keystore by email")
     quiet_fingerprint(os.environ["SERTEL_PG_PORT"])  # every outbox delivered
     keys = keys_of_keystores(suite.home, passphrase)
+    # The passphrase as typed and as PKCS#12 uses it (a BMPString: UTF-16BE).
     needles = [("the passphrase", f) for f in forms(passphrase.encode())]
+    needles += [("the passphrase (UTF-16)", f) for f in forms(passphrase.encode("utf-16-be"))]
     for i, (der, number) in enumerate(keys):
         needles += [("private key %d (PKCS#8)" % (i + 1), f) for f in forms(der)]
         needles += [("private key %d (private number)" % (i + 1), f) for f in forms(number)]
+        # A BIGNUM in memory: little-endian words, i.e. the bytes reversed on x86-64.
+        needles += [("private key %d (private number, in memory)" % (i + 1), f)
+                    for f in forms(number[::-1])]
     where = places(suite.home, os.environ["SERTEL_PG_PORT"])
     cores = forced_cores(suite)
-    for name, core in cores.items():
+    for name, (core, _) in cores.items():
         if core is not None:
             where["core of %s" % name] = core
     hits = search(where, needles)
-    if cores.get("certificate") is not None:
+    if cores["certificate"][0] is not None:
         hits.append("the certificate service wrote a core (it must not be dumpable)")
+    if cores["certificate"][1] != "0":
+        hits.append("the certificate service's hard core limit is %s, not 0"
+                    % cores["certificate"][1])
     return {"passphrases": 1, "private_keys": len(keys), "places": sorted(where),
-            "needles": len(needles), "cores": {n: (len(c) if c is not None else None)
-                                               for n, c in cores.items()},
+            "needles": len(needles),
+            "cores": {n: (len(c) if c is not None else None) for n, (c, _) in cores.items()},
+            "hard_core_limits": {n: limit for n, (_, limit) in cores.items()},
             "bytes_searched": sum(len(d) for d in where.values()), "hits": hits}

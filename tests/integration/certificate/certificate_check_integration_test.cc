@@ -1,6 +1,9 @@
 // The SOP's warning (CheckCertificate: every finding code on a certificate crafted to have it),
 // revocation with the CRL (also over HTTP), and the SOP's recorded figure (GetStatistics before
 // and after issue, revoke and expiry).
+#include <atomic>
+#include <string>
+
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "common/metrics.h"
@@ -402,46 +405,64 @@ TEST_F(CertificateIntegrationTest, CrlRouteAnswers503WithoutACrlAnd200WithOne) {
   EXPECT_TRUE(absl::StrContains(out, "verify OK")) << out;
 }
 
-// Issue 23's races: a CRL refresh (or another revocation) that read the clock before a
-// revocation and took the CRL's lock after it. CRL numbers and dates both only go forward: the
-// new CRL is dated no earlier than the one it replaces nor than any revocation it lists.
-TEST_F(CertificateIntegrationTest, ACrlIsNeverDatedBeforeTheCrlItReplacesNorItsRevocations) {
-  v1::Certificate c = Issue("app-1");
-  clock_.Advance(absl::Minutes(5));
-  absl::Time revoked_at = clock_.Now();
-  v1::Certificate revoked;
-  ASSERT_TRUE(Revoke(c.serial(), v1::REVOCATION_REASON_KEY_COMPROMISE, &revoked).ok());
-  std::string first = Scalar("SELECT to_micros(this_update) FROM crl");
-  EXPECT_EQ(first, std::to_string(absl::ToUnixMicros(revoked_at)));
+// A clock that moves on one second at every reading: which reading dated what shows when it was
+// read.
+class SteppingClock final : public Clock {
+ public:
+  explicit SteppingClock(absl::Time start) : start_(start) {}
+  absl::Time Now() const override { return start_ + absl::Seconds(reads_++); }
+  int reads() const { return reads_; }
 
-  ASSERT_TRUE(
-      store_->RebuildCrl(CrlSignerAt(ca_.get(), revoked_at - absl::Minutes(1), absl::Hours(24)))
-          .ok());
+ private:
+  absl::Time start_;
+  mutable std::atomic<int> reads_{0};
+};
+
+// Issue 23's HandOver/Revoke race: a revocation checks no version (it may follow any step), so
+// it is dated when it decides under the enrollment's lock, not when the call began (a HandOver
+// that held the lock meanwhile would be later on the timeline than the revocation after it); its
+// CRL is dated when it is signed, under the CRL's lock, so that a higher CRL number never has an
+// earlier date (two revocations, or a revocation and the refresh, in the other order).
+TEST_F(CertificateIntegrationTest, ARevocationAndItsCrlAreDatedUnderTheirLocks) {
+  v1::Certificate c = Issue("app-1");
+  SteppingClock clock(clock_.Now() + absl::Minutes(5));
+  RevocationManager revocation(store_.get(), ca_.get(), ManagerSettings{}, &clock);
+  Principal verifier{.sub = "verifier-1", .nik = "", .roles = {Role::kVerifier}};
+  absl::StatusOr<CertificateView> revoked =
+      revocation.RevokeCertificate(verifier, c.serial(), v1::REVOCATION_REASON_KEY_COMPROMISE);
+  ASSERT_TRUE(revoked.ok()) << revoked.status();
+  int64_t start = absl::ToUnixMicros(clock_.Now() + absl::Minutes(5));
+  int64_t revoked_at = std::stoll(Scalar("SELECT to_micros(revoked_at) FROM certificates"));
+  int64_t crl_at = std::stoll(Scalar("SELECT to_micros(this_update) FROM crl"));
+  // The call's first reading (second 0) dated nothing; the decision came later, the CRL after it.
+  EXPECT_GT(revoked_at, start);
+  EXPECT_GT(crl_at, revoked_at);
+  EXPECT_EQ(Scalar("SELECT to_micros(at) FROM enrollment_timeline WHERE action = 'REVOKED'"),
+            std::to_string(revoked_at));
+
+  // A refresh whose signer was made an hour before it took the lock is dated when it signed.
+  CrlSigner early = CrlSignerOf(ca_.get(), &clock_, absl::Hours(24));
+  clock_.Advance(absl::Hours(1));
+  ASSERT_TRUE(store_->RebuildCrl(early).ok());
   EXPECT_EQ(Scalar("SELECT crl_number FROM crl"), "2");
-  EXPECT_EQ(Scalar("SELECT to_micros(this_update) FROM crl"), first);
+  EXPECT_EQ(Scalar("SELECT to_micros(this_update) FROM crl"),
+            std::to_string(absl::ToUnixMicros(clock_.Now())));
   EXPECT_EQ(Scalar("SELECT to_micros(next_update) FROM crl"),
-            std::to_string(absl::ToUnixMicros(revoked_at + absl::Hours(24))));
+            std::to_string(absl::ToUnixMicros(clock_.Now() + absl::Hours(24))));
   // The signed CRL says so too, not only its row.
-  absl::StatusOr<std::string> der = managers_->revocation.CurrentCrl();
+  absl::StatusOr<std::string> der = store_->CurrentCrl();
   ASSERT_TRUE(der.ok()) << der.status();
   const unsigned char* p = reinterpret_cast<const unsigned char*>(der->data());
   X509_CRL* parsed = d2i_X509_CRL(nullptr, &p, static_cast<long>(der->size()));
   ASSERT_NE(parsed, nullptr);
-  int days = 0;
-  int seconds = 0;
-  ASN1_TIME* at = ASN1_TIME_set(nullptr, absl::ToTimeT(revoked_at));
+  int days = -1;
+  int seconds = -1;
+  ASN1_TIME* at = ASN1_TIME_set(nullptr, absl::ToTimeT(clock_.Now()));
   ASSERT_NE(at, nullptr);
   EXPECT_EQ(ASN1_TIME_diff(&days, &seconds, at, X509_CRL_get0_lastUpdate(parsed)), 1);
   EXPECT_EQ(days * 86400 + seconds, 0);
   ASN1_TIME_free(at);
   X509_CRL_free(parsed);
-
-  // A refresh that read the clock later dates the CRL later.
-  ASSERT_TRUE(
-      store_->RebuildCrl(CrlSignerAt(ca_.get(), revoked_at + absl::Hours(1), absl::Hours(24)))
-          .ok());
-  EXPECT_EQ(Scalar("SELECT to_micros(this_update) FROM crl"),
-            std::to_string(absl::ToUnixMicros(revoked_at + absl::Hours(1))));
 }
 
 TEST_F(CertificateIntegrationTest, StatisticsCountHoldersBeforeAndAfterIssueRevokeAndExpiry) {

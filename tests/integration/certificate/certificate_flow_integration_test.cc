@@ -412,7 +412,7 @@ TEST_F(CertificateIntegrationTest, AFailedProofOfUseIsStoredRevokedWithoutAKeyst
                                     .proof_of_use = failed},
                     .pkcs12 = "sealed keystore"};
   EnrollmentLifecycle lifecycle(settings_);
-  CrlSigner crl = CrlSignerAt(ca_.get(), now, absl::Hours(24));
+  CrlSigner crl = CrlSignerOf(ca_.get(), &clock_, absl::Hours(24));
   absl::StatusOr<EnrollmentRecord> after = store_->Apply(
       "app-1",
       [&](const EnrollmentRecord* current) {

@@ -443,24 +443,6 @@ TEST(EnrollmentLifecycleTest, RevokeEndsTheEnrollmentOnceAndAuditsTheCertificate
             absl::StatusCode::kFailedPrecondition);
 }
 
-// Issue 23's HandOver/Revoke race: the revocation read the clock, the handover took the lock
-// first and committed later; the revocation is dated no earlier than the step it follows.
-TEST(EnrollmentLifecycleTest, ARevocationThatLostTheLockIsDatedAfterTheStepItFollows) {
-  EnrollmentLifecycle lifecycle{ManagerSettings{}};
-  EnrollmentRecord handed = Issued();
-  handed.state = EnrollmentState::kHandedOver;
-  handed.updated_at = kNow + absl::Milliseconds(40);
-  absl::StatusOr<EnrollmentChange> c = lifecycle.Revoke(&handed, "ab12", 1, kVerifier, kNow);
-  ASSERT_TRUE(c.ok()) << c.status();
-  EXPECT_EQ(c->entry->at, handed.updated_at);
-  EXPECT_EQ(c->revocation->at, handed.updated_at);
-  EXPECT_EQ(c->after.updated_at, handed.updated_at);
-  absl::Time later = kNow + absl::Seconds(5);
-  c = lifecycle.Revoke(&handed, "ab12", 1, kVerifier, later);
-  ASSERT_TRUE(c.ok()) << c.status();
-  EXPECT_EQ(c->entry->at, later);
-}
-
 TEST(EnrollmentLifecycleTest, TheExpiryReminderNamesItsApplication) {
   CertificateRecord c{.serial = "ab12", .application_id = "app-1", .not_after = kNow};
   OutboxItem item = EnrollmentLifecycle::ExpiryReminder(c, Holder());
