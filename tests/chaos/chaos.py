@@ -161,12 +161,17 @@ def main():
                       "%d / %.1f / %d" % (len(f["places"]), f["bytes_searched"] / 2**20,
                                           len(f["hits"])),
                       "hits = 0 (keys >= 1)", not f["hits"] and f["private_keys"] >= 1)
-            written = [n for n, c in f["cores"].items() if c is not None]
-            table.add("6 secrets: a core forced from each service",
-                      "cores written / by the certificate service",
-                      "%d / %d" % (len(written), int("certificate" in written)),
-                      "%d / 0" % (len(f["cores"]) - 1),
-                      len(written) == len(f["cores"]) - 1 and "certificate" not in written)
+            if f["cores"] is None:
+                table.add("6 secrets: a core forced from each service",
+                          "cores written / by the certificate service",
+                          "not measured: sanitized services write no core", "-", True)
+            else:
+                written = [n for n, c in f["cores"].items() if c is not None]
+                table.add("6 secrets: a core forced from each service",
+                          "cores written / by the certificate service",
+                          "%d / %d" % (len(written), int("certificate" in written)),
+                          "%d / 0" % (len(f["cores"]) - 1),
+                          len(written) == len(f["cores"]) - 1 and "certificate" not in written)
             for h in f["hits"][:5]:
                 print("  found: " + h)
         if "serials" in only:
