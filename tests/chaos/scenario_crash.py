@@ -137,6 +137,18 @@ class Driver:
                                                        c.EnrollmentStatus.Name(e.status)))
 
 
+def service_pid(home, name):
+    """The pid scripts/up.sh recorded for `name` (a service, the sink or the stub)."""
+    with open(os.path.join(home, "run", name + ".pid")) as f:
+        return int(f.read().strip())
+
+
+def up(root):
+    """scripts/up.sh: starts whatever of the suite is not running, as an orchestrator would."""
+    subprocess.run(["bash", os.path.join(root, "scripts", "up.sh")],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300, check=True)
+
+
 class Faults:
     """The controller: kills, a database restart, the SMTP sink and the WhatsApp stub stopped."""
 
@@ -148,13 +160,10 @@ class Faults:
         self.stop = threading.Event()
 
     def pid(self, name):
-        with open(os.path.join(self.home, "run", name + ".pid")) as f:
-            return int(f.read().strip())
+        return service_pid(self.home, name)
 
     def up(self):
-        subprocess.run(["bash", os.path.join(self.root, "scripts", "up.sh")],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300,
-                       check=True)
+        up(self.root)
 
     def kill(self, name, sig):
         try:

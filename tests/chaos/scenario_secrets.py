@@ -21,6 +21,7 @@ import tempfile
 import time
 
 import sertel_client as sc
+from scenario_crash import SERVICES, service_pid, up
 from scenario_tokens import quiet_fingerprint
 
 
@@ -92,9 +93,6 @@ def places(home, pg_port):
     return out
 
 
-SERVICES = ("intake", "disposition", "certificate", "notification")
-
-
 def search(places, needles):
     """Sorted 'what in place' for every needle found in a place. Thousands of needles over
     hundreds of MiB of cores: GNU grep's fixed-string matcher (one pass over each place for all
@@ -148,8 +146,7 @@ def force_core(home, name):
     pattern = core_pattern()
     if pattern.startswith("|") or "%" in pattern:
         raise AssertionError("core_pattern is %r: cores are not plain files here" % pattern)
-    with open(os.path.join(home, "run", name + ".pid")) as f:
-        pid = int(f.read().strip())
+    pid = service_pid(home, name)
     cwd = os.readlink("/proc/%d/cwd" % pid)
     # core_uses_pid appends ".<pid>"; both names are looked for (and removed).
     candidates = [os.path.join(cwd, pattern), os.path.join(cwd, "%s.%d" % (pattern, pid))]
@@ -192,9 +189,7 @@ def sanitized(home):
     core (its disable_coredump: the shadow memory would make it terabytes), so there is none to
     search."""
     for name in SERVICES:
-        with open(os.path.join(home, "run", name + ".pid")) as f:
-            pid = int(f.read().strip())
-        with open("/proc/%d/maps" % pid) as maps:
+        with open("/proc/%d/maps" % service_pid(home, name)) as maps:
             if "libasan" in maps.read():
                 return True
     return False
@@ -210,9 +205,7 @@ def forced_cores(suite):
         for name in SERVICES:
             cores[name] = force_core(suite.home, name)  # (core or None, hard limit)
     finally:
-        subprocess.run(["bash", os.path.join(suite.root, "scripts", "up.sh")],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300,
-                       check=True)
+        up(suite.root)
         suite.wait_ready(timeout=60)
     return cores
 
@@ -241,6 +234,11 @@ def run(walker, passphrase):
         # A BIGNUM in memory: little-endian words, i.e. the bytes reversed on x86-64.
         needles += [("private key %d (private number, in memory)" % (i + 1), f)
                     for f in forms(number[::-1])]
+    # The control: the search finds a needle planted in a MiB of noise (else 0 hits proves
+    # nothing), one whose newline-free run grep sees and one it cannot.
+    control = {"control": os.urandom(1 << 20) + needles[-1][1] + b"\n\x00"}
+    if "%s in control" % needles[-1][0] not in search(control, needles):
+        raise AssertionError("the search does not find a planted secret")
     where = places(suite.home, os.environ["SERTEL_PG_PORT"])
     cores = forced_cores(suite)
     for name, (core, _) in (cores or {}).items():

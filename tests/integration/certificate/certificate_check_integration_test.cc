@@ -411,7 +411,6 @@ class SteppingClock final : public Clock {
  public:
   explicit SteppingClock(absl::Time start) : start_(start) {}
   absl::Time Now() const override { return start_ + absl::Seconds(reads_++); }
-  int reads() const { return reads_; }
 
  private:
   absl::Time start_;
