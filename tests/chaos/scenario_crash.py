@@ -157,6 +157,7 @@ class Faults:
         self.kills_planned, self.outage_s, self.rng = kills, outage_s, rng
         self.release = release  # release(i, n): let the i-th of n shares of applications start
         self.log = []
+        self.doing = ""  # the fault under way, for a controller that does not come back
         self.stop = threading.Event()
 
     def pid(self, name):
@@ -189,6 +190,7 @@ class Faults:
         # The applications start in shares, one before each fault, so that every fault meets
         # applications at every step.
         for i, action in enumerate(plan):
+            self.doing = action
             self.release(i, len(plan))
             if self.pause(0.2, 1.5):  # the share is on its way through the steps
                 return
@@ -287,7 +289,7 @@ def holders(suite):
                                            timeout=30).holders_with_valid_certificate
 
 
-def run(walker, applications, clients, kills, outage_s, budget_s, seed=23):
+def run(walker, applications, clients, kills, outage_s, budget_s, drain_s, seed=23):
     s, m = walker.s, walker.m
     rng = random.Random(seed)
     mails = MailIndex(s.home)
@@ -343,17 +345,24 @@ def run(walker, applications, clients, kills, outage_s, budget_s, seed=23):
     threads = [threading.Thread(target=client) for _ in range(clients)]
     for t in threads:
         t.start()
-    controller.join(timeout=budget_s)
-    release(0, 1)  # a controller that stopped early leaves none unstarted
+    # Until every application is done or the budget is spent; the clients never wait on the
+    # controller, nor the figures on a controller stuck in a fault (it is named in the log).
+    while time.monotonic() < deadline and not all(d.done for d in drivers):
+        if not controller.is_alive():
+            release(0, 1)  # a controller that stopped early leaves none unstarted
+        time.sleep(0.5)
+    release(0, 1)
     for t in threads:
         t.join()
     drained_at = time.monotonic()
     faults.stop.set()
-    controller.join(timeout=400)
+    controller.join(timeout=min(400, budget_s))
+    if controller.is_alive():
+        faults.log.append("the controller was still at: %s" % faults.doing)
     faults.up()  # whatever the controller was doing, everything runs again
     # The owed messages: every outbox row and every notification settled (a message waiting in
     # its backoff after an outage is still owed), then the figures.
-    drain(os.environ["SERTEL_PG_PORT"], timeout=600)
+    drain(os.environ["SERTEL_PG_PORT"], timeout=drain_s)
     stub = whatsapp_handovers(s.home)
     lost, duplicated, resent = [], [], 0
     for d in drivers:
